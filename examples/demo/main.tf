@@ -1,0 +1,76 @@
+# The demo configuration: run it with `make demo`, which starts the bundled fake cloud with fixture.json,
+# then applies, re-plans (expecting no changes) and destroys this configuration.
+
+terraform {
+  required_providers {
+    authz = {
+      source = "cloudauthz/authz"
+    }
+  }
+}
+
+variable "fake_cloud_url" {
+  description = "Base URL of the bundled fake cloud (make demo sets it)."
+  type        = string
+}
+
+# The fake cloud's well-known demo credentials; requests are signed with SDK-HMAC-SHA256 as on the real clouds.
+variable "access_key" {
+  type    = string
+  default = "FAKEACCESSKEY0000001"
+}
+
+variable "secret_key" {
+  type      = string
+  sensitive = true
+  default   = "fakeSecretKey0000000000000000000000000001"
+}
+
+provider "authz" {
+  region     = "eu-de"
+  project_id = "0b5b0b8c5c0b4a6b9e8a6c4d2e1f0a9b"
+  access_key = var.access_key
+  secret_key = var.secret_key
+  endpoints = {
+    apig      = var.fake_cloud_url
+    roma      = var.fake_cloud_url
+    modelarts = var.fake_cloud_url
+    osm       = var.fake_cloud_url
+    iam       = var.fake_cloud_url
+  }
+}
+
+locals {
+  instance_id  = "eddc4d25480b4cd6b512f270a1b8b341"
+  release_env  = "DEFAULT_ENVIRONMENT_RELEASE_ID"
+  staging_env  = "7a1ad0c350844ee69479b47df9a881cb"
+  billing_app  = "356de8eb7a8742168586e5daf5339965"
+  reporting_app = "9ed8b7fe84224de681e7d7a5587e76dc"
+
+  # The billing front end may list and create orders, in production and in staging.
+  billing_grants = {
+    for pair in setproduct(["5f918d104dc84480a75166ba99efff21", "6ba5ccaa9e2b4a5c9a8c5a3d7a0e8e11"], [local.release_env, local.staging_env]) :
+    "${pair[0]}@${pair[1]}" => { api_id = pair[0], env_id = pair[1] }
+  }
+}
+
+resource "authz_apig_app_authorization" "billing" {
+  for_each = local.billing_grants
+
+  instance_id = local.instance_id
+  env_id      = each.value.env_id
+  app_id      = local.billing_app
+  api_id      = each.value.api_id
+}
+
+# The reporting job may export reports in production only.
+resource "authz_apig_app_authorization" "reporting" {
+  instance_id = local.instance_id
+  env_id      = local.release_env
+  app_id      = local.reporting_app
+  api_id      = "abf4e1c7f1de4c3e8d2d0c6a55a2b6f0"
+}
+
+output "billing_authorizations" {
+  value = { for k, a in authz_apig_app_authorization.billing : "${a.api_name} in ${a.env_name}" => a.id }
+}

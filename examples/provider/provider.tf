@@ -1,0 +1,32 @@
+# Huawei Cloud with an access key pair; requests are signed with SDK-HMAC-SHA256.
+provider "authz" {
+  region     = "cn-north-4"
+  access_key = var.access_key
+  secret_key = var.secret_key
+}
+
+# Open Telekom Cloud with an IAM user; the password is exchanged for a project-scoped token once.
+provider "authz" {
+  alias        = "otc"
+  cloud        = "otc"
+  region       = "eu-de"
+  user_name    = var.otc_user
+  password     = var.otc_password
+  domain_name  = var.otc_domain
+  project_name = "eu-de"
+}
+
+# The bundled fake cloud (go run ./internal/fakecloud/cmd/fakecloud prints its URL and credentials).
+provider "authz" {
+  alias      = "fake"
+  region     = "eu-de"
+  project_id = "0b5b0b8c5c0b4a6b9e8a6c4d2e1f0a9b"
+  token      = "fake-token-default-project"
+  endpoints = {
+    apig      = "http://127.0.0.1:8780"
+    roma      = "http://127.0.0.1:8780"
+    modelarts = "http://127.0.0.1:8780"
+    osm       = "http://127.0.0.1:8780"
+    iam       = "http://127.0.0.1:8780"
+  }
+}

@@ -1,0 +1,89 @@
+package acctest
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud"
+)
+
+// ReleaseEnvID is the ID of every gateway's built-in RELEASE environment.
+const ReleaseEnvID = "DEFAULT_ENVIRONMENT_RELEASE_ID"
+
+// Gateway is a seeded gateway instance: apps, a second environment, APIs published in both environments,
+// one API not published anywhere and one API that does not use app authentication.
+type Gateway struct {
+	Flavor           fakecloud.Flavor
+	InstanceID       string
+	EnvID            string // a second environment besides RELEASE
+	AppIDs           []string
+	APIIDs           []string
+	UnpublishedAPIID string
+	NoAuthAPIID      string
+}
+
+// SeedGateway creates a gateway instance of the flavour in the default project.
+func (f *FakeCloud) SeedGateway(t *testing.T, flavor fakecloud.Flavor) Gateway {
+	t.Helper()
+	p := string(flavor)
+	g := Gateway{
+		Flavor:           flavor,
+		InstanceID:       p + "0000000000000000000000000000i1",
+		EnvID:            p + "0000000000000000000000000000e1",
+		AppIDs:           []string{p + "0000000000000000000000000000a1", p + "0000000000000000000000000000a2"},
+		APIIDs:           []string{p + "0000000000000000000000000000p1", p + "0000000000000000000000000000p2", p + "0000000000000000000000000000p3"},
+		UnpublishedAPIID: p + "0000000000000000000000000000u1",
+		NoAuthAPIID:      p + "0000000000000000000000000000n1",
+	}
+	envs := []string{ReleaseEnvID, g.EnvID}
+	inst := fakecloud.InstanceFixture{
+		ID: g.InstanceID, Name: p + "_gateway", Flavor: flavor,
+		Envs: []fakecloud.Env{{ID: g.EnvID, Name: "staging"}},
+	}
+	for i, id := range g.AppIDs {
+		inst.Apps = append(inst.Apps, fakecloud.App{ID: id, Name: fmt.Sprintf("app_%d", i+1)})
+	}
+	for i, id := range g.APIIDs {
+		inst.APIs = append(inst.APIs, fakecloud.API{ID: id, Name: fmt.Sprintf("api_%d", i+1), GroupID: p + "group1", GroupName: "group_1",
+			ReqMethod: "GET", ReqURI: fmt.Sprintf("/v1/items%d", i+1), AuthType: "APP", PublishedEnvs: envs})
+	}
+	inst.APIs = append(inst.APIs,
+		fakecloud.API{ID: g.UnpublishedAPIID, Name: "api_unpublished", GroupID: p + "group1", GroupName: "group_1", ReqMethod: "GET", ReqURI: "/v1/draft", AuthType: "APP"},
+		fakecloud.API{ID: g.NoAuthAPIID, Name: "api_open", GroupID: p + "group1", GroupName: "group_1", ReqMethod: "GET", ReqURI: "/v1/open", AuthType: "NONE", PublishedEnvs: envs},
+	)
+	if err := f.Load(fakecloud.Fixture{Projects: []fakecloud.ProjectFixture{{ID: f.Creds.ProjectID, Instances: []fakecloud.InstanceFixture{inst}}}}); err != nil {
+		t.Fatalf("seeding the fake cloud: %v", err)
+	}
+	return g
+}
+
+// CheckNoAppAuths is a CheckDestroy asserting the fake cloud holds no authorization on the gateway.
+func (f *FakeCloud) CheckNoAppAuths(g Gateway) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		if left := f.AppAuths("", g.InstanceID); len(left) > 0 {
+			return fmt.Errorf("%d authorization(s) left in the fake cloud after destroy, first: %+v", len(left), left[0])
+		}
+		return nil
+	}
+}
+
+// CheckAppAuthCount asserts how many authorizations the fake cloud holds on the gateway.
+func (f *FakeCloud) CheckAppAuthCount(g Gateway, want int) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		if got := len(f.AppAuths("", g.InstanceID)); got != want {
+			return fmt.Errorf("the fake cloud holds %d authorization(s), want %d", got, want)
+		}
+		return nil
+	}
+}
+
+// CheckNoRequests asserts the fake cloud received no request since the last ResetRequests: plan-time
+// validation must stop bad input before anything is sent.
+func (f *FakeCloud) CheckNoRequests(t *testing.T) {
+	t.Helper()
+	if reqs := f.Requests(); len(reqs) > 0 {
+		t.Errorf("plan-time validation let %d request(s) through, first: %s %s", len(reqs), reqs[0].Method, reqs[0].Path)
+	}
+}

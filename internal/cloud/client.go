@@ -1,0 +1,203 @@
+// Package cloud is the one HTTP stack the provider uses for every service: endpoints, credentials (token,
+// AK/SK signing, IAM password), retries, logging and the API error type, with typed calls grouped per service.
+package cloud
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+const maxResponseBytes = 8 << 20
+
+// Client talks to every service of one cloud account. It is safe for concurrent use; the provider builds
+// one per provider instance.
+type Client struct {
+	cfg   Config
+	http  *retryablehttp.Client
+	creds credentials
+	locks keyedMutex
+
+	projectMu sync.Mutex
+	projectID string
+}
+
+// New builds a client. It does not contact the cloud: credentials are exchanged and the project ID is
+// resolved on the first call that needs them.
+func New(cfg Config) (*Client, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.RetryWaitMin == 0 {
+		cfg.RetryWaitMin = time.Second
+	}
+	if cfg.RetryWaitMax == 0 {
+		cfg.RetryWaitMax = 30 * time.Second
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = "terraform-provider-authz/dev"
+	}
+	c := &Client{cfg: cfg, projectID: cfg.ProjectID}
+
+	base := cleanhttp.DefaultPooledTransport()
+	if cfg.Insecure {
+		base.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the user asked for it
+	}
+	mode, _ := cfg.AuthMode()
+	switch mode {
+	case AuthToken:
+		c.creds = staticToken(cfg.Token)
+	case AuthAKSK:
+		c.creds = accessKey{ak: cfg.AccessKey, sk: cfg.SecretKey, securityToken: cfg.SecurityToken}
+	case AuthPassword:
+		c.creds = &passwordLogin{client: c}
+	}
+
+	rc := retryablehttp.NewClient()
+	// Credentials are added before logging so the log shows what was really sent (masked).
+	rc.HTTPClient = &http.Client{Transport: &authTransport{next: &loggingTransport{next: base}, client: c}}
+	rc.Logger = nil // loggingTransport logs every attempt through terraform-plugin-log
+	rc.RetryMax = cfg.MaxRetries
+	rc.RetryWaitMin = cfg.RetryWaitMin
+	rc.RetryWaitMax = cfg.RetryWaitMax
+	rc.CheckRetry = checkRetry
+	rc.Backoff = backoff
+	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
+	c.http = rc
+	return c, nil
+}
+
+// Config returns the configuration the client was built with.
+func (c *Client) Config() Config { return c.cfg }
+
+// call describes one API call.
+type call struct {
+	service Service
+	method  string
+	path    string // already escaped and filled in
+	query   url.Values
+	body    any // JSON-encoded when not nil
+	out     any // JSON-decoded from a 2xx body when not nil
+	noAuth  bool
+	// header receives the response headers when not nil (IAM returns its token in one).
+	header *http.Header
+}
+
+// do runs one call: encodes, sends with retries and credentials, decodes the answer or turns it into an *APIError.
+func (c *Client) do(ctx context.Context, cl call) error {
+	endpoint, err := c.cfg.Endpoint(cl.service)
+	if err != nil {
+		return err
+	}
+	u := endpoint + cl.path
+	if len(cl.query) > 0 {
+		u += "?" + cl.query.Encode()
+	}
+	var body []byte
+	if cl.body != nil {
+		if body, err = json.Marshal(cl.body); err != nil {
+			return fmt.Errorf("encoding %s %s: %w", cl.method, cl.path, err)
+		}
+	}
+	ctx = context.WithValue(ctx, callKey{}, callInfo{idempotent: cl.method != http.MethodPost, noAuth: cl.noAuth})
+	req, err := retryablehttp.NewRequestWithContext(ctx, cl.method, u, bodyOrNil(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("User-Agent", c.cfg.UserAgent)
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json;charset=UTF-8")
+	} else {
+		req.Header.Set("Content-Type", "application/json")
+	}
+
+	resp, err := c.http.Do(req)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return fmt.Errorf("%s %s: %w", cl.method, cl.path, ctxErr)
+		}
+		return fmt.Errorf("%s %s: %w", cl.method, cl.path, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	if err != nil {
+		return fmt.Errorf("%s %s: reading response: %w", cl.method, cl.path, err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		apiErr := decodeError(resp.StatusCode, resp.Header, data)
+		apiErr.Operation = cl.method + " " + cl.path
+		return apiErr
+	}
+	if cl.header != nil {
+		*cl.header = resp.Header
+	}
+	if cl.out != nil && len(bytes.TrimSpace(data)) > 0 {
+		if err := json.Unmarshal(data, cl.out); err != nil {
+			return fmt.Errorf("%s %s: decoding response: %w", cl.method, cl.path, err)
+		}
+	}
+	return nil
+}
+
+func bodyOrNil(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return b
+}
+
+// ProjectID returns the project every project-scoped call addresses, resolving a project name through IAM
+// the first time it is needed.
+func (c *Client) ProjectID(ctx context.Context) (string, error) {
+	c.projectMu.Lock()
+	defer c.projectMu.Unlock()
+	if c.projectID != "" {
+		return c.projectID, nil
+	}
+	name := c.cfg.ProjectName
+	if name == "" {
+		name = c.cfg.Region
+	}
+	if name == "" {
+		return "", errors.New("project_id, project_name or region is required to address the project")
+	}
+	// A password login scoped by name already tells the ID.
+	if p, ok := c.creds.(*passwordLogin); ok {
+		if _, err := p.token(ctx); err != nil {
+			return "", err
+		}
+		if id := p.projectID(); id != "" {
+			c.projectID = id
+			return id, nil
+		}
+	}
+	projects, err := c.IAM().ListProjects(ctx, name)
+	if err != nil {
+		return "", fmt.Errorf("resolving project %q: %w", name, err)
+	}
+	idx := slices.IndexFunc(projects, func(p Project) bool { return p.Name == name })
+	if idx < 0 {
+		return "", fmt.Errorf("resolving project %q: no project with that name is visible to these credentials", name)
+	}
+	c.projectID = projects[idx].ID
+	return c.projectID, nil
+}
+
+// LockApp serialises writes for one app of one gateway instance: the gateways answer concurrent writes for
+// the same app with 500 APIG.3500. It returns the unlock function.
+func (c *Client) LockApp(flavor Flavor, instanceID, appID string) func() {
+	return c.locks.lock(string(flavor) + "/" + instanceID + "/" + appID)
+}

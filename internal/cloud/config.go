@@ -1,0 +1,178 @@
+package cloud
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Service names a cloud service; it keys the endpoint map.
+type Service string
+
+const (
+	ServiceAPIG      Service = "apig"
+	ServiceROMA      Service = "roma"
+	ServiceModelArts Service = "modelarts"
+	ServiceOSM       Service = "osm"
+	ServiceIAM       Service = "iam"
+)
+
+// Services lists every service the provider talks to, in a stable order.
+var Services = []Service{ServiceAPIG, ServiceROMA, ServiceModelArts, ServiceOSM, ServiceIAM}
+
+// Cloud flavours select the endpoint templates of api-notes §7.
+const (
+	CloudHuawei = "huaweicloud"
+	CloudOTC    = "otc"
+)
+
+// Clouds lists the accepted values of the provider's cloud argument.
+var Clouds = []string{CloudHuawei, CloudOTC}
+
+// Config is everything the client needs; the provider fills it from its configuration and environment.
+type Config struct {
+	Cloud       string
+	Region      string
+	ProjectID   string
+	ProjectName string
+	Endpoints   map[Service]string
+	Insecure    bool
+	MaxRetries  int
+
+	Token         string
+	AccessKey     string
+	SecretKey     string
+	SecurityToken string
+	UserName      string
+	Password      string
+	DomainName    string
+
+	UserAgent string
+	// RetryWaitMin and RetryWaitMax bound the backoff between retries; zero means 1s and 30s.
+	RetryWaitMin time.Duration
+	RetryWaitMax time.Duration
+}
+
+// AuthMode is the credential mode a Config selects.
+type AuthMode int
+
+const (
+	AuthNone AuthMode = iota
+	AuthToken
+	AuthAKSK
+	AuthPassword
+)
+
+func (m AuthMode) String() string {
+	switch m {
+	case AuthToken:
+		return "token"
+	case AuthAKSK:
+		return "access_key/secret_key"
+	case AuthPassword:
+		return "user_name/password/domain_name"
+	}
+	return "none"
+}
+
+// AuthMode reports which credential mode the configuration selects, or an error naming the conflict or the
+// missing half of a mode. Exactly one mode must be given.
+func (c Config) AuthMode() (AuthMode, error) {
+	var modes []AuthMode
+	if c.Token != "" {
+		modes = append(modes, AuthToken)
+	}
+	if c.AccessKey != "" || c.SecretKey != "" {
+		if c.AccessKey == "" || c.SecretKey == "" {
+			return AuthNone, errors.New("access_key and secret_key must be set together")
+		}
+		modes = append(modes, AuthAKSK)
+	} else if c.SecurityToken != "" {
+		return AuthNone, errors.New("security_token is only used with access_key and secret_key")
+	}
+	if c.UserName != "" || c.Password != "" {
+		if c.UserName == "" || c.Password == "" || c.DomainName == "" {
+			return AuthNone, errors.New("password authentication needs user_name, password and domain_name together")
+		}
+		modes = append(modes, AuthPassword)
+	}
+	switch len(modes) {
+	case 0:
+		return AuthNone, errors.New("no credentials: set token, or access_key and secret_key, or user_name, password and domain_name")
+	case 1:
+		return modes[0], nil
+	}
+	names := make([]string, len(modes))
+	for i, m := range modes {
+		names[i] = m.String()
+	}
+	return AuthNone, fmt.Errorf("conflicting credentials: %s are all set; use exactly one mode", strings.Join(names, " and "))
+}
+
+// Validate checks the configuration without contacting the cloud.
+func (c Config) Validate() error {
+	if _, err := c.AuthMode(); err != nil {
+		return err
+	}
+	switch c.Cloud {
+	case CloudHuawei, CloudOTC:
+	default:
+		return fmt.Errorf("cloud must be one of %s, got %q", strings.Join(Clouds, ", "), c.Cloud)
+	}
+	if c.MaxRetries < 0 {
+		return fmt.Errorf("max_retries must not be negative, got %d", c.MaxRetries)
+	}
+	for svc, raw := range c.Endpoints {
+		if !knownService(svc) {
+			return fmt.Errorf("endpoints: unknown service %q (known: %s)", svc, serviceList())
+		}
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("endpoints.%s: %q is not an http(s) URL", svc, raw)
+		}
+	}
+	for _, svc := range Services {
+		if _, err := c.Endpoint(svc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Endpoint returns the base URL of a service: the override if one is configured, else the cloud's template.
+func (c Config) Endpoint(svc Service) (string, error) {
+	if raw, ok := c.Endpoints[svc]; ok && raw != "" {
+		return strings.TrimRight(raw, "/"), nil
+	}
+	if svc == ServiceOSM && c.Cloud == CloudHuawei {
+		return "https://osm.myhuaweicloud.com", nil // OSM is a global service
+	}
+	if c.Region == "" {
+		return "", fmt.Errorf("region is required to derive the %s endpoint (or set endpoints.%s)", svc, svc)
+	}
+	switch c.Cloud {
+	case CloudOTC:
+		return fmt.Sprintf("https://%s.%s.otc.t-systems.com", svc, c.Region), nil
+	default:
+		return fmt.Sprintf("https://%s.%s.myhuaweicloud.com", svc, c.Region), nil
+	}
+}
+
+func knownService(svc Service) bool {
+	for _, s := range Services {
+		if s == svc {
+			return true
+		}
+	}
+	return false
+}
+
+func serviceList() string {
+	names := make([]string, len(Services))
+	for i, s := range Services {
+		names[i] = string(s)
+	}
+	return strings.Join(names, ", ")
+}

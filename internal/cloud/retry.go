@@ -1,0 +1,78 @@
+package cloud
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+type callKey struct{}
+
+// callInfo travels in the request context so the retry policy and transports know what kind of call it is.
+type callInfo struct {
+	idempotent bool
+	noAuth     bool
+}
+
+// maxRetryAfter caps how long one Retry-After may make us wait; the request context bounds the total.
+const maxRetryAfter = 5 * time.Minute
+
+// checkRetry retries throttling (429), server errors (5xx) and connection errors. A POST is retried only
+// when the server cannot have acted on it: a 429, or a connection that was never established. Otherwise the
+// caller re-reads to find out what happened.
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	info, _ := ctx.Value(callKey{}).(callInfo)
+	if err != nil {
+		if !info.idempotent {
+			var opErr *net.OpError
+			return errors.As(err, &opErr) && opErr.Op == "dial", nil
+		}
+		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
+	}
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests:
+		return true, nil
+	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented:
+		return info.idempotent, nil
+	}
+	return false, nil
+}
+
+// backoff waits what the server asked for in Retry-After, else an exponentially growing delay with jitter.
+func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if d, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return min(d, maxRetryAfter)
+		}
+	}
+	d := maxWait
+	if attempt < 30 {
+		d = min(minWait<<attempt, maxWait)
+	}
+	// Full jitter in [d/2, d] keeps clients that failed together from retrying together.
+	half := d / 2
+	return half + time.Duration(rand.Int64N(int64(half)+1))
+}
+
+// retryAfter parses a Retry-After value: seconds or an HTTP date.
+func retryAfter(v string, now time.Time) (time.Duration, bool) {
+	if v == "" {
+		return 0, false
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}

@@ -1,0 +1,57 @@
+package fakecloud
+
+import "net/http"
+
+// The admin endpoints let scripts drive a standalone server the way tests drive an in-process one. They need
+// no authentication, are not logged and know no faults; without Options.Admin they do not exist.
+const adminPrefix = "/_fakecloud/"
+
+func (s *Server) adminRoutes() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", notFound)
+	mux.HandleFunc("GET "+adminPrefix+"requests", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, s.Requests())
+	})
+	mux.HandleFunc("DELETE "+adminPrefix+"requests", func(w http.ResponseWriter, _ *http.Request) {
+		s.ResetRequests()
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("GET "+adminPrefix+"state", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, s.Snapshot())
+	})
+	mux.HandleFunc("POST "+adminPrefix+"fixture", s.adminLoadFixture)
+	mux.HandleFunc("POST "+adminPrefix+"faults", s.adminInjectFault)
+	mux.HandleFunc("DELETE "+adminPrefix+"faults", func(w http.ResponseWriter, _ *http.Request) {
+		s.ClearFaults()
+		w.WriteHeader(http.StatusNoContent)
+	})
+	return mux
+}
+
+func (s *Server) adminLoadFixture(w http.ResponseWriter, r *http.Request) {
+	var f Fixture
+	err := decodeStrict(http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes), &f)
+	if err == nil {
+		err = s.Load(f)
+	}
+	if err != nil {
+		writeError(w, errAdminBadRequest.with(err.Error()))
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) adminInjectFault(w http.ResponseWriter, r *http.Request) {
+	var f Fault
+	err := decodeStrict(http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes), &f)
+	var af *activeFault
+	if err == nil {
+		af, err = newActiveFault(f)
+	}
+	if err != nil {
+		writeError(w, errAdminBadRequest.with(err.Error()))
+		return
+	}
+	s.addFault(af)
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,144 @@
+package fakecloud
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func aclBody(typ string, values ...string) map[string]any {
+	return map[string]any{"app_acl_type": typ, "app_acl_values": values}
+}
+
+func TestAppACLLifecycle(t *testing.T) {
+	t.Parallel()
+	f := startStandard(t, Options{})
+	for _, gw := range []struct{ base, instanceID string }{{apigBase, apigID}, {romaV2Base, romaID}} {
+		base, path := gw.base, gw.base+"/apps/app1/app-acl"
+		f.do(http.MethodGet, path, nil).expectStatus(t, http.StatusOK)
+		if got := string(f.do(http.MethodGet, path, nil).body); strings.TrimSpace(got) != "{}" {
+			t.Errorf("%s: ACL of an app without one = %s, want {}", base, got)
+		}
+
+		values := []string{"192.168.0.5-192.168.0.10", "10.0.0.1", "192.168.0.100/28", "::1", "2407:c080:17ef:ffff::3104:703a/64"}
+		resp := f.do(http.MethodPut, path, aclBody("PERMIT", values...))
+		resp.expectStatus(t, http.StatusCreated)
+		var acl AppACL
+		resp.decode(t, &acl)
+		if acl.AppID != "app1" || acl.Type != "PERMIT" || strings.Join(acl.Values, ",") != strings.Join(values, ",") {
+			t.Errorf("%s: PUT answered %+v", base, acl)
+		}
+		f.do(http.MethodGet, path, nil).decode(t, &acl)
+		if strings.Join(acl.Values, ",") != strings.Join(values, ",") {
+			t.Errorf("%s: GET lost the order: %+v", base, acl)
+		}
+
+		// PUT replaces the whole ACL, type included.
+		f.do(http.MethodPut, path, aclBody("DENY", "172.16.0.1")).expectStatus(t, http.StatusCreated)
+		f.do(http.MethodGet, path, nil).decode(t, &acl)
+		if acl.Type != "DENY" || len(acl.Values) != 1 {
+			t.Errorf("%s: after replace %+v", base, acl)
+		}
+
+		f.do(http.MethodDelete, path, nil).expectStatus(t, http.StatusNoContent)
+		if _, found := f.AppACL("", gw.instanceID, "app1"); found {
+			t.Errorf("%s: ACL left after DELETE", base)
+		}
+		f.do(http.MethodDelete, path, nil).expectStatus(t, http.StatusNoContent) // idempotent (quirks.go)
+	}
+	// ROMA's first generation has no ACL calls.
+	f.do(http.MethodGet, romaV1Base+"/apps/app1/app-acl", nil).expectError(t, http.StatusNotFound, "APIG.0101")
+}
+
+func TestAppACLValidation(t *testing.T) {
+	t.Parallel()
+	f := startStandard(t, Options{})
+	tooMany := make([]string, maxACLValues+1)
+	for i := range tooMany {
+		tooMany[i] = fmt.Sprintf("10.0.%d.%d", i/256, i%256)
+	}
+	tests := []struct {
+		name       string
+		path       string
+		body       any
+		wantStatus int
+		wantCode   string
+		wantMsg    string
+	}{
+		{"missing type", "app1", map[string]any{"app_acl_values": []string{"10.0.0.1"}}, 400, "APIG.2001", "parameterName:app_acl_type"},
+		{"bad type", "app1", aclBody("ALLOW", "10.0.0.1"), 400, "APIG.2011", "parameterName:app_acl_type"},
+		{"missing values", "app1", map[string]any{"app_acl_type": "PERMIT"}, 400, "APIG.2001", "parameterName:app_acl_values"},
+		{"too many values", "app1", aclBody("PERMIT", tooMany...), 400, "APIG.2011", "parameterName:app_acl_values"},
+		{"not an address", "app1", aclBody("PERMIT", "10.0.0.1", "example.com"), 400, "APIG.2015", "Invalid IP address."},
+		{"octet out of range", "app1", aclBody("PERMIT", "10.0.0.256"), 400, "APIG.2015", ""},
+		{"bad prefix", "app1", aclBody("PERMIT", "10.0.0.0/33"), 400, "APIG.2015", ""},
+		{"reversed range", "app1", aclBody("PERMIT", "10.0.0.9-10.0.0.1"), 400, "APIG.2015", ""},
+		{"mixed-family range", "app1", aclBody("PERMIT", "10.0.0.1-::1"), 400, "APIG.2015", ""},
+		{"zone", "app1", aclBody("PERMIT", "fe80::1%eth0"), 400, "APIG.2015", ""},
+		{"malformed JSON", "app1", `{"app_acl_type":`, 400, "APIG.2000", ""},
+		{"unknown app", "nope", aclBody("PERMIT", "10.0.0.1"), 404, "APIG.3004", "App nope does not exist"},
+		{"invalid app id", strings.Repeat("a", 65), aclBody("PERMIT", "10.0.0.1"), 400, "APIG.2012", "Invalid parameter value,parameterName:app_id. Please refer to the support documentation"},
+		{"app id with bad characters", "a.b", aclBody("PERMIT", "10.0.0.1"), 400, "APIG.2012", "parameterName:app_id"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			msg := f.do(http.MethodPut, apigBase+"/apps/"+tt.path+"/app-acl", tt.body).expectError(t, tt.wantStatus, tt.wantCode)
+			if !strings.Contains(msg, tt.wantMsg) {
+				t.Errorf("message %q lacks %q", msg, tt.wantMsg)
+			}
+		})
+	}
+	f.do(http.MethodGet, apigBase+"/apps/nope/app-acl", nil).expectError(t, http.StatusNotFound, "APIG.3004")
+	f.do(http.MethodDelete, apigBase+"/apps/nope/app-acl", nil).expectError(t, http.StatusNotFound, "APIG.3004")
+	if _, found := f.AppACL("", apigID, "app1"); found {
+		t.Error("a rejected PUT stored an ACL")
+	}
+}
+
+// TestWriteConflict: while a write for an app is being applied, another write for the same app fails with
+// APIG.3500 and changes nothing; writes for other apps go through.
+func TestWriteConflict(t *testing.T) {
+	t.Parallel()
+	f := startStandard(t, Options{WriteDelay: 300 * time.Millisecond})
+	aclPath := apigBase + "/apps/app1/app-acl"
+
+	var wg sync.WaitGroup
+	var first response
+	wg.Go(func() { first = f.do(http.MethodPut, aclPath, aclBody("PERMIT", "10.0.0.1")) })
+	time.Sleep(100 * time.Millisecond) // the first write is now inside its delay
+
+	var others [2]response
+	wg.Go(func() { others[0] = f.do(http.MethodPut, aclPath, aclBody("DENY", "10.0.0.2")) })
+	wg.Go(func() {
+		others[1] = f.do(http.MethodPost, apigBase+"/app-auths", authBody(releaseEnvID, []string{"app2", "app1"}, []string{"api-app"}))
+	})
+	unrelated := f.do(http.MethodPut, apigBase+"/apps/app2/app-acl", aclBody("PERMIT", "10.0.0.3"))
+	wg.Wait()
+
+	first.expectStatus(t, http.StatusCreated)
+	for _, r := range others {
+		if msg := r.expectError(t, http.StatusInternalServerError, "APIG.3500"); msg != "Failed to synchronize data to etcd." {
+			t.Errorf("message %q", msg)
+		}
+	}
+	// The create names the busy app1, so it fails as a whole; app2's own write does not wait for app1.
+	unrelated.expectStatus(t, http.StatusCreated)
+	if acl, _ := f.AppACL("", apigID, "app1"); acl.Type != "PERMIT" {
+		t.Errorf("conflicting write changed the ACL: %+v", acl)
+	}
+	if auths := f.AppAuths("", apigID); len(auths) != 0 {
+		t.Errorf("conflicting create stored %v", auths)
+	}
+
+	// Once the first write is done the app is free again; a delete of an auth is a write for its app too.
+	id := createAuths(t, f, apigBase, authBody(releaseEnvID, []string{"app1"}, []string{"api-app"}))[0].ID
+	wg.Go(func() { first = f.do(http.MethodDelete, aclPath, nil) })
+	time.Sleep(100 * time.Millisecond)
+	f.do(http.MethodDelete, apigBase+"/app-auths/"+id, nil).expectError(t, http.StatusInternalServerError, "APIG.3500")
+	wg.Wait()
+	first.expectStatus(t, http.StatusNoContent)
+	f.do(http.MethodDelete, apigBase+"/app-auths/"+id, nil).expectStatus(t, http.StatusNoContent)
+}

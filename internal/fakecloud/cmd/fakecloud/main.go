@@ -1,0 +1,112 @@
+// Command fakecloud serves the bundled fake cloud on a local port, for trying the provider by hand and for
+// scripts; tests start their own in-process servers instead.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "fakecloud:", err)
+		os.Exit(1)
+	}
+}
+
+// run serves until ctx is cancelled, then shuts down gracefully.
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("fakecloud", flag.ContinueOnError)
+	// Only loopback by default: the fake accepts well-known credentials, so exposing it takes an explicit -listen.
+	listen := fs.String("listen", "127.0.0.1:8780", "address to listen on; 127.0.0.1:0 picks a free port")
+	fixture := fs.String("fixture", "", "JSON fixture file to load at start")
+	admin := fs.Bool("admin", true, "serve the /_fakecloud/ admin endpoints")
+	urlFile := fs.String("url-file", "", "after listening, write the base URL to this file (atomically)")
+	writeDelay := fs.Duration("write-delay", 0, "how long a gateway write keeps its app busy (APIG.3500 window)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+
+	srv := fakecloud.New(fakecloud.Options{Admin: *admin, WriteDelay: *writeDelay})
+	if *fixture != "" {
+		if err := srv.LoadFile(*fixture); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return err
+	}
+	url := "http://" + ln.Addr().String()
+	printBanner(stdout, url, srv.Credentials())
+	if *urlFile != "" {
+		if err := writeFileAtomic(*urlFile, url+"\n"); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func printBanner(w io.Writer, url string, c fakecloud.Credentials) {
+	fmt.Fprintf(w, `fakecloud listening on %[1]s
+  project id:   %[2]s (name %[3]s); second project %[4]s (name %[5]s)
+  domain:       %[6]s
+  user:         %[7]s
+  password:     %[8]s
+  access key:   %[9]s
+  secret key:   %[10]s
+  token:        %[11]s
+Point the provider at it with:
+  endpoints = { apig = %[12]q, roma = %[12]q, iam = %[12]q }
+`, url, c.ProjectID, c.ProjectName, c.OtherProjectID, c.OtherProjectName, c.DomainName, c.UserName,
+		c.Password, c.AccessKey, c.SecretKey, c.Token, url)
+}
+
+// writeFileAtomic writes via a temporary file and a rename, so a script polling for path never reads half a URL.
+func writeFileAtomic(path, content string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".fakecloud-url-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	if _, err := tmp.WriteString(content); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

@@ -1,0 +1,60 @@
+package fakecloud
+
+import "time"
+
+// This file keeps the behaviour the clouds' documentation leaves open (api-notes.md calls it "unconfirmed"),
+// plus the documented limits, so that correcting the fake after observing the real service is a one-line change.
+// Error codes and messages that were chosen are marked "chosen" in the table in errors.go. Choices that are
+// plain enough to need no switch:
+//   - DELETE app-acl on an app without an ACL answers 204, like one with an ACL (idempotent, as clients assume).
+//   - Deleting an environment (possible only with nothing published in it) also deletes its authorizations.
+//   - Name filters of the list calls (name, api_name, app_name, group_name) match substrings; id filters match exactly.
+//   - Authentication failures on the IAM routes use the gateway's APIG.1000-1005 and APIG.0301 codes.
+
+// Documented limits (APIG user guide).
+const (
+	maxAppsPerInstance = 50   // creating one more app answers 403 APIG.3103
+	maxEnvsPerInstance = 10   // user-created environments; the built-in RELEASE is not counted (unconfirmed)
+	maxAuthsPerApp     = 1000 // authorization records per app, counted over all environments (unconfirmed)
+	maxACLValues       = 300  // unconfirmed: more values answer 400 APIG.2011 parameterName:app_acl_values
+)
+
+const (
+	// tokenLifetime is how long an IAM token issued by POST /v3/auth/tokens stays valid. The pre-issued
+	// DefaultToken and OtherProjectToken never expire, so tests with a frozen clock can use them.
+	tokenLifetime = 24 * time.Hour
+
+	// maxClockSkew is how far X-Sdk-Date may be from the server clock; the real gateway allows about 15 minutes.
+	maxClockSkew = 15 * time.Minute
+
+	// defaultAuthRole is the auth_role of every authorization record created through the API.
+	defaultAuthRole = "PROVIDER"
+
+	// defaultAPIAuthType is the auth_type of an API created without one, as on the real gateway.
+	defaultAPIAuthType = "NONE"
+
+	// offlineRevokesAuths says whether taking an API offline in an environment also deletes its app
+	// authorizations there. Unconfirmed; chosen false because authorizations are records of their own and
+	// republishing the API should not silently lose them.
+	offlineRevokesAuths = false
+)
+
+// duplicateAuthResult is the create answer for an (app, API, environment) that is already authorized.
+// Unconfirmed: the real gateway may instead fail the whole request with 400 APIG.3316; chosen here is a
+// per-item SKIPPED carrying the existing record, so a client that lost a create response can recover its ID.
+func duplicateAuthResult(existing *AppAuth, names authNames) authItem {
+	item := newAuthItem(existing, names)
+	item.AuthResult.Status = authSkipped
+	item.AuthResult.ErrorCode = errAuthExists.code
+	item.AuthResult.ErrorMsg = errAuthExists.msg
+	return item
+}
+
+// createAuthsBody shapes the 201 body of POST app-auths. Unconfirmed: ROMA Connect's /v1 API answers with a
+// bare JSON array, while APIG and ROMA /v2 wrap the items in {"auths": [...]}.
+func createAuthsBody(g gatewayBase, items []authItem) any {
+	if g.romaV1 {
+		return items
+	}
+	return map[string]any{"auths": items}
+}

@@ -1,0 +1,65 @@
+package ipacl
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+)
+
+// SetValidator returns a validator for a set-of-strings attribute such as
+// app_acl_values, so bad entries fail at plan time instead of at apply.
+func SetValidator() validator.Set {
+	return setValidator{}
+}
+
+type setValidator struct{}
+
+func (setValidator) Description(context.Context) string {
+	return "each entry must be an IPv4 or IPv6 address (192.168.0.1, ::1), a CIDR block " +
+		"(192.168.0.100/28) or a range of two addresses of the same family (192.168.0.5-192.168.0.10), " +
+		"and no two entries may cover the same addresses"
+}
+
+func (setValidator) MarkdownDescription(context.Context) string {
+	return "each entry must be an IPv4 or IPv6 address (`192.168.0.1`, `::1`), a CIDR block " +
+		"(`192.168.0.100/28`) or a range of two addresses of the same family (`192.168.0.5-192.168.0.10`), " +
+		"and no two entries may cover the same addresses"
+}
+
+func (setValidator) ValidateSet(ctx context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	// Unknown values are checked again once known (at apply), so skipping
+	// them here loses nothing.
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	seen := make(map[string]string) // Key -> first raw value
+	for _, elem := range req.ConfigValue.Elements() {
+		// StringValuable rather than types.String, so custom string types work too.
+		sv, ok := elem.(basetypes.StringValuable)
+		if !ok {
+			resp.Diagnostics.AddAttributeError(req.Path, "Invalid validator usage",
+				"ipacl.SetValidator is only for sets of strings; this is a provider bug.")
+			return
+		}
+		s, diags := sv.ToStringValue(ctx)
+		resp.Diagnostics.Append(diags...)
+		if diags.HasError() || s.IsNull() || s.IsUnknown() {
+			continue
+		}
+		e, err := Parse(s.ValueString())
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(req.Path.AtSetValue(elem), "Invalid IP address entry", err.Error())
+			continue
+		}
+		// Set elements are unique as strings, but 10.0.0.1 and 10.0.0.1/32
+		// are still the same rule; the error goes on the set because it is
+		// about two elements together.
+		if first, dup := seen[e.Key()]; dup {
+			resp.Diagnostics.AddAttributeError(req.Path, "Duplicate IP address entries",
+				duplicateError(first, e.Raw).Error())
+			continue
+		}
+		seen[e.Key()] = e.Raw
+	}
+}

@@ -1,0 +1,92 @@
+package provider
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
+)
+
+func envOf(vars map[string]string) lookupEnv {
+	return func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
+}
+
+func nullModel() providerModel {
+	return providerModel{
+		Cloud: types.StringNull(), Region: types.StringNull(), ProjectID: types.StringNull(), ProjectName: types.StringNull(),
+		Endpoints: types.MapNull(types.StringType), Insecure: types.BoolNull(), MaxRetries: types.Int64Null(),
+		Token: types.StringNull(), AccessKey: types.StringNull(), SecretKey: types.StringNull(), SecurityToken: types.StringNull(),
+		UserName: types.StringNull(), Password: types.StringNull(), DomainName: types.StringNull(),
+	}
+}
+
+func TestConfigFromModel_environment(t *testing.T) {
+	tests := map[string]struct {
+		model   func(m *providerModel)
+		env     map[string]string
+		check   func(t *testing.T, c cloud.Config)
+		wantErr string
+	}{
+		"HW AK/SK from the environment": {
+			env: map[string]string{"HW_ACCESS_KEY": "ak", "HW_SECRET_KEY": "sk", "HW_REGION_NAME": "cn-north-4", "HW_PROJECT_ID": "p1"},
+			check: func(t *testing.T, c cloud.Config) {
+				if c.AccessKey != "ak" || c.SecretKey != "sk" || c.Region != "cn-north-4" || c.ProjectID != "p1" || c.Cloud != cloud.CloudHuawei {
+					t.Errorf("got %+v", c)
+				}
+			},
+		},
+		"OS variables select OTC": {
+			env: map[string]string{"OS_USERNAME": "u", "OS_PASSWORD": "p", "OS_DOMAIN_NAME": "d", "OS_REGION_NAME": "eu-de", "OS_AUTH_URL": "https://iam.eu-de.otc.t-systems.com/v3"},
+			check: func(t *testing.T, c cloud.Config) {
+				if c.Cloud != cloud.CloudOTC || c.UserName != "u" || c.Endpoints[cloud.ServiceIAM] != "https://iam.eu-de.otc.t-systems.com" {
+					t.Errorf("got %+v", c)
+				}
+				if ep, _ := c.Endpoint(cloud.ServiceAPIG); ep != "https://apig.eu-de.otc.t-systems.com" {
+					t.Errorf("apig endpoint %s", ep)
+				}
+			},
+		},
+		"configured credentials ignore the environment's": {
+			model: func(m *providerModel) { m.Token = types.StringValue("tok"); m.Region = types.StringValue("eu-de") },
+			env:   map[string]string{"HW_ACCESS_KEY": "ak", "HW_SECRET_KEY": "sk"},
+			check: func(t *testing.T, c cloud.Config) {
+				if c.Token != "tok" || c.AccessKey != "" {
+					t.Errorf("got %+v", c)
+				}
+			},
+		},
+		"two modes in the environment conflict": {
+			env:     map[string]string{"HW_AUTH_TOKEN": "t", "HW_ACCESS_KEY": "ak", "HW_SECRET_KEY": "sk", "HW_REGION_NAME": "r"},
+			wantErr: "conflicting credentials",
+		},
+		"bad HW_MAX_RETRIES": {
+			env:     map[string]string{"HW_AUTH_TOKEN": "t", "HW_REGION_NAME": "r", "HW_MAX_RETRIES": "lots"},
+			wantErr: "HW_MAX_RETRIES",
+		},
+		"no credentials": {
+			env:     map[string]string{"HW_REGION_NAME": "r"},
+			wantErr: "no credentials",
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			m := nullModel()
+			if tc.model != nil {
+				tc.model(&m)
+			}
+			cfg, err := configFromModel(m, envOf(tc.env))
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want it to contain %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.check(t, cfg)
+		})
+	}
+}

@@ -1,0 +1,208 @@
+// Package provider is the authz provider itself: its configuration schema, how that configuration and the
+// environment become one cloud client, and the one list of resources and data sources.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
+	"github.com/cloudauthz/terraform-provider-authz/internal/service/gateway"
+	"github.com/cloudauthz/terraform-provider-authz/internal/validate"
+)
+
+var _ provider.Provider = (*authzProvider)(nil)
+
+// New returns a constructor of the provider for the given build version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &authzProvider{version: version} }
+}
+
+type authzProvider struct {
+	version string
+}
+
+func (p *authzProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "authz"
+	resp.Version = p.version
+}
+
+// defaultMaxRetries is how often a retryable failure is retried when max_retries is not set.
+const defaultMaxRetries = 5
+
+func (p *authzProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	services := make([]string, len(cloud.Services))
+	for i, s := range cloud.Services {
+		services[i] = string(s)
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages who may call what on Huawei Cloud and Open Telekom Cloud: API Gateway and ROMA Connect app " +
+			"authorizations and app access control lists. Configure exactly one credential mode: `token`, " +
+			"`access_key` + `secret_key`, or `user_name` + `password` + `domain_name`. When the configuration sets no " +
+			"credential at all, they are read from the environment (`HW_*`, then `OS_*` variables).",
+		Attributes: map[string]schema.Attribute{
+			"cloud": schema.StringAttribute{
+				MarkdownDescription: "Which cloud's endpoint templates to use: `huaweicloud` (default) or `otc` (Open Telekom Cloud). " +
+					"Environment: `AUTHZ_CLOUD`; when unset and only `OS_*` variables are present, `otc`.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(cloud.Clouds...)},
+			},
+			"region": schema.StringAttribute{
+				MarkdownDescription: "Region, e.g. `eu-de`; used in endpoint URLs and, when neither `project_id` nor `project_name` is set, as the project name. Environment: `HW_REGION_NAME`, `OS_REGION_NAME`.",
+				Optional:            true,
+			},
+			"project_id": schema.StringAttribute{
+				MarkdownDescription: "Project ID every project-scoped call addresses. Environment: `HW_PROJECT_ID`, `OS_PROJECT_ID`. Conflicts with `project_name`.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("project_name"))},
+			},
+			"project_name": schema.StringAttribute{
+				MarkdownDescription: "Project name, resolved to its ID through IAM on first use. Environment: `HW_PROJECT_NAME`, `OS_PROJECT_NAME`.",
+				Optional:            true,
+			},
+			"endpoints": schema.MapAttribute{
+				MarkdownDescription: "Base URLs overriding the endpoint templates, keyed by service: " + strings.Join(quoteAll(services), ", ") +
+					". This is how the bundled fake cloud is reached. `HW_AUTH_URL` / `OS_AUTH_URL` set the `iam` entry.",
+				Optional:    true,
+				ElementType: types.StringType,
+				Validators: []validator.Map{
+					mapvalidator.KeysAre(stringvalidator.OneOf(services...)),
+					mapvalidator.ValueStringsAre(validate.HTTPURL()),
+				},
+			},
+			"insecure": schema.BoolAttribute{
+				MarkdownDescription: "Skip TLS certificate verification. Only for test environments. Environment: `HW_INSECURE`.",
+				Optional:            true,
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many times a throttled (429), failed (5xx) or unreachable call is retried, with exponential backoff and jitter, honouring `Retry-After`. Default %d. Environment: `HW_MAX_RETRIES`.", defaultMaxRetries),
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"token": schema.StringAttribute{
+				MarkdownDescription: "An IAM token, sent as `X-Auth-Token`. Environment: `HW_AUTH_TOKEN`, `OS_AUTH_TOKEN`.",
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"access_key": schema.StringAttribute{
+				MarkdownDescription: "Access key (AK); requests are signed with `SDK-HMAC-SHA256`. Environment: `HW_ACCESS_KEY`, `OS_ACCESS_KEY`.",
+				Optional:            true,
+			},
+			"secret_key": schema.StringAttribute{
+				MarkdownDescription: "Secret key (SK) of `access_key`. Environment: `HW_SECRET_KEY`, `OS_SECRET_KEY`.",
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"security_token": schema.StringAttribute{
+				MarkdownDescription: "Security token of temporary AK/SK credentials. Environment: `HW_SECURITY_TOKEN`, `OS_SECURITY_TOKEN`.",
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"user_name": schema.StringAttribute{
+				MarkdownDescription: "IAM user name, exchanged with `password` and `domain_name` for a project-scoped token once per provider instance. Environment: `HW_USER_NAME`, `OS_USERNAME`.",
+				Optional:            true,
+			},
+			"password": schema.StringAttribute{
+				MarkdownDescription: "Password of `user_name`. Environment: `HW_USER_PASSWORD`, `OS_PASSWORD`.",
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"domain_name": schema.StringAttribute{
+				MarkdownDescription: "Account (domain) name of `user_name`. Environment: `HW_DOMAIN_NAME`, `OS_DOMAIN_NAME`.",
+				Optional:            true,
+			},
+		},
+	}
+}
+
+type providerModel struct {
+	Cloud         types.String `tfsdk:"cloud"`
+	Region        types.String `tfsdk:"region"`
+	ProjectID     types.String `tfsdk:"project_id"`
+	ProjectName   types.String `tfsdk:"project_name"`
+	Endpoints     types.Map    `tfsdk:"endpoints"`
+	Insecure      types.Bool   `tfsdk:"insecure"`
+	MaxRetries    types.Int64  `tfsdk:"max_retries"`
+	Token         types.String `tfsdk:"token"`
+	AccessKey     types.String `tfsdk:"access_key"`
+	SecretKey     types.String `tfsdk:"secret_key"`
+	SecurityToken types.String `tfsdk:"security_token"`
+	UserName      types.String `tfsdk:"user_name"`
+	Password      types.String `tfsdk:"password"`
+	DomainName    types.String `tfsdk:"domain_name"`
+}
+
+func (p *authzProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Values that come from other resources are unknown while planning. Nothing here talks to the cloud, so
+	// planning needs no client; resources keep their prior state until the values are known.
+	if !req.Config.Raw.IsFullyKnown() {
+		tflog.Info(ctx, "provider configuration has values not known until apply; deferring client construction")
+		return
+	}
+	cfg, err := configFromModel(m, os.LookupEnv)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
+		return
+	}
+	cfg.UserAgent = "terraform-provider-authz/" + p.version
+	client, err := cloud.New(cfg)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
+		return
+	}
+	resp.ResourceData = client
+	resp.DataSourceData = client
+}
+
+// gatewayFlavors are the gateway products; each gets the same resources and data sources.
+var gatewayFlavors = []cloud.Flavor{cloud.FlavorAPIG, cloud.FlavorROMA}
+
+func (p *authzProvider) Resources(_ context.Context) []func() resource.Resource {
+	var out []func() resource.Resource
+	for _, f := range gatewayFlavors {
+		out = append(out,
+			gateway.NewAppAuthorizationResource(f),
+			gateway.NewAppAuthorizationSetResource(f),
+			gateway.NewAppACLResource(f),
+		)
+	}
+	return out
+}
+
+func (p *authzProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	var out []func() datasource.DataSource
+	for _, f := range gatewayFlavors {
+		out = append(out,
+			gateway.NewAppAuthorizationsDataSource(f),
+			gateway.NewAppACLDataSource(f),
+		)
+	}
+	return out
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = "`" + s + "`"
+	}
+	return out
+}

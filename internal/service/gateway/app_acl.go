@@ -1,0 +1,227 @@
+package gateway
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
+	"github.com/cloudauthz/terraform-provider-authz/internal/ipacl"
+	"github.com/cloudauthz/terraform-provider-authz/internal/validate"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*appACLResource)(nil)
+	_ resource.ResourceWithImportState = (*appACLResource)(nil)
+)
+
+// maxACLValues is the most entries one ACL holds.
+const maxACLValues = 300
+
+// NewAppACLResource returns the constructor of authz_<flavor>_app_acl: the IP allow or deny list of one app.
+func NewAppACLResource(f cloud.Flavor) func() resource.Resource {
+	return func() resource.Resource { return &appACLResource{flavor: f, typeName: typeName(f, "app_acl")} }
+}
+
+type appACLResource struct {
+	flavor   cloud.Flavor
+	client   *cloud.Client
+	typeName string
+}
+
+func (r *appACLResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = r.typeName
+}
+
+func (r *appACLResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: fmt.Sprintf("The access control list of one app on a %s instance: the client IP addresses the app "+
+			"may call APIs from (`PERMIT`) or may not (`DENY`). An app has at most one ACL; this resource owns it whole. "+
+			"Deleting the resource removes the ACL, so the app may call from anywhere again.", product(r.flavor)),
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<instance_id>/<app_id>`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"instance_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the gateway instance. Changing it replaces the ACL.",
+				Required:            true,
+				Validators:          []validator.String{validate.ID()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"app_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the app. Changing it replaces the ACL.",
+				Required:            true,
+				Validators:          []validator.String{validate.ID()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"type": schema.StringAttribute{
+				MarkdownDescription: "`PERMIT`: only the listed addresses may call. `DENY`: the listed addresses may not call. Changed in place.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.OneOf(cloud.ACLPermit, cloud.ACLDeny)},
+			},
+			"values": schema.SetAttribute{
+				MarkdownDescription: fmt.Sprintf("The addresses: IPv4 or IPv6 addresses (`192.168.0.1`, `::1`), CIDR blocks "+
+					"(`192.168.0.100/28`) or ranges of two addresses of the same family (`192.168.0.5-192.168.0.10`); 1 to %d "+
+					"entries, no two covering the same addresses. Changed in place.", maxACLValues),
+				Required:    true,
+				ElementType: types.StringType,
+				Validators:  []validator.Set{setvalidator.SizeBetween(1, maxACLValues), ipacl.SetValidator()},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *appACLResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = configureClient(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *appACLResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m appACLModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
+	timeout, diags := m.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	summary := "Error creating " + r.typeName
+	instanceID, appID := m.InstanceID.ValueString(), m.AppID.ValueString()
+	unlock := r.client.LockApp(r.flavor, instanceID, appID)
+	defer unlock()
+	g := r.client.Gateway(r.flavor)
+	existing, exists, err := g.GetAppACL(ctx, instanceID, appID)
+	if err != nil {
+		resp.Diagnostics.AddError(summary, errorDetail(fmt.Sprintf("Reading the ACL of app %s on instance %s", appID, instanceID), err))
+		return
+	}
+	if exists {
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("App %s on instance %s already has a %s ACL with %d entries.\n\n%s",
+			appID, instanceID, existing.Type, len(existing.Values), importHint(r.typeName, instanceID+"/"+appID)))
+		return
+	}
+	r.put(ctx, &m, summary, &resp.State, &resp.Diagnostics)
+}
+
+func (r *appACLResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m appACLModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || r.client == nil {
+		return
+	}
+	acl, exists, err := r.client.Gateway(r.flavor).GetAppACL(ctx, m.InstanceID.ValueString(), m.AppID.ValueString())
+	if cloud.IsNotFound(err) || (err == nil && !exists) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error reading "+r.typeName, errorDetail(fmt.Sprintf("Reading the ACL of app %s on instance %s", m.AppID.ValueString(), m.InstanceID.ValueString()), err))
+		return
+	}
+	resp.Diagnostics.Append(m.fromACL(ctx, acl)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *appACLResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m appACLModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
+	timeout, diags := m.Timeouts.Update(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	unlock := r.client.LockApp(r.flavor, m.InstanceID.ValueString(), m.AppID.ValueString())
+	defer unlock()
+	r.put(ctx, &m, "Error updating "+r.typeName, &resp.State, &resp.Diagnostics)
+}
+
+// put replaces the whole ACL with the planned one and records the cloud's answer.
+func (r *appACLResource) put(ctx context.Context, m *appACLModel, summary string, state stateSetter, diags *diagnostics) {
+	var values []string
+	diags.Append(m.Values.ElementsAs(ctx, &values, false)...)
+	if diags.HasError() {
+		return
+	}
+	instanceID, appID := m.InstanceID.ValueString(), m.AppID.ValueString()
+	acl, err := r.client.Gateway(r.flavor).PutAppACL(ctx, instanceID, appID, m.Type.ValueString(), values)
+	if err != nil {
+		diags.AddError(summary, errorDetail(fmt.Sprintf("Setting the %s ACL of app %s on instance %s", m.Type.ValueString(), appID, instanceID), err))
+		return
+	}
+	m.ID = types.StringValue(instanceID + "/" + appID)
+	diags.Append(m.fromACL(ctx, acl)...)
+	diags.Append(state.Set(ctx, m)...)
+}
+
+func (r *appACLResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m appACLModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
+	timeout, diags := m.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	instanceID, appID := m.InstanceID.ValueString(), m.AppID.ValueString()
+	unlock := r.client.LockApp(r.flavor, instanceID, appID)
+	defer unlock()
+	if err := r.client.Gateway(r.flavor).DeleteAppACL(ctx, instanceID, appID); err != nil && !cloud.IsNotFound(err) {
+		resp.Diagnostics.AddError("Error deleting "+r.typeName, errorDetail(fmt.Sprintf("Deleting the ACL of app %s on instance %s", appID, instanceID), err))
+	}
+}
+
+func (r *appACLResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	parts, err := parseImportID(req.ID, "instance_id", "app_id")
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), parts[0])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app_id"), parts[1])...)
+}
+
+type appACLModel struct {
+	ID         types.String   `tfsdk:"id"`
+	InstanceID types.String   `tfsdk:"instance_id"`
+	AppID      types.String   `tfsdk:"app_id"`
+	Type       types.String   `tfsdk:"type"`
+	Values     types.Set      `tfsdk:"values"`
+	Timeouts   timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (m *appACLModel) fromACL(ctx context.Context, acl cloud.AppACL) diagnostics {
+	m.ID = types.StringValue(m.InstanceID.ValueString() + "/" + m.AppID.ValueString())
+	m.Type = types.StringValue(acl.Type)
+	values, diags := types.SetValueFrom(ctx, types.StringType, acl.Values)
+	m.Values = values
+	return diags
+}

@@ -1,0 +1,397 @@
+package gateway
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
+	"github.com/cloudauthz/terraform-provider-authz/internal/validate"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = (*appAuthorizationResource)(nil)
+	_ resource.ResourceWithImportState    = (*appAuthorizationResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*appAuthorizationResource)(nil)
+)
+
+// NewAppAuthorizationResource returns the constructor of authz_<flavor>_app_authorization: one app allowed
+// to call one API in one environment.
+func NewAppAuthorizationResource(f cloud.Flavor) func() resource.Resource {
+	return func() resource.Resource {
+		return &appAuthorizationResource{flavor: f, typeName: typeName(f, "app_authorization")}
+	}
+}
+
+type appAuthorizationResource struct {
+	flavor   cloud.Flavor
+	client   *cloud.Client
+	typeName string
+}
+
+const (
+	defaultCreateTimeout = 10 * time.Minute
+	defaultDeleteTimeout = 10 * time.Minute
+)
+
+func (r *appAuthorizationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = r.typeName
+}
+
+func (r *appAuthorizationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replaceID := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{
+			MarkdownDescription: desc + " Changing it replaces the authorization.",
+			Required:            true,
+			Validators:          []validator.String{validate.ID()},
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		}
+	}
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{
+			MarkdownDescription: desc,
+			Computed:            true,
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: fmt.Sprintf("Authorizes one app to call one API in one environment of a %s instance. "+
+			"Only APIs that use app authentication (`auth_type = APP`) and are published in the environment can be authorized. "+
+			"Deleting the resource cancels the authorization.", product(r.flavor)),
+		Attributes: map[string]schema.Attribute{
+			"id":          computed("ID of the authorization record, used to cancel it."),
+			"instance_id": replaceID("ID of the gateway instance."),
+			"env_id":      replaceID("ID of the environment the app may call the API in; the built-in environment `RELEASE` has the ID `DEFAULT_ENVIRONMENT_RELEASE_ID`."),
+			"app_id":      replaceID("ID of the app (credential) being authorized."),
+			"api_id":      replaceID("ID of the API the app may call."),
+			"auth_time":   computed("When the authorization was granted (RFC 3339)."),
+			"auth_role":   computed("Who granted the authorization: `PROVIDER` or `CONSUMER`."),
+			"api_name":    computed("Name of the API."),
+			"app_name":    computed("Name of the app."),
+			"env_name":    computed("Name of the environment."),
+			"group_id":    computed("ID of the API group the API belongs to."),
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Delete: true}),
+		},
+	}
+	if r.flavor == cloud.FlavorROMA {
+		maps.Copy(resp.Schema.Attributes, romaAttributes())
+	}
+}
+
+func (r *appAuthorizationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = configureClient(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *appAuthorizationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	full := r.newModel()
+	resp.Diagnostics.Append(req.Plan.Get(ctx, full)...)
+	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
+	m := full.common()
+	timeout, diags := m.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	key := m.key()
+	summary := fmt.Sprintf("Error creating %s", r.typeName)
+	unlock := r.client.LockApp(r.flavor, key.InstanceID, key.AppID)
+	defer unlock()
+
+	g := r.client.Gateway(r.flavor)
+	existing, err := findAppAuth(ctx, g, key)
+	if err != nil {
+		resp.Diagnostics.AddError(summary, errorDetail("Checking whether "+key.String()+" already exists", err))
+		return
+	}
+	if existing != nil {
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("%s already exists (record %s).\n\n%s", key, existing.ID, importHint(r.typeName, key.ImportID())))
+		return
+	}
+
+	created, err := createAppAuth(ctx, g, key, full.createRequest(ctx, key), r.client.Config().MaxRetries)
+	if err != nil {
+		resp.Diagnostics.AddError(summary, errorDetail("Authorizing "+key.String(), err))
+		return
+	}
+	if created.AuthResult.Status == cloud.AuthSkipped {
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("%s was created by someone else while Terraform was creating it (record %s).\n\n%s", key, created.ID, importHint(r.typeName, key.ImportID())))
+		return
+	}
+	// Record what exists before anything else can fail, so the authorization is never lost to Terraform.
+	m.ID = types.StringValue(created.ID)
+	m.AuthTime = types.StringValue(created.AuthTime)
+	m.AuthRole = types.StringValue(created.AuthRole)
+	m.APIName = types.StringValue(created.AuthResult.APIName)
+	m.AppName = types.StringValue(created.AuthResult.AppName)
+	m.EnvName, m.GroupID = types.StringValue(""), types.StringValue("")
+	resp.Diagnostics.Append(resp.State.Set(ctx, full)...)
+
+	record, err := findAppAuth(ctx, g, key)
+	switch {
+	case err != nil:
+		resp.Diagnostics.AddError(summary, errorDetail("Reading back "+key.String(), err))
+		return
+	case record == nil:
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("%s was created (record %s) but the gateway does not list it.", key, created.ID))
+		return
+	}
+	full.fromRecord(record)
+	resp.Diagnostics.Append(resp.State.Set(ctx, full)...)
+}
+
+func (r *appAuthorizationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	full := r.newModel()
+	resp.Diagnostics.Append(req.State.Get(ctx, full)...)
+	if resp.Diagnostics.HasError() || r.client == nil {
+		return // without a configured client the prior state stands
+	}
+	key := full.common().key()
+	record, err := findAppAuth(ctx, r.client.Gateway(r.flavor), key)
+	if err != nil {
+		if cloud.IsNotFound(err) { // the app or the instance is gone, and the authorization with it
+			resp.State.RemoveResource(ctx)
+			return
+		}
+		resp.Diagnostics.AddError("Error reading "+r.typeName, errorDetail("Reading "+key.String(), err))
+		return
+	}
+	if record == nil {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	full.fromRecord(record)
+	resp.Diagnostics.Append(resp.State.Set(ctx, full)...)
+}
+
+// Update only ever sees timeouts change: every other argument replaces the resource.
+func (r *appAuthorizationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	full := r.newModel()
+	resp.Diagnostics.Append(req.Plan.Get(ctx, full)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, full)...)
+}
+
+func (r *appAuthorizationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	full := r.newModel()
+	resp.Diagnostics.Append(req.State.Get(ctx, full)...)
+	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
+	m := full.common()
+	timeout, diags := m.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	key := m.key()
+	unlock := r.client.LockApp(r.flavor, key.InstanceID, key.AppID)
+	defer unlock()
+	if err := deleteAppAuth(ctx, r.client.Gateway(r.flavor), key.InstanceID, m.ID.ValueString()); err != nil {
+		resp.Diagnostics.AddError("Error deleting "+r.typeName, errorDetail(fmt.Sprintf("Cancelling %s (record %s)", key, m.ID.ValueString()), err))
+	}
+}
+
+func (r *appAuthorizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	parts, err := parseImportID(req.ID, "instance_id", "env_id", "app_id", "api_id")
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
+	for i, attr := range []string{"instance_id", "env_id", "app_id", "api_id"} {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), parts[i])...)
+	}
+}
+
+type appAuthorizationModel struct {
+	ID         types.String   `tfsdk:"id"`
+	InstanceID types.String   `tfsdk:"instance_id"`
+	EnvID      types.String   `tfsdk:"env_id"`
+	AppID      types.String   `tfsdk:"app_id"`
+	APIID      types.String   `tfsdk:"api_id"`
+	AuthTime   types.String   `tfsdk:"auth_time"`
+	AuthRole   types.String   `tfsdk:"auth_role"`
+	APIName    types.String   `tfsdk:"api_name"`
+	AppName    types.String   `tfsdk:"app_name"`
+	EnvName    types.String   `tfsdk:"env_name"`
+	GroupID    types.String   `tfsdk:"group_id"`
+	Timeouts   timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (m *appAuthorizationModel) key() appAuthKey {
+	return appAuthKey{InstanceID: m.InstanceID.ValueString(), EnvID: m.EnvID.ValueString(), AppID: m.AppID.ValueString(), APIID: m.APIID.ValueString()}
+}
+
+func (m *appAuthorizationModel) fromRecord(a *cloud.AppAuth) {
+	m.ID = types.StringValue(a.ID)
+	m.EnvID = types.StringValue(a.EnvID)
+	m.AppID = types.StringValue(a.AppID)
+	m.APIID = types.StringValue(a.APIID)
+	m.AuthTime = types.StringValue(a.AuthTime)
+	m.AuthRole = types.StringValue(a.AuthRole)
+	m.APIName = types.StringValue(a.APIName)
+	m.AppName = types.StringValue(a.AppName)
+	m.EnvName = types.StringValue(a.EnvName)
+	m.GroupID = types.StringValue(a.GroupID)
+}
+
+// parseImportID splits an import ID of slash-separated parts and checks each is a well-formed ID.
+func parseImportID(id string, names ...string) ([]string, error) {
+	form := "<" + strings.Join(names, ">/<") + ">"
+	parts := strings.Split(id, "/")
+	if len(parts) != len(names) {
+		return nil, fmt.Errorf("the import ID %q must have the form %s", id, form)
+	}
+	for i, p := range parts {
+		if !validate.IsID(p) {
+			return nil, fmt.Errorf("the import ID %q must have the form %s; %s %q must be 1 to 64 letters, digits, hyphens or underscores", id, form, names[i], p)
+		}
+	}
+	return parts, nil
+}
+
+// appAuthModel is the model of either flavour: APIG's, or ROMA's with its extra create fields.
+type appAuthModel interface {
+	common() *appAuthorizationModel
+	createRequest(ctx context.Context, k appAuthKey) cloud.CreateAppAuthsRequest
+	fromRecord(a *cloud.AppAuth)
+}
+
+func (r *appAuthorizationResource) newModel() appAuthModel {
+	if r.flavor == cloud.FlavorROMA {
+		return &romaAppAuthorizationModel{}
+	}
+	return &appAuthorizationModel{}
+}
+
+func (m *appAuthorizationModel) common() *appAuthorizationModel { return m }
+
+func (m *appAuthorizationModel) createRequest(_ context.Context, k appAuthKey) cloud.CreateAppAuthsRequest {
+	return cloud.CreateAppAuthsRequest{EnvID: k.EnvID, AppIDs: []string{k.AppID}, APIIDs: []string{k.APIID}}
+}
+
+// romaAppAuthorizationModel adds ROMA Connect's optional create fields.
+type romaAppAuthorizationModel struct {
+	appAuthorizationModel
+	AuthTunnel    types.String `tfsdk:"auth_tunnel"`
+	AuthWhitelist types.Set    `tfsdk:"auth_whitelist"`
+	AuthBlacklist types.Set    `tfsdk:"auth_blacklist"`
+	VisitParam    types.String `tfsdk:"visit_param"`
+}
+
+func (m *romaAppAuthorizationModel) createRequest(ctx context.Context, k appAuthKey) cloud.CreateAppAuthsRequest {
+	req := m.appAuthorizationModel.createRequest(ctx, k)
+	req.AuthTunnel = m.AuthTunnel.ValueString()
+	_ = m.AuthWhitelist.ElementsAs(ctx, &req.AuthWhitelist, false)
+	_ = m.AuthBlacklist.ElementsAs(ctx, &req.AuthBlacklist, false)
+	if v := m.VisitParam.ValueString(); v != "" {
+		req.VisitParams = []cloud.VisitParam{{APIID: k.APIID, AppID: k.AppID, VisitParam: v}}
+	}
+	return req
+}
+
+func (m *romaAppAuthorizationModel) fromRecord(a *cloud.AppAuth) {
+	m.appAuthorizationModel.fromRecord(a)
+	m.AuthTunnel = types.StringValue(cmp.Or(a.AuthTunnel, romaTunnelNormal))
+	m.AuthWhitelist = stringSetOrNull(a.AuthWhitelist)
+	m.AuthBlacklist = stringSetOrNull(a.AuthBlacklist)
+	m.VisitParam = types.StringNull()
+	if a.VisitParam != "" {
+		m.VisitParam = types.StringValue(a.VisitParam)
+	}
+}
+
+// stringSetOrNull keeps an unset optional set unset when the cloud reports it empty.
+func stringSetOrNull(values []string) types.Set {
+	if len(values) == 0 {
+		return types.SetNull(types.StringType)
+	}
+	elems := make([]attr.Value, len(values))
+	for i, v := range values {
+		elems[i] = types.StringValue(v)
+	}
+	return types.SetValueMust(types.StringType, elems)
+}
+
+// ROMA Connect authorization tunnels: GREEN enables the white and black lists.
+const (
+	romaTunnelNormal = "NORMAL"
+	romaTunnelGreen  = "GREEN"
+)
+
+var visitParamPattern = regexp.MustCompile(`^[a-zA-Z0-9_,]*$`)
+
+// romaAttributes are the ROMA-only create fields; each replaces the authorization, which has no update call.
+func romaAttributes() map[string]schema.Attribute {
+	listAttr := func(desc string) schema.SetAttribute {
+		return schema.SetAttribute{
+			MarkdownDescription: desc + " Only with `auth_tunnel = \"GREEN\"`. Changing it replaces the authorization.",
+			Optional:            true,
+			ElementType:         types.StringType,
+			Validators:          []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+			PlanModifiers:       []planmodifier.Set{setplanmodifier.RequiresReplace()},
+		}
+	}
+	return map[string]schema.Attribute{
+		"auth_tunnel": schema.StringAttribute{
+			MarkdownDescription: "Authorization tunnel: `NORMAL` (default) or `GREEN` (green channel, which enables `auth_whitelist` and `auth_blacklist`). Changing it replaces the authorization.",
+			Optional:            true,
+			Computed:            true,
+			Default:             stringdefault.StaticString(romaTunnelNormal),
+			Validators:          []validator.String{stringvalidator.OneOf(romaTunnelNormal, romaTunnelGreen)},
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		},
+		"auth_whitelist": listAttr("Green-channel white list."),
+		"auth_blacklist": listAttr("Green-channel black list."),
+		"visit_param": schema.StringAttribute{
+			MarkdownDescription: "Access parameter passed with calls of this app to this API: letters, digits, underscores and commas. Changing it replaces the authorization.",
+			Optional:            true,
+			Validators:          []validator.String{stringvalidator.LengthBetween(1, 1024), stringvalidator.RegexMatches(visitParamPattern, "must contain only letters, digits, underscores (_) and commas (,)")},
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		},
+	}
+}
+
+// ValidateConfig rejects green-channel lists without the green channel, at plan time.
+func (r *appAuthorizationResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	if r.flavor != cloud.FlavorROMA {
+		return
+	}
+	var m romaAppAuthorizationModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || m.AuthTunnel.IsUnknown() || m.AuthTunnel.ValueString() == romaTunnelGreen {
+		return
+	}
+	for name, v := range map[string]types.Set{"auth_whitelist": m.AuthWhitelist, "auth_blacklist": m.AuthBlacklist} {
+		if !v.IsNull() {
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Green-channel list without the green channel",
+				fmt.Sprintf("%s is only allowed with auth_tunnel = \"GREEN\"; auth_tunnel is %q.", name, cmp.Or(m.AuthTunnel.ValueString(), romaTunnelNormal)))
+		}
+	}
+}

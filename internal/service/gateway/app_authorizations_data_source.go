@@ -1,0 +1,146 @@
+package gateway
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
+	"github.com/cloudauthz/terraform-provider-authz/internal/validate"
+)
+
+var _ datasource.DataSourceWithConfigure = (*appAuthorizationsDataSource)(nil)
+
+// NewAppAuthorizationsDataSource returns the constructor of authz_<flavor>_app_authorizations: the
+// authorizations of one app, or of one API.
+func NewAppAuthorizationsDataSource(f cloud.Flavor) func() datasource.DataSource {
+	return func() datasource.DataSource {
+		return &appAuthorizationsDataSource{flavor: f, typeName: typeName(f, "app_authorizations")}
+	}
+}
+
+type appAuthorizationsDataSource struct {
+	flavor   cloud.Flavor
+	client   *cloud.Client
+	typeName string
+}
+
+func (d *appAuthorizationsDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = d.typeName
+}
+
+func (d *appAuthorizationsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	filter := func(desc string, also ...string) schema.StringAttribute {
+		v := []validator.String{validate.ID()}
+		for _, other := range also {
+			v = append(v, stringvalidator.AtLeastOneOf(path.MatchRoot(other)))
+		}
+		return schema.StringAttribute{MarkdownDescription: desc, Optional: true, Validators: v}
+	}
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: fmt.Sprintf("Lists the app authorizations on a %s instance: those of one app (the APIs it may call, "+
+			"optionally narrowed to one environment or API), or those of one API (the apps that may call it). Every page is read.", product(d.flavor)),
+		Attributes: map[string]schema.Attribute{
+			"id": computed("An identifier of this lookup."),
+			"instance_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the gateway instance.",
+				Required:            true,
+				Validators:          []validator.String{validate.ID()},
+			},
+			"app_id": filter("List the authorizations of this app. At least one of `app_id` and `api_id` is required.", "api_id"),
+			"api_id": filter("List the authorizations of this API (with `app_id`: only that app's authorization for it).", "app_id"),
+			"env_id": filter("Only authorizations in this environment."),
+			"authorizations": schema.ListNestedAttribute{
+				MarkdownDescription: "The authorizations, in the order the gateway lists them.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":          computed("Authorization record ID."),
+					"app_id":      computed("App ID."),
+					"app_name":    computed("App name."),
+					"app_type":    computed("App type (`apig` or `roma`)."),
+					"api_id":      computed("API ID."),
+					"api_name":    computed("API name."),
+					"group_id":    computed("API group ID."),
+					"group_name":  computed("API group name."),
+					"env_id":      computed("Environment ID."),
+					"env_name":    computed("Environment name."),
+					"auth_role":   computed("`PROVIDER` or `CONSUMER`."),
+					"auth_time":   computed("When it was granted (RFC 3339)."),
+					"auth_tunnel": computed("Authorization tunnel (`NORMAL` or `GREEN`)."),
+					"visit_param": computed("Access parameter, if any."),
+				}},
+			},
+		},
+	}
+}
+
+func (d *appAuthorizationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = configureClient(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *appAuthorizationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m appAuthorizationsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || !requireClient(d.client, &resp.Diagnostics) {
+		return
+	}
+	g := d.client.Gateway(d.flavor)
+	instanceID := m.InstanceID.ValueString()
+	var records []cloud.AppAuth
+	var err error
+	if appID := m.AppID.ValueString(); appID != "" {
+		records, err = g.ListBoundAPIs(ctx, instanceID, cloud.BoundAPIsFilter{AppID: appID, APIID: m.APIID.ValueString(), EnvID: m.EnvID.ValueString()})
+	} else {
+		records, err = g.ListBoundApps(ctx, instanceID, cloud.BoundAppsFilter{APIID: m.APIID.ValueString(), EnvID: m.EnvID.ValueString()})
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error reading "+d.typeName, errorDetail("Listing authorizations on instance "+instanceID, err))
+		return
+	}
+	m.ID = types.StringValue(fmt.Sprintf("%s/%s/%s/%s", instanceID, m.EnvID.ValueString(), m.AppID.ValueString(), m.APIID.ValueString()))
+	m.Authorizations = make([]appAuthorizationItem, 0, len(records))
+	for _, a := range records {
+		m.Authorizations = append(m.Authorizations, appAuthorizationItem{
+			ID: types.StringValue(a.ID), AppID: types.StringValue(a.AppID), AppName: types.StringValue(a.AppName), AppType: types.StringValue(a.AppType),
+			APIID: types.StringValue(a.APIID), APIName: types.StringValue(a.APIName), GroupID: types.StringValue(a.GroupID), GroupName: types.StringValue(a.GroupName),
+			EnvID: types.StringValue(a.EnvID), EnvName: types.StringValue(a.EnvName), AuthRole: types.StringValue(a.AuthRole), AuthTime: types.StringValue(a.AuthTime),
+			AuthTunnel: types.StringValue(a.AuthTunnel), VisitParam: types.StringValue(a.VisitParam),
+		})
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+type appAuthorizationsModel struct {
+	ID             types.String           `tfsdk:"id"`
+	InstanceID     types.String           `tfsdk:"instance_id"`
+	AppID          types.String           `tfsdk:"app_id"`
+	APIID          types.String           `tfsdk:"api_id"`
+	EnvID          types.String           `tfsdk:"env_id"`
+	Authorizations []appAuthorizationItem `tfsdk:"authorizations"`
+}
+
+type appAuthorizationItem struct {
+	ID         types.String `tfsdk:"id"`
+	AppID      types.String `tfsdk:"app_id"`
+	AppName    types.String `tfsdk:"app_name"`
+	AppType    types.String `tfsdk:"app_type"`
+	APIID      types.String `tfsdk:"api_id"`
+	APIName    types.String `tfsdk:"api_name"`
+	GroupID    types.String `tfsdk:"group_id"`
+	GroupName  types.String `tfsdk:"group_name"`
+	EnvID      types.String `tfsdk:"env_id"`
+	EnvName    types.String `tfsdk:"env_name"`
+	AuthRole   types.String `tfsdk:"auth_role"`
+	AuthTime   types.String `tfsdk:"auth_time"`
+	AuthTunnel types.String `tfsdk:"auth_tunnel"`
+	VisitParam types.String `tfsdk:"visit_param"`
+}

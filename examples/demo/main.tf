@@ -41,10 +41,10 @@ provider "authz" {
 }
 
 locals {
-  instance_id  = "eddc4d25480b4cd6b512f270a1b8b341"
-  release_env  = "DEFAULT_ENVIRONMENT_RELEASE_ID"
-  staging_env  = "7a1ad0c350844ee69479b47df9a881cb"
-  billing_app  = "356de8eb7a8742168586e5daf5339965"
+  instance_id   = "eddc4d25480b4cd6b512f270a1b8b341"
+  release_env   = "DEFAULT_ENVIRONMENT_RELEASE_ID"
+  staging_env   = "7a1ad0c350844ee69479b47df9a881cb"
+  billing_app   = "356de8eb7a8742168586e5daf5339965"
   reporting_app = "9ed8b7fe84224de681e7d7a5587e76dc"
 
   # The billing front end may list and create orders, in production and in staging.
@@ -73,4 +73,32 @@ resource "authz_apig_app_authorization" "reporting" {
 
 output "billing_authorizations" {
   value = { for k, a in authz_apig_app_authorization.billing : "${a.api_name} in ${a.env_name}" => a.id }
+}
+
+# The billing front end may call only from the office network and the build servers.
+resource "authz_apig_app_acl" "billing" {
+  instance_id = local.instance_id
+  app_id      = local.billing_app
+  type        = "PERMIT"
+  values      = ["192.168.10.0/24", "10.20.0.5-10.20.0.20", "2407:c080:17ef:ffff::3104:703a"]
+}
+
+# ROMA Connect: the partner integration may call exactly these inventory APIs in RELEASE (authoritative).
+resource "authz_roma_app_authorization_set" "partner" {
+  instance_id = "a2c4e6f8a2c4e6f8a2c4e6f8a2c4e6f8"
+  env_id      = local.release_env
+  app_id      = "b3d5f7a9b3d5f7a9b3d5f7a9b3d5f7a9"
+  api_ids     = ["c4e6a8b0c4e6a8b0c4e6a8b0c4e6a8b0", "e6a8c0d2e6a8c0d2e6a8c0d2e6a8c0d2"]
+}
+
+# Who may call list_orders in RELEASE, as the gateway reports it.
+data "authz_apig_app_authorizations" "list_orders_callers" {
+  instance_id = local.instance_id
+  api_id      = "5f918d104dc84480a75166ba99efff21"
+  env_id      = local.release_env
+  depends_on  = [authz_apig_app_authorization.billing]
+}
+
+output "list_orders_callers" {
+  value = [for a in data.authz_apig_app_authorizations.list_orders_callers.authorizations : a.app_name]
 }

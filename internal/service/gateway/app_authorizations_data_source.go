@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -15,7 +15,10 @@ import (
 	"github.com/cloudauthz/terraform-provider-authz/internal/validate"
 )
 
-var _ datasource.DataSourceWithConfigure = (*appAuthorizationsDataSource)(nil)
+var (
+	_ datasource.DataSourceWithConfigure        = (*appAuthorizationsDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*appAuthorizationsDataSource)(nil)
+)
 
 // NewAppAuthorizationsDataSource returns the constructor of authz_<flavor>_app_authorizations: the
 // authorizations of one app, or of one API.
@@ -36,12 +39,8 @@ func (d *appAuthorizationsDataSource) Metadata(_ context.Context, _ datasource.M
 }
 
 func (d *appAuthorizationsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	filter := func(desc string, also ...string) schema.StringAttribute {
-		v := []validator.String{validate.ID()}
-		for _, other := range also {
-			v = append(v, stringvalidator.AtLeastOneOf(path.MatchRoot(other)))
-		}
-		return schema.StringAttribute{MarkdownDescription: desc, Optional: true, Validators: v}
+	filter := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Optional: true, Validators: []validator.String{validate.ID()}}
 	}
 	computed := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
@@ -56,8 +55,8 @@ func (d *appAuthorizationsDataSource) Schema(_ context.Context, _ datasource.Sch
 				Required:            true,
 				Validators:          []validator.String{validate.ID()},
 			},
-			"app_id": filter("List the authorizations of this app. At least one of `app_id` and `api_id` is required.", "api_id"),
-			"api_id": filter("List the authorizations of this API (with `app_id`: only that app's authorization for it).", "app_id"),
+			"app_id": filter("List the authorizations of this app. At least one of `app_id` and `api_id` is required."),
+			"api_id": filter("List the authorizations of this API (with `app_id`: only that app's authorization for it)."),
 			"env_id": filter("Only authorizations in this environment."),
 			"authorizations": schema.ListNestedAttribute{
 				MarkdownDescription: "The authorizations, in the order the gateway lists them.",
@@ -81,6 +80,10 @@ func (d *appAuthorizationsDataSource) Schema(_ context.Context, _ datasource.Sch
 			},
 		},
 	}
+}
+
+func (d *appAuthorizationsDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{datasourcevalidator.AtLeastOneOf(path.MatchRoot("app_id"), path.MatchRoot("api_id"))}
 }
 
 func (d *appAuthorizationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -20,9 +19,6 @@ func product(f cloud.Flavor) string {
 	}
 	return "API Gateway (APIG dedicated gateway)"
 }
-
-// shortProduct is the flavour's short name, as in resource type names.
-func shortProduct(f cloud.Flavor) string { return strings.ToUpper(string(f)) }
 
 // configureClient extracts the provider's client. A nil client with no error means the provider
 // configuration is not known yet (planning with values that depend on other resources).

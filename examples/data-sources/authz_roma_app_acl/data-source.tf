@@ -1,0 +1,4 @@
+data "authz_roma_app_acl" "partner" {
+  instance_id = "a2c4e6f8a2c4e6f8a2c4e6f8a2c4e6f8"
+  app_id      = "b3d5f7a9b3d5f7a9b3d5f7a9b3d5f7a9"
+}

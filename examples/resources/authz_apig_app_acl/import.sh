@@ -1,0 +1,2 @@
+# <instance_id>/<app_id>
+terraform import authz_apig_app_acl.billing eddc4d25480b4cd6b512f270a1b8b341/356de8eb7a8742168586e5daf5339965

@@ -1,0 +1,2 @@
+# <instance_id>/<app_id>
+terraform import authz_roma_app_acl.partner a2c4e6f8a2c4e6f8a2c4e6f8a2c4e6f8/b3d5f7a9b3d5f7a9b3d5f7a9b3d5f7a9

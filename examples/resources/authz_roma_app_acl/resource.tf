@@ -1,0 +1,7 @@
+# Block a misbehaving address range for one integration app.
+resource "authz_roma_app_acl" "partner" {
+  instance_id = "a2c4e6f8a2c4e6f8a2c4e6f8a2c4e6f8"
+  app_id      = "b3d5f7a9b3d5f7a9b3d5f7a9b3d5f7a9"
+  type        = "DENY"
+  values      = ["198.51.100.0/24"]
+}

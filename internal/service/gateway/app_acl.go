@@ -96,13 +96,11 @@ func (r *appACLResource) Create(ctx context.Context, req resource.CreateRequest,
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := m.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, m.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	summary := "Error creating " + r.typeName
 	instanceID, appID := m.InstanceID.ValueString(), m.AppID.ValueString()
@@ -147,13 +145,11 @@ func (r *appACLResource) Update(ctx context.Context, req resource.UpdateRequest,
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := m.Timeouts.Update(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, m.Timeouts.Update, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	unlock := r.client.LockApp(r.flavor, m.InstanceID.ValueString(), m.AppID.ValueString())
 	defer unlock()
 	r.put(ctx, &m, "Error updating "+r.typeName, &resp.State, &resp.Diagnostics)
@@ -183,13 +179,11 @@ func (r *appACLResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := m.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, m.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	instanceID, appID := m.InstanceID.ValueString(), m.AppID.ValueString()
 	unlock := r.client.LockApp(r.flavor, instanceID, appID)
 	defer unlock()

@@ -109,13 +109,11 @@ func (r *appAuthorizationResource) Create(ctx context.Context, req resource.Crea
 		return
 	}
 	m := full.common()
-	timeout, diags := m.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, m.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	key := m.key()
 	summary := fmt.Sprintf("Error creating %s", r.typeName)
@@ -202,13 +200,11 @@ func (r *appAuthorizationResource) Delete(ctx context.Context, req resource.Dele
 		return
 	}
 	m := full.common()
-	timeout, diags := m.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, m.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	key := m.key()
 	unlock := r.client.LockApp(r.flavor, key.InstanceID, key.AppID)

@@ -119,13 +119,11 @@ func (r *appAuthorizationSetResource) Create(ctx context.Context, req resource.C
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := m.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, m.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	summary := "Error creating " + r.typeName
 	unlock := r.client.LockApp(r.flavor, m.InstanceID.ValueString(), m.AppID.ValueString())
@@ -172,13 +170,11 @@ func (r *appAuthorizationSetResource) Update(ctx context.Context, req resource.U
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := m.Timeouts.Update(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, m.Timeouts.Update, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	summary := "Error updating " + r.typeName
 	unlock := r.client.LockApp(r.flavor, m.InstanceID.ValueString(), m.AppID.ValueString())
@@ -199,13 +195,11 @@ func (r *appAuthorizationSetResource) Delete(ctx context.Context, req resource.D
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := m.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, m.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	unlock := r.client.LockApp(r.flavor, m.InstanceID.ValueString(), m.AppID.ValueString())
 	defer unlock()

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -73,4 +74,16 @@ const providerTypeName = "authz"
 // typeName is the Terraform type name of a flavour's resource or data source, e.g. authz_roma_app_acl.
 func typeName(f cloud.Flavor, suffix string) string {
 	return providerTypeName + "_" + string(f) + "_" + suffix
+}
+
+// withTimeout bounds an operation by the timeout the user configured for it (or def), reporting a bad
+// timeout value. ok is false when the operation must not go on.
+func withTimeout(ctx context.Context, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), def time.Duration, diags *diag.Diagnostics) (_ context.Context, cancel context.CancelFunc, ok bool) {
+	d, tdiags := timeout(ctx, def)
+	diags.Append(tdiags...)
+	if tdiags.HasError() {
+		return ctx, func() {}, false
+	}
+	ctx, cancel = context.WithTimeout(ctx, d)
+	return ctx, cancel, true
 }

@@ -68,8 +68,11 @@ func createAppAuth(ctx context.Context, g *cloud.GatewayClient, k appAuthKey, re
 			}
 			return cloud.AppAuthResult{}, fmt.Errorf("the gateway answered without a result for API %s and app %s", k.APIID, k.AppID)
 		}
-		if ambiguous(err) && ctx.Err() == nil {
-			if record, findErr := findAppAuth(ctx, g, k); findErr == nil && record != nil {
+		if ambiguous(err) {
+			readCtx, cancel := readBackContext(ctx)
+			record, findErr := findAppAuth(readCtx, g, k)
+			cancel()
+			if findErr == nil && record != nil {
 				return resultFromRecord(record), nil
 			}
 		}
@@ -80,6 +83,18 @@ func createAppAuth(ctx context.Context, g *cloud.GatewayClient, k appAuthKey, re
 			return cloud.AppAuthResult{}, err
 		}
 	}
+}
+
+// readBackTimeout bounds the read that finds out what a failed or timed-out write left behind.
+const readBackTimeout = time.Minute
+
+// readBackContext is ctx, or, when ctx has already expired, a fresh context of its values: what a timed-out
+// write did must still be found out, or it would be left in the cloud unknown to Terraform.
+func readBackContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if ctx.Err() == nil {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(context.WithoutCancel(ctx), readBackTimeout)
 }
 
 func resultFromRecord(a *cloud.AppAuth) cloud.AppAuthResult {

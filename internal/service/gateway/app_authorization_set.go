@@ -213,7 +213,9 @@ func (r *appAuthorizationSetResource) Delete(ctx context.Context, req resource.D
 	if err != nil {
 		resp.Diagnostics.AddError("Error deleting "+r.typeName, errorDetail("Cancelling the authorizations of "+m.describe(), err))
 		// Whatever could not be cancelled stays in the state, so nothing is left behind unknown.
-		if left, listErr := r.list(ctx, &m); listErr == nil {
+		readCtx, cancel := readBackContext(ctx)
+		defer cancel()
+		if left, listErr := r.list(readCtx, &m); listErr == nil {
 			resp.Diagnostics.Append(m.fromRecords(ctx, left)...)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 		}
@@ -271,7 +273,9 @@ func (r *appAuthorizationSetResource) apply(ctx context.Context, m *appAuthoriza
 	errs = append(errs, r.grant(ctx, m, missing)...)
 	failed := errors.Join(errs...)
 
-	after, err := r.list(ctx, m)
+	readCtx, cancel := readBackContext(ctx)
+	defer cancel()
+	after, err := r.list(readCtx, m)
 	if err != nil {
 		diags.AddError(summary, errorDetail("Reading back the authorizations of "+m.describe(), errors.Join(failed, err)))
 		if current == nil { // nothing trustworthy to record; keep the plan's identity so nothing is lost

@@ -282,3 +282,29 @@ func TestAccROMAAppAuthorization_planTimeValidation(t *testing.T) {
 	}
 	f.CheckNoRequests(t)
 }
+
+// A create whose answer is lost (the gateway acted, then the response failed) must be recognised by reading
+// back, not repeated; a create that failed outright is tried again. Either way exactly one record exists.
+func TestAccAppAuthorization_lostCreateAnswer(t *testing.T) {
+	forEachFlavor(t, func(t *testing.T, f *acctest.FakeCloud, g acctest.Gateway) {
+		tc := testCase(t,
+			resource.TestStep{
+				PreConfig: func() {
+					f.InjectFault(fakecloud.Fault{Method: "POST", PathRegexp: `/app-auths$`, Times: 1, Status: 502, ErrorCode: "APIG.9999", ErrorMsg: "System error", AfterApply: true})
+				},
+				Config: authConfig(f, g, g.InstanceID, acctest.ReleaseEnvID, g.AppIDs[0], g.APIIDs[0]),
+				Check:  f.CheckAppAuthCount(g, 1),
+			},
+			resource.TestStep{
+				PreConfig: func() {
+					f.ClearFaults()
+					f.InjectFault(fakecloud.Fault{Method: "POST", PathRegexp: `/app-auths$`, Times: 1, Status: 500, ErrorCode: "APIG.9999", ErrorMsg: "System error"})
+				},
+				Config: authConfig(f, g, g.InstanceID, acctest.ReleaseEnvID, g.AppIDs[0], g.APIIDs[1]),
+				Check:  f.CheckAppAuthCount(g, 1),
+			},
+		)
+		tc.CheckDestroy = f.CheckNoAppAuths(g)
+		resource.Test(t, tc)
+	})
+}

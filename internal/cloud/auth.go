@@ -135,5 +135,11 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := t.client.creds.authenticate(req.Context(), req); err != nil {
 		return nil, err
 	}
+	// AK/SK callers name their project in a header, as the official SDKs do; it is not part of the signature.
+	if _, ok := t.client.creds.(accessKey); ok {
+		if id, _ := t.client.resolvedProject.Load().(string); id != "" {
+			req.Header.Set("X-Project-Id", id)
+		}
+	}
 	return t.next.RoundTrip(req)
 }

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
@@ -32,6 +33,9 @@ type Client struct {
 
 	projectMu sync.Mutex
 	projectID string
+	// resolvedProject mirrors projectID for the transport, which must not wait on projectMu: resolving
+	// the project is itself a call through the transport.
+	resolvedProject atomic.Value
 }
 
 // New builds a client. It does not contact the cloud: credentials are exchanged and the project ID is
@@ -50,6 +54,7 @@ func New(cfg Config) (*Client, error) {
 		cfg.UserAgent = "terraform-provider-authz/dev"
 	}
 	c := &Client{cfg: cfg, projectID: cfg.ProjectID}
+	c.resolvedProject.Store(cfg.ProjectID)
 
 	base := cleanhttp.DefaultPooledTransport()
 	if cfg.Insecure {
@@ -181,6 +186,7 @@ func (c *Client) ProjectID(ctx context.Context) (string, error) {
 		}
 		if id := p.projectID(); id != "" {
 			c.projectID = id
+			c.resolvedProject.Store(id)
 			return id, nil
 		}
 	}
@@ -193,6 +199,7 @@ func (c *Client) ProjectID(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("resolving project %q: no project with that name is visible to these credentials", name)
 	}
 	c.projectID = projects[idx].ID
+	c.resolvedProject.Store(c.projectID)
 	return c.projectID, nil
 }
 

@@ -313,18 +313,27 @@ func hex4(i int) string {
 	return string([]byte{digits[i>>12&15], digits[i>>8&15], digits[i>>4&15], digits[i&15]})
 }
 
-func TestUserAgent(t *testing.T) {
-	var got string
+func TestRequestHeaders(t *testing.T) {
+	var got http.Header
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got = r.Header.Get("User-Agent")
+		got = r.Header.Clone()
 		_, _ = w.Write([]byte(`{"projects":[]}`))
 	}))
 	t.Cleanup(ts.Close)
-	c := newClient(t, ts.URL, func(c *cloud.Config) { c.UserAgent = "terraform-provider-authz/1.2.3" })
+	c := newClient(t, ts.URL, func(c *cloud.Config) {
+		c.UserAgent = "terraform-provider-authz/1.2.3"
+		c.Token, c.AccessKey, c.SecretKey = "", fakecloud.DefaultAccessKey, fakecloud.DefaultSecretKey
+	})
 	if _, err := c.IAM().ListProjects(context.Background(), "x"); err != nil {
 		t.Fatal(err)
 	}
-	if got != "terraform-provider-authz/1.2.3" {
-		t.Errorf("User-Agent %q", got)
+	if ua := got.Get("User-Agent"); ua != "terraform-provider-authz/1.2.3" {
+		t.Errorf("User-Agent %q", ua)
+	}
+	if p := got.Get("X-Project-Id"); p != fakecloud.DefaultProjectID {
+		t.Errorf("X-Project-Id %q, want the project of an AK/SK caller", p)
+	}
+	if a := got.Get("Authorization"); !strings.HasPrefix(a, "SDK-HMAC-SHA256 Access="+fakecloud.DefaultAccessKey+", SignedHeaders=") {
+		t.Errorf("Authorization %q", a)
 	}
 }

@@ -132,12 +132,14 @@ func (r *appAuthorizationResource) Create(ctx context.Context, req resource.Crea
 	}
 
 	created, err := createAppAuth(ctx, g, key, full.createRequest(ctx, key), r.client.Config().MaxRetries)
-	if err != nil {
+	if err != nil && !cloud.HasCode(err, cloud.CodeAppAuthExists) {
 		resp.Diagnostics.AddError(summary, errorDetail("Authorizing "+key.String(), err))
 		return
 	}
-	if created.AuthResult.Status == cloud.AuthSkipped {
-		resp.Diagnostics.AddError(summary, fmt.Sprintf("%s was created by someone else while Terraform was creating it (record %s).\n\n%s", key, created.ID, importHint(r.typeName, key.ImportID())))
+	// Some gateways answer a duplicate with 400 APIG.3316 rather than a SKIPPED item; both mean someone
+	// else created it between the check above and the create call.
+	if err != nil || created.AuthResult.Status == cloud.AuthSkipped {
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("%s was created by someone else while Terraform was creating it.\n\n%s", key, importHint(r.typeName, key.ImportID())))
 		return
 	}
 	// Record what exists before anything else can fail, so the authorization is never lost to Terraform.

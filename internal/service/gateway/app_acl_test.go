@@ -107,16 +107,7 @@ func TestAccAppACL_disappears(t *testing.T) {
 				},
 				Check: checkACL(f, g, "PERMIT", "192.168.0.1"),
 			},
-			resource.TestStep{
-				// Deleting the app takes its ACL with it: the resource plans to be recreated, which the gateway refuses.
-				PreConfig: func() {
-					if err := f.RemoveApp("", g.InstanceID, g.AppIDs[0]); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:      config,
-				ExpectError: acctest.ExpectError(`APIG.3004: App ` + g.AppIDs[0] + ` does not exist`),
-			},
+			appDeletedStep(t, f, g, config),
 		)
 		resource.Test(t, tc)
 	})

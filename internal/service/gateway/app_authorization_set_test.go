@@ -220,16 +220,7 @@ func TestAccAppAuthorizationSet_disappearsAndErrors(t *testing.T) {
 				Config: config,
 				Check:  checkAuthorizedAPIs(f, g, g.APIIDs[0]),
 			},
-			resource.TestStep{
-				// The app is deleted: the set is gone with it and planned anew, which the gateway refuses.
-				PreConfig: func() {
-					if err := f.RemoveApp("", g.InstanceID, g.AppIDs[0]); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:      config,
-				ExpectError: acctest.ExpectError(`APIG.3004: App ` + g.AppIDs[0] + ` does not exist`),
-			},
+			appDeletedStep(t, f, g, config),
 		)
 		resource.Test(t, tc)
 	})

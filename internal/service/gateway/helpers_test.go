@@ -58,3 +58,17 @@ func hclSet(values ...string) string {
 	}
 	return out + "]"
 }
+
+// appDeletedStep deletes the gateway app behind Terraform's back: whatever belonged to it goes with it,
+// so the resource plans to be recreated, and creating it fails with the gateway's answer.
+func appDeletedStep(t *testing.T, f *acctest.FakeCloud, g acctest.Gateway, config string) resource.TestStep {
+	return resource.TestStep{
+		PreConfig: func() {
+			if err := f.RemoveApp("", g.InstanceID, g.AppIDs[0]); err != nil {
+				t.Fatal(err)
+			}
+		},
+		Config:      config,
+		ExpectError: acctest.ExpectError(`APIG.3004: App ` + g.AppIDs[0] + ` does not exist`),
+	}
+}

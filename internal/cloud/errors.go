@@ -75,11 +75,6 @@ func IsConflict(err error) bool { return HasCode(err, CodeEtcdSyncFailed) }
 
 // Error codes the provider acts on. Everything else is only shown to the user.
 const (
-	CodeInstanceNotFound   = "APIG.3030"
-	CodeAppNotFound        = "APIG.3004"
-	CodeEnvNotFound        = "APIG.3003"
-	CodeAPINotFound        = "APIG.3002"
-	CodeAppAuthNotFound    = "APIG.3009"
 	CodeAppAuthExists      = "APIG.3316"
 	CodeEtcdSyncFailed     = "APIG.3500"
 	requestIDHeader        = "X-Request-Id"

@@ -27,9 +27,6 @@ type GatewayClient struct {
 // Gateway returns the typed calls of APIG or ROMA Connect.
 func (c *Client) Gateway(f Flavor) *GatewayClient { return &GatewayClient{c: c, flavor: f} }
 
-// Flavor reports which gateway the client addresses.
-func (g *GatewayClient) Flavor() Flavor { return g.flavor }
-
 func (g *GatewayClient) service() Service {
 	if g.flavor == FlavorROMA {
 		return ServiceROMA

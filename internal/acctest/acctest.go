@@ -63,7 +63,14 @@ const DefaultWriteDelay = 20 * time.Millisecond
 // NewFakeCloud starts a fake cloud for the test and stops it when the test ends.
 func NewFakeCloud(t *testing.T) *FakeCloud {
 	t.Helper()
-	srv := fakecloud.New(fakecloud.Options{WriteDelay: DefaultWriteDelay})
+	return NewFakeCloudWith(t, fakecloud.Options{WriteDelay: DefaultWriteDelay})
+}
+
+// NewFakeCloudWith starts a fake cloud with the given options (switches for the documented alternatives,
+// longer write delays) and stops it when the test ends.
+func NewFakeCloudWith(t *testing.T, opts fakecloud.Options) *FakeCloud {
+	t.Helper()
+	srv := fakecloud.New(opts)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return &FakeCloud{Server: srv, URL: ts.URL, Creds: srv.Credentials()}

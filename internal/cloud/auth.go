@@ -82,6 +82,9 @@ type passwordLogin struct {
 	value   string
 	expires time.Time
 	project string
+	// refused is IAM's answer to a login it refused. It is remembered for the life of the provider: repeating
+	// a wrong password for every resource would only lock the IAM user.
+	refused error
 }
 
 func (p *passwordLogin) authenticate(ctx context.Context, req *http.Request) error {
@@ -99,6 +102,9 @@ func (p *passwordLogin) token(ctx context.Context) (string, error) {
 	if p.value != "" && time.Until(p.expires) > 5*time.Minute {
 		return p.value, nil
 	}
+	if p.refused != nil {
+		return "", p.refused
+	}
 	cfg := p.client.cfg
 	scope := ProjectScope{ID: cfg.ProjectID, Name: cfg.ProjectName}
 	if scope.ID == "" && scope.Name == "" {
@@ -108,7 +114,11 @@ func (p *passwordLogin) token(ctx context.Context) (string, error) {
 		UserName: cfg.UserName, Password: cfg.Password, DomainName: cfg.DomainName, Scope: scope,
 	})
 	if err != nil {
-		return "", fmt.Errorf("obtaining an IAM token for user %q in domain %q: %w", cfg.UserName, cfg.DomainName, err)
+		err = fmt.Errorf("obtaining an IAM token for user %q in domain %q: %w", cfg.UserName, cfg.DomainName, err)
+		if apiErr, ok := AsAPIError(err); ok && apiErr.StatusCode < http.StatusInternalServerError && apiErr.StatusCode != http.StatusTooManyRequests {
+			p.refused = err
+		}
+		return "", err
 	}
 	p.value, p.expires, p.project = tok.Value, tok.ExpiresAt, tok.ProjectID
 	return p.value, nil

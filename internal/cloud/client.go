@@ -96,6 +96,8 @@ type call struct {
 	body    any // JSON-encoded when not nil
 	out     any // JSON-decoded from a 2xx body when not nil
 	noAuth  bool
+	// idempotent marks a POST that may be repeated safely (an IAM login), so it is retried like a GET.
+	idempotent bool
 	// header receives the response headers when not nil (IAM returns its token in one).
 	header *http.Header
 }
@@ -116,7 +118,8 @@ func (c *Client) do(ctx context.Context, cl call) error {
 			return fmt.Errorf("encoding %s %s: %w", cl.method, cl.path, err)
 		}
 	}
-	ctx = context.WithValue(ctx, callKey{}, callInfo{idempotent: cl.method != http.MethodPost, noAuth: cl.noAuth})
+	info := callInfo{idempotent: cl.method != http.MethodPost || cl.idempotent, noAuth: cl.noAuth, last: &lastAnswer{}}
+	ctx = context.WithValue(ctx, callKey{}, info)
 	req, err := retryablehttp.NewRequestWithContext(ctx, cl.method, u, bodyOrNil(body))
 	if err != nil {
 		return err
@@ -132,7 +135,7 @@ func (c *Client) do(ctx context.Context, cl call) error {
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return fmt.Errorf("%s %s: %w", cl.method, cl.path, ctxErr)
+			return &IncompleteError{Operation: cl.method + " " + cl.path, Err: ctxErr, Last: info.last.get()}
 		}
 		return fmt.Errorf("%s %s: %w", cl.method, cl.path, err)
 	}
@@ -144,6 +147,9 @@ func (c *Client) do(ctx context.Context, cl call) error {
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		apiErr := decodeError(resp.StatusCode, resp.Header, data)
 		apiErr.Operation = cl.method + " " + cl.path
+		if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
+			apiErr.Hint = c.credentialsHint()
+		}
 		return apiErr
 	}
 	if cl.header != nil {
@@ -162,6 +168,14 @@ func bodyOrNil(b []byte) any {
 		return nil
 	}
 	return b
+}
+
+// credentialsHint tells where the credentials of a refused call came from.
+func (c *Client) credentialsHint() string {
+	if c.cfg.CredentialsFrom == "" {
+		return ""
+	}
+	return "The credentials were taken from the environment variables " + c.cfg.CredentialsFrom + "; check them."
 }
 
 // ProjectID returns the project every project-scoped call addresses, resolving a project name through IAM
@@ -204,7 +218,7 @@ func (c *Client) ProjectID(ctx context.Context) (string, error) {
 }
 
 // LockApp serialises writes for one app of one gateway instance: the gateways answer concurrent writes for
-// the same app with 500 APIG.3500. It returns the unlock function.
-func (c *Client) LockApp(flavor Flavor, instanceID, appID string) func() {
-	return c.locks.lock(string(flavor) + "/" + instanceID + "/" + appID)
+// the same app with 500 APIG.3500. Waiting ends with ctx. Hold it around writes only, never around reads.
+func (c *Client) LockApp(ctx context.Context, flavor Flavor, instanceID, appID string) (unlock func(), err error) {
+	return c.locks.lock(ctx, string(flavor)+"/"+instanceID+"/"+appID)
 }

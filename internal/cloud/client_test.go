@@ -146,8 +146,8 @@ func TestAPIErrorCarriesCodeMessageAndRequestID(t *testing.T) {
 	if apiErr.StatusCode != 404 || apiErr.Code != "APIG.3009" || !strings.Contains(apiErr.Message, "does not exist") || apiErr.RequestID == "" {
 		t.Errorf("unexpected %+v", apiErr)
 	}
-	if !cloud.IsNotFound(err) || !cloud.HasCode(err, "APIG.3009") {
-		t.Error("IsNotFound/HasCode disagree")
+	if !cloud.HasCode(err, cloud.CodeAuthNotFound) || cloud.HasCode(err, cloud.CodeAppNotFound) {
+		t.Error("HasCode does not tell the not-found codes apart")
 	}
 	for _, want := range []string{"APIG.3009", "HTTP 404", "request ID " + apiErr.RequestID, "DELETE /v2/"} {
 		if !strings.Contains(err.Error(), want) {

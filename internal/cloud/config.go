@@ -49,6 +49,10 @@ type Config struct {
 	Password      string
 	DomainName    string
 
+	// CredentialsFrom names the environment variables the credentials were read from, if they were, so that
+	// a refused call can say which ones to check.
+	CredentialsFrom string
+
 	UserAgent string
 	// RetryWaitMin and RetryWaitMax bound the backoff between retries; zero means 1s and 30s.
 	RetryWaitMin time.Duration
@@ -133,11 +137,8 @@ func (c Config) Validate() error {
 			return fmt.Errorf("endpoints.%s: %q is not an http(s) URL", svc, raw)
 		}
 	}
-	for _, svc := range Services {
-		if _, err := c.Endpoint(svc); err != nil {
-			return err
-		}
-	}
+	// Endpoints are derived (and a missing region reported) only for the services actually called, so a
+	// configuration that reaches the gateways through endpoints needs no region.
 	return nil
 }
 

@@ -1,10 +1,15 @@
 package cloud
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -17,6 +22,8 @@ type APIError struct {
 	RequestID  string
 	// Operation names the call, e.g. "DELETE /v2/…/app-auths/{id}", to make diagnostics self-explanatory.
 	Operation string
+	// Hint says what the user can do about it, e.g. which environment variables the credentials came from.
+	Hint string
 }
 
 func (e *APIError) Error() string {
@@ -40,6 +47,10 @@ func (e *APIError) Error() string {
 		fmt.Fprintf(&b, ", request ID %s", e.RequestID)
 	}
 	b.WriteString(")")
+	if e.Hint != "" {
+		b.WriteString(". ")
+		b.WriteString(e.Hint)
+	}
 	return b.String()
 }
 
@@ -50,36 +61,97 @@ func AsAPIError(err error) (*APIError, bool) {
 	return apiErr, ok
 }
 
-// IsNotFound reports whether err means the object the call addressed does not exist.
-func IsNotFound(err error) bool {
-	apiErr, ok := AsAPIError(err)
-	return ok && apiErr.StatusCode == http.StatusNotFound
-}
-
-// HasCode reports whether err is an APIError with one of the given error codes.
+// HasCode reports whether err is an APIError with one of the given error codes. Services list their
+// documented "this object does not exist" codes once (see the Code*NotFound constants of each service); only
+// those mean gone. Any other 404 — a wrong endpoint answers one too — is an error like any other.
 func HasCode(err error, codes ...string) bool {
 	apiErr, ok := AsAPIError(err)
 	if !ok {
 		return false
 	}
-	for _, c := range codes {
-		if apiErr.Code == c {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(codes, apiErr.Code)
 }
 
-// IsConflict reports whether err is the gateway's answer to concurrent writes for one app.
-func IsConflict(err error) bool { return HasCode(err, CodeEtcdSyncFailed) }
-
-// Error codes the provider acts on. Everything else is only shown to the user.
 const (
-	CodeAppAuthExists      = "APIG.3316"
-	CodeEtcdSyncFailed     = "APIG.3500"
 	requestIDHeader        = "X-Request-Id"
 	openstackRequestHeader = "X-Openstack-Request-Id"
 )
+
+// IncompleteError is a call that did not complete because its context ended (a timeout, or Ctrl-C). It keeps
+// the last answer the cloud gave before that, so a timeout after retries still shows what the cloud said.
+type IncompleteError struct {
+	Operation string
+	Err       error     // context.Canceled or context.DeadlineExceeded
+	Last      *APIError // the last error answer of an earlier attempt, if any
+}
+
+func (e *IncompleteError) Error() string {
+	msg := fmt.Sprintf("%s: %s", e.Operation, e.Err)
+	if e.Last != nil {
+		msg += "; the last answer of the cloud was " + e.Last.Error()
+	}
+	return msg
+}
+
+func (e *IncompleteError) Unwrap() error { return e.Err }
+
+// Outcome is what a failed write says about whether the cloud carried it out.
+type Outcome int
+
+const (
+	// NotApplied: the cloud refused the write (a 4xx answer, or the connection was never made).
+	NotApplied Outcome = iota
+	// MaybeApplied: the cloud answered 5xx, or dropped the connection: it may have acted, and is done.
+	MaybeApplied
+	// InFlight: the caller stopped waiting (timeout, Ctrl-C); the cloud may still be carrying the write out.
+	InFlight
+)
+
+// OutcomeOf classifies the error of a write call.
+func OutcomeOf(err error) Outcome {
+	var (
+		inc     *IncompleteError
+		itemErr *ItemError
+		opErr   *net.OpError
+	)
+	switch {
+	case err == nil, errors.As(err, &itemErr):
+		return NotApplied
+	case errors.As(err, &inc), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return InFlight
+	}
+	if apiErr, ok := AsAPIError(err); ok {
+		if apiErr.StatusCode >= http.StatusInternalServerError {
+			return MaybeApplied
+		}
+		return NotApplied
+	}
+	if errors.As(err, &opErr) && opErr.Op == "dial" {
+		return NotApplied
+	}
+	// A lost connection, or an answer that could not be read: the cloud may have acted.
+	return MaybeApplied
+}
+
+// Transient reports whether a failure may go away when the call is repeated: throttling, server errors
+// (the gateways' write conflict among them), lost connections and timeouts. Everything else needs a change
+// by the user.
+func Transient(err error) bool {
+	var (
+		urlErr *url.Error
+		netErr net.Error
+	)
+	if apiErr, ok := AsAPIError(err); ok && !isIncomplete(err) {
+		return apiErr.StatusCode == http.StatusTooManyRequests || apiErr.StatusCode >= http.StatusInternalServerError
+	}
+	return isIncomplete(err) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.As(err, &urlErr) || errors.As(err, &netErr) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+func isIncomplete(err error) bool {
+	var inc *IncompleteError
+	return errors.As(err, &inc)
+}
 
 // decodeError builds an APIError from a failed response body. Services answer
 // {"error_code","error_msg"}; IAM may answer the Keystone form {"error":{"code","message"}}.

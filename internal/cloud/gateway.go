@@ -18,6 +18,20 @@ const (
 	FlavorROMA Flavor = "roma"
 )
 
+// The gateways' error codes the provider acts on. The not-found codes are the only answers that mean "this
+// object does not exist"; every other 404 (a wrong endpoint answers APIG.0101) is an error.
+const (
+	CodeAPINotFound      = "APIG.3002"
+	CodeEnvNotFound      = "APIG.3003"
+	CodeAppNotFound      = "APIG.3004"
+	CodeAuthNotFound     = "APIG.3009"
+	CodeInstanceNotFound = "APIG.3030"
+	CodeAppAuthExists    = "APIG.3316"
+	// CodeWriteConflict answers concurrent writes for one app. The gateway may have written its database
+	// before the etcd sync failed, so a write answered with it may or may not have been carried out.
+	CodeWriteConflict = "APIG.3500"
+)
+
 // GatewayClient holds the typed calls of one gateway flavour.
 type GatewayClient struct {
 	c      *Client

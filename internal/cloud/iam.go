@@ -90,7 +90,8 @@ func (i *IAMClient) CreatePasswordToken(ctx context.Context, r PasswordTokenRequ
 		} `json:"token"`
 	}
 	var header http.Header
-	err := i.c.do(ctx, call{service: ServiceIAM, method: http.MethodPost, path: "/v3/auth/tokens", body: body, out: &out, noAuth: true, header: &header})
+	// A login creates nothing that matters twice, so it is retried like a read.
+	err := i.c.do(ctx, call{service: ServiceIAM, method: http.MethodPost, path: "/v3/auth/tokens", body: body, out: &out, noAuth: true, idempotent: true, header: &header})
 	if err != nil {
 		return Token{}, err
 	}

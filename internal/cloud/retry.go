@@ -1,12 +1,15 @@
 package cloud
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -18,6 +21,37 @@ type callKey struct{}
 type callInfo struct {
 	idempotent bool
 	noAuth     bool
+	// last receives the error answer of every failed attempt, so a call that ends in a timeout can still
+	// tell what the cloud said before.
+	last *lastAnswer
+}
+
+type lastAnswer struct {
+	mu  sync.Mutex
+	err *APIError
+}
+
+func (l *lastAnswer) set(e *APIError) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.err = e
+}
+
+func (l *lastAnswer) get() *APIError {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.err
+}
+
+// remember keeps a failed attempt's answer; the body stays readable for whoever reads it next.
+func (info callInfo) remember(resp *http.Response) {
+	if info.last == nil || resp == nil || resp.StatusCode < 400 {
+		return
+	}
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(data))
+	info.last.set(decodeError(resp.StatusCode, resp.Header, data))
 }
 
 // maxRetryAfter caps how long one Retry-After may make us wait; the request context bounds the total.
@@ -27,10 +61,11 @@ const maxRetryAfter = 5 * time.Minute
 // when the server cannot have acted on it: a 429, or a connection that was never established. Otherwise the
 // caller re-reads to find out what happened.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	info, _ := ctx.Value(callKey{}).(callInfo)
+	info.remember(resp)
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
-	info, _ := ctx.Value(callKey{}).(callInfo)
 	if err != nil {
 		if !info.idempotent {
 			var opErr *net.OpError

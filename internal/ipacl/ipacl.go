@@ -3,9 +3,11 @@
 package ipacl
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -156,30 +158,106 @@ func (e Entry) Key() string {
 	return e.From.String() + "-" + e.To.String()
 }
 
-func duplicateError(first, second string) error {
-	if first == second {
-		return fmt.Errorf("%q is listed more than once", first)
-	}
-	return fmt.Errorf("%q and %q cover the same addresses; keep only one of them", first, second)
+// Overlaps reports whether e and o share at least one address. Entries of
+// different families never do: Parse rejects IPv4-mapped IPv6, so an IPv4
+// client is matched only by IPv4 entries.
+func (e Entry) Overlaps(o Entry) bool {
+	return e.From.Is4() == o.From.Is4() && e.From.Compare(o.To) <= 0 && o.From.Compare(e.To) <= 0
 }
 
-// Validate checks that every value parses and that no two values cover the
-// same span. It reports all problems at once (joined), each naming its entry,
-// so a user can fix a list in one pass.
+// conflict is two entries that share at least one address.
+type conflict struct {
+	first, second string // raw values; first is the one listed first
+	same          bool   // the entries cover exactly the same span
+}
+
+func (c conflict) err() error {
+	switch {
+	case c.first == c.second:
+		return fmt.Errorf("%q is listed more than once", c.first)
+	case c.same:
+		return fmt.Errorf("%q and %q cover the same addresses; keep only one of them", c.first, c.second)
+	default:
+		return fmt.Errorf("%q and %q overlap; an ACL entry may not cover addresses another entry covers",
+			c.first, c.second)
+	}
+}
+
+// conflicts finds entries that share addresses, in O(n log n): it sorts the
+// spans by start (widest first on a tie, then by position in entries) and
+// sweeps them, comparing each with the entry that reaches furthest among
+// those before it.
+//
+// Reporting every overlapping pair could mean n²/2 errors for one wide entry
+// written many ways, so each entry is reported at most once, paired with an
+// identical earlier span if there is one, else with that furthest-reaching
+// entry. Still, every entry that overlaps any other is named in at least one
+// conflict, so fixing the reported ones never hides another. Conflicts come
+// in ascending address order; within each, the entries are in entries order.
+func conflicts(entries []Entry) []conflict {
+	type indexed struct {
+		Entry
+		i int
+	}
+	sorted := make([]indexed, len(entries))
+	for i, e := range entries {
+		sorted[i] = indexed{e, i}
+	}
+	// netip orders every IPv4 address before every IPv6 one, so the two
+	// families sort apart and the sweep never pairs across them.
+	slices.SortFunc(sorted, func(a, b indexed) int {
+		if c := a.From.Compare(b.From); c != 0 {
+			return c
+		}
+		if c := b.To.Compare(a.To); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
+	})
+
+	pair := func(a, b indexed, same bool) conflict {
+		if b.i < a.i {
+			a, b = b, a
+		}
+		return conflict{first: a.Raw, second: b.Raw, same: same}
+	}
+	var out []conflict
+	var reach, group indexed // furthest-reaching entry so far; first of the current run of identical spans
+	for k, e := range sorted {
+		if k > 0 && e.From == group.From && e.To == group.To {
+			// Identical spans sort together, the first-listed first; the
+			// first of them was already checked against the others.
+			out = append(out, pair(group, e, true))
+			continue
+		}
+		group = e
+		if k > 0 && e.Overlaps(reach.Entry) {
+			out = append(out, pair(reach, e, false))
+		}
+		if k == 0 || reach.To.Less(e.To) {
+			reach = e
+		}
+	}
+	return out
+}
+
+// Validate checks that every value parses and that no two values overlap. It
+// reports all problems at once (joined), each naming its entries as written,
+// so a user can fix a list in one pass: first the values that do not parse,
+// in order, then the overlapping ones (see conflicts).
 func Validate(values []string) error {
 	var errs []error
-	seen := make(map[string]string, len(values)) // Key -> first raw value
+	entries := make([]Entry, 0, len(values))
 	for _, v := range values {
 		e, err := Parse(v)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		if first, dup := seen[e.Key()]; dup {
-			errs = append(errs, duplicateError(first, v))
-			continue
-		}
-		seen[e.Key()] = v
+		entries = append(entries, e)
+	}
+	for _, c := range conflicts(entries) {
+		errs = append(errs, c.err())
 	}
 	return errors.Join(errs...)
 }

@@ -18,13 +18,13 @@ type setValidator struct{}
 func (setValidator) Description(context.Context) string {
 	return "each entry must be an IPv4 or IPv6 address (192.168.0.1, ::1), a CIDR block " +
 		"(192.168.0.100/28) or a range of two addresses of the same family (192.168.0.5-192.168.0.10), " +
-		"and no two entries may cover the same addresses"
+		"and no two entries may overlap (share any address)"
 }
 
 func (setValidator) MarkdownDescription(context.Context) string {
 	return "each entry must be an IPv4 or IPv6 address (`192.168.0.1`, `::1`), a CIDR block " +
 		"(`192.168.0.100/28`) or a range of two addresses of the same family (`192.168.0.5-192.168.0.10`), " +
-		"and no two entries may cover the same addresses"
+		"and no two entries may overlap (share any address)"
 }
 
 func (setValidator) ValidateSet(ctx context.Context, req validator.SetRequest, resp *validator.SetResponse) {
@@ -33,7 +33,7 @@ func (setValidator) ValidateSet(ctx context.Context, req validator.SetRequest, r
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	seen := make(map[string]string) // Key -> first raw value
+	entries := make([]Entry, 0, len(req.ConfigValue.Elements()))
 	for _, elem := range req.ConfigValue.Elements() {
 		// StringValuable rather than types.String, so custom string types work too.
 		sv, ok := elem.(basetypes.StringValuable)
@@ -52,14 +52,16 @@ func (setValidator) ValidateSet(ctx context.Context, req validator.SetRequest, r
 			resp.Diagnostics.AddAttributeError(req.Path.AtSetValue(elem), "Invalid IP address entry", err.Error())
 			continue
 		}
-		// Set elements are unique as strings, but 10.0.0.1 and 10.0.0.1/32
-		// are still the same rule; the error goes on the set because it is
-		// about two elements together.
-		if first, dup := seen[e.Key()]; dup {
-			resp.Diagnostics.AddAttributeError(req.Path, "Duplicate IP address entries",
-				duplicateError(first, e.Raw).Error())
-			continue
+		entries = append(entries, e)
+	}
+	// Set elements are unique as strings, but 10.0.0.1 and 10.0.0.1/32 are
+	// still the same rule, and 10.0.0.0/24 already covers 10.0.0.5. These
+	// errors go on the set because each is about two elements together.
+	for _, c := range conflicts(entries) {
+		summary := "Overlapping IP address entries"
+		if c.same {
+			summary = "Duplicate IP address entries"
 		}
-		seen[e.Key()] = e.Raw
+		resp.Diagnostics.AddAttributeError(req.Path, summary, c.err().Error())
 	}
 }

@@ -99,16 +99,27 @@ func configFromModel(m providerModel, env lookupEnv) (cloud.Config, error) {
 			cfg.DomainName = firstEnv(env, "HW_DOMAIN_NAME", "OS_DOMAIN_NAME")
 		}
 	} else {
-		cfg.Token = firstEnv(env, "HW_AUTH_TOKEN", "OS_AUTH_TOKEN")
-		cfg.AccessKey = firstEnv(env, "HW_ACCESS_KEY", "OS_ACCESS_KEY")
-		cfg.SecretKey = firstEnv(env, "HW_SECRET_KEY", "OS_SECRET_KEY")
-		cfg.SecurityToken = firstEnv(env, "HW_SECURITY_TOKEN", "OS_SECURITY_TOKEN")
-		cfg.UserName = firstEnv(env, "HW_USER_NAME", "OS_USERNAME")
-		cfg.Password = firstEnv(env, "HW_USER_PASSWORD", "OS_PASSWORD")
-		cfg.DomainName = firstEnv(env, "HW_DOMAIN_NAME", "OS_DOMAIN_NAME")
-		if cfg.UserName == "" && cfg.Password == "" {
-			cfg.DomainName = "" // exported for other tools; not a credential mode on its own
+		var used []string
+		fromEnv := func(dst *string, names ...string) {
+			for _, n := range names {
+				if v, ok := env(n); ok && v != "" {
+					*dst = v
+					used = append(used, n)
+					return
+				}
+			}
 		}
+		fromEnv(&cfg.Token, "HW_AUTH_TOKEN", "OS_AUTH_TOKEN")
+		fromEnv(&cfg.AccessKey, "HW_ACCESS_KEY", "OS_ACCESS_KEY")
+		fromEnv(&cfg.SecretKey, "HW_SECRET_KEY", "OS_SECRET_KEY")
+		fromEnv(&cfg.SecurityToken, "HW_SECURITY_TOKEN", "OS_SECURITY_TOKEN")
+		fromEnv(&cfg.UserName, "HW_USER_NAME", "OS_USERNAME")
+		fromEnv(&cfg.Password, "HW_USER_PASSWORD", "OS_PASSWORD")
+		if cfg.UserName != "" || cfg.Password != "" {
+			// The domain name is exported for other tools too; it is a credential only with a user.
+			fromEnv(&cfg.DomainName, "HW_DOMAIN_NAME", "OS_DOMAIN_NAME")
+		}
+		cfg.CredentialsFrom = strings.Join(used, ", ")
 	}
 	return cfg, cfg.Validate()
 }

@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 )
 
 func aclBody(typ string, values ...string) map[string]any {
@@ -96,49 +94,4 @@ func TestAppACLValidation(t *testing.T) {
 	if _, found := f.AppACL("", apigID, "app1"); found {
 		t.Error("a rejected PUT stored an ACL")
 	}
-}
-
-// TestWriteConflict: while a write for an app is being applied, another write for the same app fails with
-// APIG.3500 and changes nothing; writes for other apps go through.
-func TestWriteConflict(t *testing.T) {
-	t.Parallel()
-	f := startStandard(t, Options{WriteDelay: 300 * time.Millisecond})
-	aclPath := apigBase + "/apps/app1/app-acl"
-
-	var wg sync.WaitGroup
-	var first response
-	wg.Go(func() { first = f.do(http.MethodPut, aclPath, aclBody("PERMIT", "10.0.0.1")) })
-	time.Sleep(100 * time.Millisecond) // the first write is now inside its delay
-
-	var others [2]response
-	wg.Go(func() { others[0] = f.do(http.MethodPut, aclPath, aclBody("DENY", "10.0.0.2")) })
-	wg.Go(func() {
-		others[1] = f.do(http.MethodPost, apigBase+"/app-auths", authBody(releaseEnvID, []string{"app2", "app1"}, []string{"api-app"}))
-	})
-	unrelated := f.do(http.MethodPut, apigBase+"/apps/app2/app-acl", aclBody("PERMIT", "10.0.0.3"))
-	wg.Wait()
-
-	first.expectStatus(t, http.StatusCreated)
-	for _, r := range others {
-		if msg := r.expectError(t, http.StatusInternalServerError, "APIG.3500"); msg != "Failed to synchronize data to etcd." {
-			t.Errorf("message %q", msg)
-		}
-	}
-	// The create names the busy app1, so it fails as a whole; app2's own write does not wait for app1.
-	unrelated.expectStatus(t, http.StatusCreated)
-	if acl, _ := f.AppACL("", apigID, "app1"); acl.Type != "PERMIT" {
-		t.Errorf("conflicting write changed the ACL: %+v", acl)
-	}
-	if auths := f.AppAuths("", apigID); len(auths) != 0 {
-		t.Errorf("conflicting create stored %v", auths)
-	}
-
-	// Once the first write is done the app is free again; a delete of an auth is a write for its app too.
-	id := createAuths(t, f, apigBase, authBody(releaseEnvID, []string{"app1"}, []string{"api-app"}))[0].ID
-	wg.Go(func() { first = f.do(http.MethodDelete, aclPath, nil) })
-	time.Sleep(100 * time.Millisecond)
-	f.do(http.MethodDelete, apigBase+"/app-auths/"+id, nil).expectError(t, http.StatusInternalServerError, "APIG.3500")
-	wg.Wait()
-	first.expectStatus(t, http.StatusNoContent)
-	f.do(http.MethodDelete, apigBase+"/app-auths/"+id, nil).expectStatus(t, http.StatusNoContent)
 }

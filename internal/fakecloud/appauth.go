@@ -210,6 +210,9 @@ func (s *Server) createAppAuths(c *call) (reply, *apiError) {
 				return fail(err)
 			}
 		}
+		if err := s.rejectDuplicateAuths(in, &req); err != nil {
+			return fail(err)
+		}
 		now := s.now()
 		items := []authItem{}
 		for _, appID := range req.AppIDs {

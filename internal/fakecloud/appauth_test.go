@@ -85,6 +85,41 @@ func TestCreateAppAuthsItems(t *testing.T) {
 	}
 }
 
+// TestCreateAppAuthsDuplicateError: with the alternative to SKIPPED, a create naming an authorized pair fails as
+// a whole and stores nothing.
+func TestCreateAppAuthsDuplicateError(t *testing.T) {
+	t.Parallel()
+	f := startStandard(t, Options{DuplicateAuthError: true})
+	for _, base := range []string{apigBase, romaV1Base} { // one base per instance, since the check is on state
+		instanceID := apigID
+		if base != apigBase {
+			instanceID = romaID
+		}
+		stored := func() int { return len(f.AppAuths("", instanceID)) }
+		if items := createAuths(t, f, base, authBody(releaseEnvID, []string{"app1"}, []string{"api-app"})); items[0].AuthResult.Status != authSuccess {
+			t.Fatalf("%s: first create %+v", base, items[0])
+		}
+		before := stored()
+		for _, body := range []any{
+			authBody(releaseEnvID, []string{"app2", "app1"}, []string{"api-two", "api-app"}), // one pair of four exists
+			authBody(releaseEnvID, []string{"app2"}, []string{"api-two", "api-two"}),         // the same pair twice
+		} {
+			msg := f.do(http.MethodPost, base+"/app-auths", body).expectError(t, http.StatusBadRequest, "APIG.3316")
+			if msg != "The API authorization record already exists." {
+				t.Errorf("%s: message %q", base, msg)
+			}
+		}
+		if stored() != before {
+			t.Errorf("%s: a rejected create stored records: %v", base, f.AppAuths("", instanceID))
+		}
+		// The same pair in another environment is new; per-item failures still come back in a 201.
+		items := createAuths(t, f, base, authBody("env-test", []string{"app1"}, []string{"api-app", "api-none"}))
+		if len(items) != 2 || items[0].AuthResult.Status != authSuccess || items[1].AuthResult.Status != authFailed {
+			t.Errorf("%s: other environment: %+v", base, items)
+		}
+	}
+}
+
 func TestCreateAppAuthsRequestErrors(t *testing.T) {
 	t.Parallel()
 	f := startStandard(t, Options{})
@@ -367,7 +402,7 @@ func TestListUnboundAPIs(t *testing.T) {
 func TestDeleteAppAuth(t *testing.T) {
 	t.Parallel()
 	f := startStandard(t, Options{})
-	for _, base := range []string{apigBase, romaV1Base, romaV2Base} {
+	for _, base := range []string{apigBase, romaV1Base} { // one base per instance, since the check is on state
 		id := createAuths(t, f, base, authBody(releaseEnvID, []string{"app1"}, []string{"api-app"}))[0].ID
 		if base == romaV1Base {
 			// Both ROMA generations see the same records.

@@ -84,21 +84,23 @@ func (s *Server) enterGateway(g gatewayBase) func(*call) *apiError {
 
 // write applies a gateway write that touches appIDs. The real gateway takes a while to spread a write to its
 // nodes (etcd), and a second write for the same app meanwhile fails with APIG.3500; the fake keeps the apps
-// busy for Options.WriteDelay and answers the same. apply runs under s.mu and does the validation that
-// depends on state, so it sees the state as it is after the delay.
+// busy for Options.WriteDelay and answers the same (see writeConflict). apply runs under s.mu and does the
+// validation that depends on state, so it sees the state as it is after the delay.
 func (s *Server) write(in *instance, appIDs []string, apply func() (reply, *apiError)) (reply, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, id := range appIDs {
-		if in.busy[id] {
-			return fail(errWriteConflict.with())
-		}
+	if slices.ContainsFunc(appIDs, func(id string) bool { return in.busy[id] }) {
+		return s.writeConflict(apply)
 	}
 	if s.opts.WriteDelay > 0 {
 		for _, id := range appIDs {
 			in.busy[id] = true
 		}
+		held := s.writeHeld
 		s.mu.Unlock()
+		if held != nil {
+			held()
+		}
 		time.Sleep(s.opts.WriteDelay)
 		s.mu.Lock()
 		for _, id := range appIDs {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestInstanceLookup(t *testing.T) {
@@ -267,4 +268,120 @@ func TestAPIsAndPublishing(t *testing.T) {
 			t.Error("deleted API still in state")
 		}
 	}
+}
+
+// TestWriteConflict: while a write for an app is being applied, another write for the same app fails with
+// APIG.3500 and changes nothing; writes for other apps go through.
+func TestWriteConflict(t *testing.T) {
+	t.Parallel()
+	f := startStandard(t, Options{WriteDelay: time.Millisecond})
+	aclPath := apigBase + "/apps/app1/app-acl"
+
+	finish := f.holding(func() response { return f.do(http.MethodPut, aclPath, aclBody("PERMIT", "10.0.0.1")) })
+	for _, r := range []response{
+		f.do(http.MethodPut, aclPath, aclBody("DENY", "10.0.0.2")),
+		// The create names the busy app1, so it fails as a whole.
+		f.do(http.MethodPost, apigBase+"/app-auths", authBody(releaseEnvID, []string{"app2", "app1"}, []string{"api-app"})),
+	} {
+		if msg := r.expectError(t, http.StatusInternalServerError, "APIG.3500"); msg != "Failed to synchronize data to etcd." {
+			t.Errorf("message %q", msg)
+		}
+	}
+	// app2's own write does not wait for app1.
+	f.do(http.MethodPut, apigBase+"/apps/app2/app-acl", aclBody("PERMIT", "10.0.0.3")).expectStatus(t, http.StatusCreated)
+	finish().expectStatus(t, http.StatusCreated)
+	if acl, _ := f.AppACL("", apigID, "app1"); acl.Type != "PERMIT" {
+		t.Errorf("conflicting write changed the ACL: %+v", acl)
+	}
+	if auths := f.AppAuths("", apigID); len(auths) != 0 {
+		t.Errorf("conflicting create stored %v", auths)
+	}
+
+	// Once the first write is done the app is free again; a delete of an auth is a write for its app too.
+	id := createAuths(t, f, apigBase, authBody(releaseEnvID, []string{"app1"}, []string{"api-app"}))[0].ID
+	finish = f.holding(func() response { return f.do(http.MethodDelete, aclPath, nil) })
+	f.do(http.MethodDelete, apigBase+"/app-auths/"+id, nil).expectError(t, http.StatusInternalServerError, "APIG.3500")
+	finish().expectStatus(t, http.StatusNoContent)
+	f.do(http.MethodDelete, apigBase+"/app-auths/"+id, nil).expectStatus(t, http.StatusNoContent)
+}
+
+// TestConcurrentWriters: two writers for the same app at once, as two Terraform resources sharing an app make
+// them. Exactly one fails with APIG.3500; with ConflictAfterWrite its write is applied all the same.
+func TestConcurrentWriters(t *testing.T) {
+	t.Parallel()
+	for _, afterWrite := range []bool{false, true} {
+		t.Run(fmt.Sprintf("ConflictAfterWrite=%v", afterWrite), func(t *testing.T) {
+			t.Parallel()
+			f := startStandard(t, Options{WriteDelay: time.Millisecond, ConflictAfterWrite: afterWrite})
+			create := func(apiID string) func() response {
+				return func() response {
+					return f.do(http.MethodPost, apigBase+"/app-auths", authBody(releaseEnvID, []string{"app1"}, []string{apiID}))
+				}
+			}
+			answers := f.concurrently(create("api-app"), create("api-two"))
+
+			var won response
+			conflicts := 0
+			for _, r := range answers {
+				if r.status == http.StatusInternalServerError {
+					r.expectError(t, http.StatusInternalServerError, "APIG.3500")
+					conflicts++
+				} else {
+					won = r
+				}
+			}
+			if conflicts != 1 {
+				t.Fatalf("%d answers were APIG.3500, want 1: %d %s / %d %s",
+					conflicts, answers[0].status, answers[0].body, answers[1].status, answers[1].body)
+			}
+			won.expectStatus(t, http.StatusCreated)
+			wantStored := 1 // the winner's
+			if afterWrite {
+				wantStored = 2
+			}
+			if stored := f.AppAuths("", apigID); len(stored) != wantStored {
+				t.Errorf("stored %+v, want %d records", stored, wantStored)
+			}
+		})
+	}
+}
+
+// TestConflictAfterWrite: every gateway write that meets its app busy is applied, then answered APIG.3500.
+func TestConflictAfterWrite(t *testing.T) {
+	t.Parallel()
+	f := startStandard(t, Options{WriteDelay: time.Millisecond, ConflictAfterWrite: true})
+	aclPath := apigBase + "/apps/app1/app-acl"
+	id := createAuths(t, f, apigBase, authBody(releaseEnvID, []string{"app1"}, []string{"api-app"}))[0].ID
+	conflict := func(r response) {
+		t.Helper()
+		r.expectError(t, http.StatusInternalServerError, "APIG.3500")
+	}
+
+	finish := f.holding(func() response { return f.do(http.MethodPut, aclPath, aclBody("PERMIT", "10.0.0.1")) })
+	conflict(f.do(http.MethodDelete, apigBase+"/app-auths/"+id, nil))
+	if auths := f.AppAuths("", apigID); len(auths) != 0 {
+		t.Errorf("conflicting delete left %v", auths)
+	}
+	conflict(f.do(http.MethodPost, apigBase+"/app-auths", authBody(releaseEnvID, []string{"app1"}, []string{"api-two"})))
+	if auths := f.AppAuths("", apigID); len(auths) != 1 || auths[0].APIID != "api-two" {
+		t.Errorf("conflicting create stored %v", auths)
+	}
+	conflict(f.do(http.MethodPut, aclPath, aclBody("DENY", "10.0.0.2")))
+	if acl, _ := f.AppACL("", apigID, "app1"); acl.Type != "DENY" {
+		t.Errorf("conflicting PUT left %+v", acl)
+	}
+	conflict(f.do(http.MethodDelete, aclPath, nil))
+	if acl, found := f.AppACL("", apigID, "app1"); found {
+		t.Errorf("conflicting DELETE left %+v", acl)
+	}
+	// A write its own checks reject was never written, so it keeps its own error.
+	f.do(http.MethodPost, apigBase+"/app-auths", authBody("env-nope", []string{"app1"}, []string{"api-app"})).
+		expectError(t, http.StatusNotFound, "APIG.3003")
+
+	// The held write applies last, and the app is free again afterwards.
+	finish().expectStatus(t, http.StatusCreated)
+	if acl, _ := f.AppACL("", apigID, "app1"); acl.Type != "PERMIT" {
+		t.Errorf("ACL after the held PUT: %+v", acl)
+	}
+	f.do(http.MethodDelete, aclPath, nil).expectStatus(t, http.StatusNoContent)
 }

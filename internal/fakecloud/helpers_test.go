@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -185,4 +186,80 @@ func (c *clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
+}
+
+// holdNextWrite makes the next write that takes its apps busy keep them busy until release is called, so that
+// other writes overlap it however they are scheduled; entered is closed once it holds them. Writes take apps
+// busy only when the server has a WriteDelay.
+func (f *fake) holdNextWrite() (entered <-chan struct{}, release func()) {
+	in, out := make(chan struct{}), make(chan struct{})
+	var taken atomic.Bool
+	f.setWriteHeld(func() {
+		if taken.CompareAndSwap(false, true) {
+			close(in)
+			<-out
+		}
+	})
+	release = sync.OnceFunc(func() {
+		f.setWriteHeld(nil)
+		close(out)
+	})
+	f.t.Cleanup(release) // a held request would keep the test server from closing
+	return in, release
+}
+
+func (f *fake) setWriteHeld(h func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.writeHeld = h
+}
+
+// holding sends write in the background and returns once the server holds its apps busy: every write for
+// those apps sent before finish meets them busy. finish lets the write complete and returns its answer.
+func (f *fake) holding(write func() response) (finish func() response) {
+	f.t.Helper()
+	entered, release := f.holdNextWrite()
+	answer := make(chan response, 1)
+	go func() { answer <- write() }()
+	await(f.t, entered)
+	return func() response {
+		f.t.Helper()
+		release()
+		return await(f.t, answer)
+	}
+}
+
+// concurrently sends the writes at once and returns their answers in the order given. Whichever write the
+// server takes first holds its apps busy until every other one has been answered.
+func (f *fake) concurrently(writes ...func() response) []response {
+	f.t.Helper()
+	entered, release := f.holdNextWrite()
+	answers := make([]response, len(writes))
+	done := make(chan struct{}, len(writes))
+	for i, write := range writes {
+		go func() {
+			answers[i] = write()
+			done <- struct{}{}
+		}()
+	}
+	await(f.t, entered)
+	for range len(writes) - 1 {
+		await(f.t, done)
+	}
+	release()
+	await(f.t, done)
+	return answers
+}
+
+// await receives from ch, failing the test if nothing comes: a request that failed its test in a goroutine
+// never answers.
+func await[T any](t *testing.T, ch <-chan T) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(10 * time.Second):
+		t.Fatal("timed out waiting for a request")
+		panic("unreachable")
+	}
 }

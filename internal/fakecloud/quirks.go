@@ -40,8 +40,9 @@ const (
 )
 
 // duplicateAuthResult is the create answer for an (app, API, environment) that is already authorized.
-// Unconfirmed: the real gateway may instead fail the whole request with 400 APIG.3316; chosen here is a
-// per-item SKIPPED carrying the existing record, so a client that lost a create response can recover its ID.
+// Unconfirmed: the real gateway may instead fail the whole request with 400 APIG.3316 (Options.DuplicateAuthError,
+// see rejectDuplicateAuths); the default is a per-item SKIPPED carrying the existing record, so a client that
+// lost a create response can recover its ID.
 func duplicateAuthResult(existing *AppAuth, names authNames) authItem {
 	item := newAuthItem(existing, names)
 	item.AuthResult.Status = authSkipped
@@ -57,4 +58,38 @@ func createAuthsBody(g gatewayBase, items []authItem) any {
 		return items
 	}
 	return map[string]any{"auths": items}
+}
+
+// rejectDuplicateAuths is the Options.DuplicateAuthError alternative to duplicateAuthResult: a create naming an
+// (app, API, environment) that is already authorized fails as a whole with 400 APIG.3316 and stores nothing.
+// A pair named twice in one request counts too, so that no SKIPPED item appears with the switch on. The check
+// comes before the per-item ones, as a request-level check would on the gateway.
+func (s *Server) rejectDuplicateAuths(in *instance, req *authCreateRequest) *apiError {
+	if !s.opts.DuplicateAuthError {
+		return nil
+	}
+	seen := map[[2]string]bool{}
+	for _, appID := range req.AppIDs {
+		for _, apiID := range req.APIIDs {
+			pair := [2]string{appID, apiID}
+			if seen[pair] || in.findAuth(appID, apiID, req.EnvID) != nil {
+				return errAuthExists.with()
+			}
+			seen[pair] = true
+		}
+	}
+	return nil
+}
+
+// writeConflict answers a gateway write that meets one of its apps busy (see Server.write) with 500 APIG.3500.
+// By default nothing changes. With Options.ConflictAfterWrite the write is applied first, modelling the etcd
+// sync failing after the database write: the client loses the answer but not the change. A write its own
+// checks reject keeps its own error, since nothing was written that could fail to sync.
+func (s *Server) writeConflict(apply func() (reply, *apiError)) (reply, *apiError) {
+	if s.opts.ConflictAfterWrite {
+		if _, err := apply(); err != nil {
+			return fail(err)
+		}
+	}
+	return fail(errWriteConflict.with())
 }

@@ -40,6 +40,10 @@ type Options struct {
 	WriteDelay   time.Duration    // how long a gateway write keeps its (instance, app) busy; a write meeting a busy app gets 500 APIG.3500
 	Admin        bool             // serve the /_fakecloud/ admin endpoints (request log, fixture, state, faults)
 	MaxBodyBytes int64            // request body limit; 0 = 1 MiB
+
+	// Alternatives for behaviour the documentation leaves open; the zero value picks the default (see quirks.go).
+	DuplicateAuthError bool // create app-auths naming an authorized (app, API, env) fails as a whole with 400 APIG.3316 instead of answering it SKIPPED
+	ConflictAfterWrite bool // a write meeting a busy app is applied before it is answered 500 APIG.3500, instead of changing nothing
 }
 
 // Server is the fake cloud. It is safe for concurrent use; every Server has its own state.
@@ -52,6 +56,9 @@ type Server struct {
 	st       *state
 	requests []*RequestRecord
 	faults   []*activeFault
+	// writeHeld, if set, runs while a write holds its apps busy, before its delay; tests use it to overlap
+	// writes without depending on timing.
+	writeHeld func()
 }
 
 // New returns a server holding the two projects DefaultProject* and OtherProject*, without any gateway.

@@ -28,33 +28,50 @@ func main() {
 	}
 }
 
-// run serves until ctx is cancelled, then shuts down gracefully.
-func run(ctx context.Context, args []string, stdout io.Writer) error {
+// config is what the command line asks for.
+type config struct {
+	listen, fixture, urlFile string
+	opts                     fakecloud.Options
+}
+
+func parseFlags(args []string) (config, error) {
+	var c config
 	fs := flag.NewFlagSet("fakecloud", flag.ContinueOnError)
 	// Only loopback by default: the fake accepts well-known credentials, so exposing it takes an explicit -listen.
-	listen := fs.String("listen", "127.0.0.1:8780", "address to listen on; 127.0.0.1:0 picks a free port")
-	fixture := fs.String("fixture", "", "JSON fixture file to load at start")
-	admin := fs.Bool("admin", true, "serve the /_fakecloud/ admin endpoints")
-	urlFile := fs.String("url-file", "", "after listening, write the base URL to this file (atomically)")
-	writeDelay := fs.Duration("write-delay", 0, "how long a gateway write keeps its app busy (APIG.3500 window)")
-	if err := fs.Parse(args); err != nil {
+	fs.StringVar(&c.listen, "listen", "127.0.0.1:8780", "address to listen on; 127.0.0.1:0 picks a free port")
+	fs.StringVar(&c.fixture, "fixture", "", "JSON fixture file to load at start")
+	fs.BoolVar(&c.opts.Admin, "admin", true, "serve the /_fakecloud/ admin endpoints")
+	fs.StringVar(&c.urlFile, "url-file", "", "after listening, write the base URL to this file (atomically)")
+	fs.DurationVar(&c.opts.WriteDelay, "write-delay", 0, "how long a gateway write keeps its app busy (APIG.3500 window)")
+	fs.BoolVar(&c.opts.DuplicateAuthError, "duplicate-auth-error", false,
+		"fail a create app-auths naming an authorized (app, API, env) with 400 APIG.3316 instead of answering it SKIPPED")
+	fs.BoolVar(&c.opts.ConflictAfterWrite, "conflict-after-write", false,
+		"apply a write that meets its app busy before answering it 500 APIG.3500, instead of changing nothing")
+	err := fs.Parse(args)
+	return c, err
+}
+
+// run serves until ctx is cancelled, then shuts down gracefully.
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	c, err := parseFlags(args)
+	if err != nil {
 		return err
 	}
 
-	srv := fakecloud.New(fakecloud.Options{Admin: *admin, WriteDelay: *writeDelay})
-	if *fixture != "" {
-		if err := srv.LoadFile(*fixture); err != nil {
+	srv := fakecloud.New(c.opts)
+	if c.fixture != "" {
+		if err := srv.LoadFile(c.fixture); err != nil {
 			return err
 		}
 	}
-	ln, err := net.Listen("tcp", *listen)
+	ln, err := net.Listen("tcp", c.listen)
 	if err != nil {
 		return err
 	}
 	url := "http://" + ln.Addr().String()
 	printBanner(stdout, url, srv.Credentials())
-	if *urlFile != "" {
-		if err := writeFileAtomic(*urlFile, url+"\n"); err != nil {
+	if c.urlFile != "" {
+		if err := writeFileAtomic(c.urlFile, url+"\n"); err != nil {
 			ln.Close()
 			return err
 		}

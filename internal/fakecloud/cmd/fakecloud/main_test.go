@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -36,8 +38,13 @@ func (b *syncBuffer) String() string {
 func TestRun(t *testing.T) {
 	dir := t.TempDir()
 	fixture, err := json.Marshal(fakecloud.Fixture{Projects: []fakecloud.ProjectFixture{{
-		ID:        fakecloud.DefaultProjectID,
-		Instances: []fakecloud.InstanceFixture{{ID: "gw1", Name: "gateway", Flavor: fakecloud.FlavorAPIG}},
+		ID: fakecloud.DefaultProjectID,
+		Instances: []fakecloud.InstanceFixture{{
+			ID: "gw1", Name: "gateway", Flavor: fakecloud.FlavorAPIG,
+			Apps:     []fakecloud.App{{ID: "app1", Name: "app_one"}},
+			APIs:     []fakecloud.API{{ID: "api1", Name: "api_one", ReqMethod: "GET", ReqURI: "/a", AuthType: "APP", PublishedEnvs: []string{releaseEnvID}}},
+			AppAuths: []fakecloud.AppAuth{{AppID: "app1", APIID: "api1", EnvID: releaseEnvID}},
+		}},
 	}}})
 	if err != nil {
 		t.Fatal(err)
@@ -53,7 +60,7 @@ func TestRun(t *testing.T) {
 	var out syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-fixture", fixturePath, "-url-file", urlFile}, &out)
+		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-fixture", fixturePath, "-url-file", urlFile, "-duplicate-auth-error"}, &out)
 	}()
 
 	url := waitForURL(t, urlFile, done)
@@ -67,20 +74,16 @@ func TestRun(t *testing.T) {
 		}
 	}
 
-	req, err := http.NewRequest(http.MethodGet, url+"/v2/"+fakecloud.DefaultProjectID+"/apigw/instances/gw1", nil)
-	if err != nil {
-		t.Fatal(err)
+	base := url + "/v2/" + fakecloud.DefaultProjectID + "/apigw/instances/gw1"
+	if status, _ := send(t, http.MethodGet, base, ""); status != http.StatusOK {
+		t.Errorf("instance from the fixture: %d", status)
 	}
-	req.Header.Set("X-Auth-Token", fakecloud.DefaultToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	// -duplicate-auth-error: the fixture's pair again fails the whole request.
+	status, body := send(t, http.MethodPost, base+"/app-auths", `{"env_id":"`+releaseEnvID+`","app_ids":["app1"],"api_ids":["api1"]}`)
+	if status != http.StatusBadRequest || !strings.Contains(body, `"APIG.3316"`) {
+		t.Errorf("duplicate create: %d %s", status, body)
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("instance from the fixture: %d", resp.StatusCode)
-	}
-	resp, err = http.Get(url + "/_fakecloud/requests") // admin is on by default
+	resp, err := http.Get(url + "/_fakecloud/requests") // admin is on by default
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,6 +101,28 @@ func TestRun(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("run did not stop")
 	}
+}
+
+const releaseEnvID = "DEFAULT_ENVIRONMENT_RELEASE_ID"
+
+// send makes a request with the default token and returns the status and body.
+func send(t *testing.T, method, url, body string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Auth-Token", fakecloud.DefaultToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
 }
 
 func waitForURL(t *testing.T, path string, done <-chan error) string {
@@ -118,6 +143,29 @@ func waitForURL(t *testing.T, path string, done <-chan error) string {
 	}
 	t.Fatal("url file never appeared")
 	return ""
+}
+
+func TestParseFlags(t *testing.T) {
+	c, err := parseFlags(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := config{listen: "127.0.0.1:8780", opts: fakecloud.Options{Admin: true}}
+	if !reflect.DeepEqual(c, want) { // Options holds a func, so == cannot compare it
+		t.Errorf("defaults %+v, want %+v", c, want)
+	}
+
+	c, err = parseFlags([]string{"-listen", ":9000", "-fixture", "f.json", "-url-file", "u", "-admin=false",
+		"-write-delay", "250ms", "-duplicate-auth-error", "-conflict-after-write"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = config{listen: ":9000", fixture: "f.json", urlFile: "u", opts: fakecloud.Options{
+		WriteDelay: 250 * time.Millisecond, DuplicateAuthError: true, ConflictAfterWrite: true,
+	}}
+	if !reflect.DeepEqual(c, want) { // Options holds a func, so == cannot compare it
+		t.Errorf("got %+v, want %+v", c, want)
+	}
 }
 
 func TestRunErrors(t *testing.T) {

@@ -3,16 +3,19 @@ package gateway
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
@@ -45,9 +48,9 @@ func (r *appACLResource) Metadata(_ context.Context, req resource.MetadataReques
 
 func (r *appACLResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: fmt.Sprintf("The access control list of one app on a %s instance: the client IP addresses the app "+
+		MarkdownDescription: fmt.Sprintf("The access control list of one app on %s instance: the client IP addresses the app "+
 			"may call APIs from (`PERMIT`) or may not (`DENY`). An app has at most one ACL; this resource owns it whole. "+
-			"Deleting the resource removes the ACL, so the app may call from anywhere again.", product(r.flavor)),
+			"Deleting the resource removes the ACL, so the app may call from anywhere again.", aProduct(r.flavor)),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<instance_id>/<app_id>`.",
@@ -74,7 +77,7 @@ func (r *appACLResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"values": schema.SetAttribute{
 				MarkdownDescription: fmt.Sprintf("The addresses: IPv4 or IPv6 addresses (`192.168.0.1`, `::1`), CIDR blocks "+
 					"(`192.168.0.100/28`) or ranges of two addresses of the same family (`192.168.0.5-192.168.0.10`); 1 to %d "+
-					"entries, no two covering the same addresses. Changed in place.", maxACLValues),
+					"entries, no two of which overlap (share any address): the plan fails naming both. Changed in place.", maxACLValues),
 				Required:    true,
 				ElementType: types.StringType,
 				Validators:  []validator.Set{setvalidator.SizeBetween(1, maxACLValues), ipacl.SetValidator()},
@@ -104,10 +107,7 @@ func (r *appACLResource) Create(ctx context.Context, req resource.CreateRequest,
 
 	summary := "Error creating " + r.typeName
 	instanceID, appID := m.InstanceID.ValueString(), m.AppID.ValueString()
-	unlock := r.client.LockApp(r.flavor, instanceID, appID)
-	defer unlock()
-	g := r.client.Gateway(r.flavor)
-	existing, exists, err := g.GetAppACL(ctx, instanceID, appID)
+	existing, exists, err := r.client.Gateway(r.flavor).GetAppACL(ctx, instanceID, appID)
 	if err != nil {
 		resp.Diagnostics.AddError(summary, errorDetail(fmt.Sprintf("Reading the ACL of app %s on instance %s", appID, instanceID), err))
 		return
@@ -126,23 +126,30 @@ func (r *appACLResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if resp.Diagnostics.HasError() || r.client == nil {
 		return
 	}
-	acl, exists, err := r.client.Gateway(r.flavor).GetAppACL(ctx, m.InstanceID.ValueString(), m.AppID.ValueString())
-	if cloud.IsNotFound(err) || (err == nil && !exists) {
+	instanceID, appID := m.InstanceID.ValueString(), m.AppID.ValueString()
+	acl, exists, err := r.client.Gateway(r.flavor).GetAppACL(ctx, instanceID, appID)
+	switch {
+	case cloud.HasCode(err, cloud.CodeAppNotFound) || (err == nil && !exists):
+		// The ACL is gone, or its app is, and the ACL with it.
 		resp.State.RemoveResource(ctx)
-		return
+	case err != nil:
+		resp.Diagnostics.AddError("Error reading "+r.typeName, readError(ctx, r.client, instanceID, fmt.Sprintf("Reading the ACL of app %s on instance %s", appID, instanceID), err))
+	default:
+		resp.Diagnostics.Append(m.fromACL(ctx, acl)...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	}
-	if err != nil {
-		resp.Diagnostics.AddError("Error reading "+r.typeName, errorDetail(fmt.Sprintf("Reading the ACL of app %s on instance %s", m.AppID.ValueString(), m.InstanceID.ValueString()), err))
-		return
-	}
-	resp.Diagnostics.Append(m.fromACL(ctx, acl)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
 func (r *appACLResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m appACLModel
+	var m, prior appACLModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
+	if m.Type.Equal(prior.Type) && m.Values.Equal(prior.Values) {
+		// Only timeouts changed: nothing to send.
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 		return
 	}
 	ctx, cancel, ok := withTimeout(ctx, m.Timeouts.Update, defaultCreateTimeout, &resp.Diagnostics)
@@ -150,27 +157,61 @@ func (r *appACLResource) Update(ctx context.Context, req resource.UpdateRequest,
 	if !ok {
 		return
 	}
-	unlock := r.client.LockApp(r.flavor, m.InstanceID.ValueString(), m.AppID.ValueString())
-	defer unlock()
 	r.put(ctx, &m, "Error updating "+r.typeName, &resp.State, &resp.Diagnostics)
 }
 
-// put replaces the whole ACL with the planned one and records the cloud's answer.
-func (r *appACLResource) put(ctx context.Context, m *appACLModel, summary string, state stateSetter, diags *diagnostics) {
+// put replaces the whole ACL with the planned one and records the cloud's answer. When the answer is lost,
+// the ACL is read back: PUT is idempotent, so an ACL equal to the plan is this write's own, and anything
+// else that exists is recorded, so the state never misses what the cloud holds.
+func (r *appACLResource) put(ctx context.Context, m *appACLModel, summary string, state *tfsdk.State, diags *diag.Diagnostics) {
 	var values []string
 	diags.Append(m.Values.ElementsAs(ctx, &values, false)...)
 	if diags.HasError() {
 		return
 	}
-	instanceID, appID := m.InstanceID.ValueString(), m.AppID.ValueString()
-	acl, err := r.client.Gateway(r.flavor).PutAppACL(ctx, instanceID, appID, m.Type.ValueString(), values)
-	if err != nil {
-		diags.AddError(summary, errorDetail(fmt.Sprintf("Setting the %s ACL of app %s on instance %s", m.Type.ValueString(), appID, instanceID), err))
+	instanceID, appID, aclType := m.InstanceID.ValueString(), m.AppID.ValueString(), m.Type.ValueString()
+	g := r.client.Gateway(r.flavor)
+	acl, err := writeLocked(ctx, r.client, r.flavor, instanceID, appID, func() (cloud.AppACL, error) {
+		return g.PutAppACL(ctx, instanceID, appID, aclType, values)
+	})
+	op := fmt.Sprintf("Setting the %s ACL of app %s on instance %s", aclType, appID, instanceID)
+	if err == nil {
+		diags.Append(m.fromACL(ctx, acl)...)
+		diags.Append(state.Set(ctx, m)...)
 		return
 	}
-	m.ID = types.StringValue(instanceID + "/" + appID)
-	diags.Append(m.fromACL(ctx, acl)...)
-	diags.Append(state.Set(ctx, m)...)
+	outcome := cloud.OutcomeOf(err)
+	if outcome == cloud.NotApplied {
+		diags.AddError(summary, errorDetail(op, err))
+		return
+	}
+	type found struct {
+		acl    cloud.AppACL
+		exists bool
+	}
+	got, rbErr := readBack(ctx, outcome, func(ctx context.Context) (found, bool, error) {
+		acl, exists, err := g.GetAppACL(ctx, instanceID, appID)
+		return found{acl, exists}, exists && aclEqual(acl, aclType, values), err
+	})
+	switch {
+	case rbErr == nil && got.exists && aclEqual(got.acl, aclType, values):
+		diags.Append(m.fromACL(ctx, got.acl)...)
+		diags.Append(state.Set(ctx, m)...)
+	case rbErr == nil && got.exists:
+		diags.Append(m.fromACL(ctx, got.acl)...)
+		diags.Append(state.Set(ctx, m)...)
+		diags.AddError(summary, errorDetail(op, err)+"\n\nThe state records the ACL the cloud holds now.")
+	case rbErr == nil:
+		diags.AddError(summary, errorDetail(op, err))
+	default:
+		diags.AddError(summary, fmt.Sprintf("%s; reading the ACL back failed too: %s", errorDetail(op, err), describeErr(rbErr)))
+	}
+}
+
+// aclEqual reports whether acl is of the type and holds exactly the values, in any order.
+func aclEqual(acl cloud.AppACL, aclType string, values []string) bool {
+	return acl.Type == aclType && len(acl.Values) == len(values) &&
+		slices.Equal(slices.Sorted(slices.Values(acl.Values)), slices.Sorted(slices.Values(values)))
 }
 
 func (r *appACLResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -185,10 +226,12 @@ func (r *appACLResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 	instanceID, appID := m.InstanceID.ValueString(), m.AppID.ValueString()
-	unlock := r.client.LockApp(r.flavor, instanceID, appID)
-	defer unlock()
-	if err := r.client.Gateway(r.flavor).DeleteAppACL(ctx, instanceID, appID); err != nil && !cloud.IsNotFound(err) {
-		resp.Diagnostics.AddError("Error deleting "+r.typeName, errorDetail(fmt.Sprintf("Deleting the ACL of app %s on instance %s", appID, instanceID), err))
+	_, err := writeLocked(ctx, r.client, r.flavor, instanceID, appID, func() (struct{}, error) {
+		return struct{}{}, r.client.Gateway(r.flavor).DeleteAppACL(ctx, instanceID, appID)
+	})
+	// A missing app has no ACL; any other failure leaves the ACL, and the resource, in place.
+	if err != nil && !cloud.HasCode(err, cloud.CodeAppNotFound) {
+		resp.Diagnostics.AddError("Error deleting "+r.typeName, readError(ctx, r.client, instanceID, fmt.Sprintf("Deleting the ACL of app %s on instance %s", appID, instanceID), err))
 	}
 }
 
@@ -212,7 +255,7 @@ type appACLModel struct {
 	Timeouts   timeouts.Value `tfsdk:"timeouts"`
 }
 
-func (m *appACLModel) fromACL(ctx context.Context, acl cloud.AppACL) diagnostics {
+func (m *appACLModel) fromACL(ctx context.Context, acl cloud.AppACL) diag.Diagnostics {
 	m.ID = types.StringValue(m.InstanceID.ValueString() + "/" + m.AppID.ValueString())
 	m.Type = types.StringValue(acl.Type)
 	values, diags := types.SetValueFrom(ctx, types.StringType, acl.Values)

@@ -35,8 +35,8 @@ func (d *appACLDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 		return schema.StringAttribute{MarkdownDescription: desc, Required: true, Validators: []validator.String{validate.ID()}}
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: fmt.Sprintf("Reads the access control list of one app on a %s instance. An app without an ACL "+
-			"reads as `type = \"\"` and no values.", product(d.flavor)),
+		MarkdownDescription: fmt.Sprintf("Reads the access control list of one app on %s instance. An app without an ACL "+
+			"reads as `type = \"\"` and no values.", aProduct(d.flavor)),
 		Attributes: map[string]schema.Attribute{
 			"id":          schema.StringAttribute{MarkdownDescription: "`<instance_id>/<app_id>`.", Computed: true},
 			"instance_id": id("ID of the gateway instance."),

@@ -109,6 +109,7 @@ func TestAccAppACL_disappears(t *testing.T) {
 			},
 			appDeletedStep(t, f, g, config),
 		)
+		tc.CheckDestroy = checkNoACL(f, g)
 		resource.Test(t, tc)
 	})
 }
@@ -118,14 +119,13 @@ func TestAccAppACL_alreadyExists(t *testing.T) {
 		if _, err := f.Client(t).Gateway(cloud.Flavor(g.Flavor)).PutAppACL(context.Background(), g.InstanceID, g.AppIDs[0], "DENY", []string{"1.2.3.4"}); err != nil {
 			t.Fatal(err)
 		}
-		resource.Test(t, testCase(t, resource.TestStep{
+		tc := testCase(t, resource.TestStep{
 			Config:      aclConfig(f, g, "PERMIT", "192.168.0.1"),
 			ExpectError: acctest.ExpectError(fmt.Sprintf(`already has a DENY ACL with 1 entries.*terraform import authz_%s_app_acl.<name> %s/%s`, g.Flavor, g.InstanceID, g.AppIDs[0])),
-		}))
+		})
 		// The existing ACL is untouched.
-		if acl, _ := f.AppACL("", g.InstanceID, g.AppIDs[0]); acl.Type != "DENY" {
-			t.Errorf("the existing ACL was changed: %+v", acl)
-		}
+		tc.CheckDestroy = checkACL(f, g, "DENY", "1.2.3.4")
+		resource.Test(t, tc)
 	})
 }
 
@@ -136,21 +136,25 @@ func TestAccAppACL_planTimeValidation(t *testing.T) {
 			values  []string
 			want    string
 		}{
-			"not an address":     {"PERMIT", []string{"192.168.0.1", "not-an-ip"}, `"not-an-ip"`},
-			"reversed range":     {"PERMIT", []string{"10.0.0.9-10.0.0.1"}, `"10.0.0.9-10.0.0.1": range start is greater than its end`},
-			"mixed-family range": {"DENY", []string{"10.0.0.1-::1"}, `"10.0.0.1-::1"`},
-			"prefix too long":    {"DENY", []string{"10.0.0.0/33"}, `"10.0.0.0/33"`},
-			"duplicate entries":  {"PERMIT", []string{"10.0.0.1", "10.0.0.1/32"}, `"10.0.0.1".*"10.0.0.1/32"`},
-			"unknown type":       {"ALLOW", []string{"10.0.0.1"}, `value must be one of: \["PERMIT" "DENY"\]`},
-			"no values":          {"PERMIT", nil, `set must contain at least 1 elements`},
+			"not an address":      {"PERMIT", []string{"192.168.0.1", "not-an-ip"}, `"not-an-ip"`},
+			"reversed range":      {"PERMIT", []string{"10.0.0.9-10.0.0.1"}, `"10.0.0.9-10.0.0.1": range start is greater than its end`},
+			"mixed-family range":  {"DENY", []string{"10.0.0.1-::1"}, `"10.0.0.1-::1"`},
+			"prefix too long":     {"DENY", []string{"10.0.0.0/33"}, `"10.0.0.0/33"`},
+			"duplicate entries":   {"PERMIT", []string{"10.0.0.1", "10.0.0.1/32"}, `"10.0.0.1".*"10.0.0.1/32"`},
+			"overlapping entries": {"DENY", []string{"10.0.0.0/24", "10.0.0.5"}, `"10.0.0.0/24" and "10.0.0.5" overlap`},
+			"overlapping ranges":  {"PERMIT", []string{"10.0.0.1-10.0.0.9", "10.0.0.8/29"}, `"10.0.0.1-10.0.0.9" and "10.0.0.8/29" overlap`},
+			"unknown type":        {"ALLOW", []string{"10.0.0.1"}, `value must be one of: \["PERMIT" "DENY"\]`},
+			"no values":           {"PERMIT", nil, `set must contain at least 1 elements`},
 		}
 		for name, c := range cases {
 			t.Run(name, func(t *testing.T) {
-				resource.Test(t, testCase(t, resource.TestStep{
+				tc := testCase(t, resource.TestStep{
 					Config:      aclConfig(f, g, c.aclType, c.values...),
 					PlanOnly:    true,
 					ExpectError: acctest.ExpectError(c.want),
-				}))
+				})
+				tc.CheckDestroy = checkNoACL(f, g)
+				resource.Test(t, tc)
 			})
 		}
 		f.CheckNoRequests(t)
@@ -171,7 +175,7 @@ data "authz_%[1]s_app_acl" "without" {
   app_id      = %[3]q
 }
 `, g.Flavor, g.InstanceID, g.AppIDs[1])
-		resource.Test(t, testCase(t, resource.TestStep{
+		tc := testCase(t, resource.TestStep{
 			Config: config,
 			Check: resource.ComposeAggregateTestCheckFunc(
 				resource.TestCheckResourceAttr(ds+".with", "type", "DENY"),
@@ -180,6 +184,8 @@ data "authz_%[1]s_app_acl" "without" {
 				resource.TestCheckResourceAttr(ds+".without", "type", ""),
 				resource.TestCheckResourceAttr(ds+".without", "values.#", "0"),
 			),
-		}))
+		})
+		tc.CheckDestroy = checkNoACL(f, g)
+		resource.Test(t, tc)
 	})
 }

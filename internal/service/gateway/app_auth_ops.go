@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
@@ -16,7 +18,7 @@ type appAuthKey struct {
 }
 
 func (k appAuthKey) String() string {
-	return fmt.Sprintf("the authorization of app %s for API %s in environment %s of instance %s", k.AppID, k.APIID, k.EnvID, k.InstanceID)
+	return fmt.Sprintf("app %s for API %s in environment %s of instance %s", k.AppID, k.APIID, k.EnvID, k.InstanceID)
 }
 
 // ImportID is the key in the import-ID form <instance_id>/<env_id>/<app_id>/<api_id>.
@@ -25,76 +27,267 @@ func (k appAuthKey) ImportID() string {
 }
 
 // findAppAuth looks the authorization up with one filtered list call; nil means it does not exist.
-// A not-found error means the app or instance does not exist.
 func findAppAuth(ctx context.Context, g *cloud.GatewayClient, k appAuthKey) (*cloud.AppAuth, error) {
-	records, err := g.ListBoundAPIs(ctx, k.InstanceID, cloud.BoundAPIsFilter{AppID: k.AppID, APIID: k.APIID, EnvID: k.EnvID})
+	records, err := listAppAuths(ctx, g, k.InstanceID, k.EnvID, k.AppID, k.APIID)
+	if err != nil || len(records) == 0 {
+		return nil, err
+	}
+	return &records[0], nil
+}
+
+// listAppAuths returns the app's authorizations in the environment, only for apiID when it is not empty.
+func listAppAuths(ctx context.Context, g *cloud.GatewayClient, instanceID, envID, appID, apiID string) ([]cloud.AppAuth, error) {
+	records, err := g.ListBoundAPIs(ctx, instanceID, cloud.BoundAPIsFilter{AppID: appID, APIID: apiID, EnvID: envID})
 	if err != nil {
 		return nil, err
 	}
-	for i := range records {
-		if records[i].APIID == k.APIID && records[i].EnvID == k.EnvID {
-			return &records[i], nil
+	// Filters are hints to the server; keep only what really matches.
+	return slices.DeleteFunc(records, func(a cloud.AppAuth) bool {
+		return a.EnvID != envID || (apiID != "" && a.APIID != apiID)
+	}), nil
+}
+
+// grantRequest is one app to be authorized for APIs in one environment.
+type grantRequest struct {
+	InstanceID, EnvID, AppID string
+	APIIDs                   []string
+	// Options carries the create fields beyond the identity (ROMA's tunnel, lists and visit parameters).
+	Options func(apiIDs []string) cloud.CreateAppAuthsRequest
+	// AdoptExisting accepts records that already exist as the caller's own: the authoritative set owns every
+	// authorization of its app and environment. Otherwise an existing record is only adopted after an attempt
+	// of this very call whose outcome was unknown, since the record is then this call's own.
+	AdoptExisting bool
+}
+
+// grantOutcome says, per API, what a grant achieved.
+type grantOutcome struct {
+	Granted map[string]cloud.AppAuthResult // records created or adopted, by API ID
+	Failed  map[string]error               // the cloud's refusal, by API ID
+	// Unknown is set when what exists could not be established; Granted may then be incomplete.
+	Unknown error
+}
+
+// errAlreadyExists is the failure of an API whose authorization existed before the grant.
+var errAlreadyExists = errors.New("the authorization already exists")
+
+// grant authorizes the APIs in as few calls as the cloud allows. A create that failed in a way that may
+// have left something behind (a 5xx, a lost connection, APIG.3500, a timeout or Ctrl-C) is followed by a
+// read-back with a fresh context, and only what does not exist is sent again: nothing is created twice,
+// nothing exists that the outcome does not report.
+func grant(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, req grantRequest) grantOutcome {
+	out := grantOutcome{Granted: map[string]cloud.AppAuthResult{}, Failed: map[string]error{}}
+	for batch := range slices.Chunk(req.APIIDs, createBatch) {
+		grantBatch(ctx, c, flavor, req, batch, &out)
+		if out.Unknown != nil {
+			break
 		}
 	}
-	return nil, nil
+	return out
 }
 
-// ambiguous reports whether a failed write may or may not have been carried out: a lost connection, a
-// timeout or a server error. A 4xx answer, or the gateway's write conflict, means nothing changed.
-func ambiguous(err error) bool {
-	if apiErr, ok := cloud.AsAPIError(err); ok {
-		return apiErr.StatusCode >= http.StatusInternalServerError && !cloud.IsConflict(err)
-	}
-	return !errors.Is(err, context.Canceled)
-}
-
-// retryable reports whether a write that certainly did not happen is worth trying again.
-func retryable(err error) bool {
-	apiErr, ok := cloud.AsAPIError(err)
-	return ok && (cloud.IsConflict(err) || apiErr.StatusCode >= http.StatusInternalServerError)
-}
-
-// createAppAuth authorizes one (app, API) pair and returns its result item. The client never repeats a POST
-// that may have reached the gateway, so when the answer is lost this re-reads to learn whether the
-// authorization exists, and only tries again when it does not: nothing is created twice or left unknown.
-func createAppAuth(ctx context.Context, g *cloud.GatewayClient, k appAuthKey, req cloud.CreateAppAuthsRequest, maxRetries int) (cloud.AppAuthResult, error) {
-	for attempt := 0; ; attempt++ {
-		results, err := g.CreateAppAuths(ctx, k.InstanceID, req)
+// grantBatch authorizes the APIs of one create call, repeating it for what is still missing after a
+// failure whose outcome a read-back established.
+func grantBatch(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, req grantRequest, apiIDs []string, out *grantOutcome) {
+	g := c.Gateway(flavor)
+	pending := slices.Clone(apiIDs)
+	adopt := req.AdoptExisting
+	for attempt := 0; len(pending) > 0; attempt++ {
+		body := cloud.CreateAppAuthsRequest{}
+		if req.Options != nil {
+			body = req.Options(pending)
+		}
+		body.EnvID, body.AppIDs, body.APIIDs = req.EnvID, []string{req.AppID}, pending
+		results, err := writeLocked(ctx, c, flavor, req.InstanceID, req.AppID, func() ([]cloud.AppAuthResult, error) {
+			return g.CreateAppAuths(ctx, req.InstanceID, body)
+		})
 		if err == nil {
+			answered := map[string]bool{}
 			for _, item := range results {
-				if item.AppID == k.AppID && item.APIID == k.APIID {
-					return item, item.Err()
+				if item.AppID != req.AppID || !slices.Contains(pending, item.APIID) {
+					continue
+				}
+				answered[item.APIID] = true
+				switch {
+				case item.Err() != nil:
+					out.Failed[item.APIID] = item.Err()
+				case item.AuthResult.Status == cloud.AuthSkipped && !adopt:
+					out.Failed[item.APIID] = errAlreadyExists
+				default:
+					out.Granted[item.APIID] = item
 				}
 			}
-			return cloud.AppAuthResult{}, fmt.Errorf("the gateway answered without a result for API %s and app %s", k.APIID, k.AppID)
+			for _, id := range pending {
+				if !answered[id] {
+					out.Failed[id] = fmt.Errorf("the gateway answered without a result for API %s", id)
+				}
+			}
+			return
 		}
-		if ambiguous(err) {
-			readCtx, cancel := readBackContext(ctx)
-			record, findErr := findAppAuth(readCtx, g, k)
-			cancel()
-			if findErr == nil && record != nil {
-				return resultFromRecord(record), nil
+
+		outcome := cloud.OutcomeOf(err)
+		exists := cloud.HasCode(err, cloud.CodeAppAuthExists)
+		if outcome == cloud.NotApplied && !exists {
+			for _, id := range pending {
+				out.Failed[id] = err
+			}
+			return
+		}
+		// Find out what exists now. A write still in flight is waited for, until every pending API shows up
+		// or the settle window has passed.
+		records, rbErr := readBack(ctx, outcome, func(ctx context.Context) ([]cloud.AppAuth, bool, error) {
+			records, err := listAppAuths(ctx, g, req.InstanceID, req.EnvID, req.AppID, onlyOne(pending))
+			return records, err == nil && containsAll(records, pending), err
+		})
+		if rbErr != nil {
+			out.Unknown = fmt.Errorf("%w; reading back what exists failed too: %w", err, rbErr)
+			return
+		}
+		byAPI := map[string]cloud.AppAuth{}
+		for _, a := range records {
+			byAPI[a.APIID] = a
+		}
+		var rest []string
+		for _, id := range pending {
+			a, found := byAPI[id]
+			switch {
+			case !found:
+				rest = append(rest, id)
+			case exists && !adopt:
+				out.Failed[id] = errAlreadyExists
+			default:
+				out.Granted[id] = resultFromRecord(&a)
 			}
 		}
-		if !retryable(err) && !ambiguous(err) || attempt >= maxRetries || ctx.Err() != nil {
-			return cloud.AppAuthResult{}, err
+		pending = rest
+		// From here on, a record that exists may be this call's own: the earlier attempt may have made it.
+		adopt = adopt || outcome != cloud.NotApplied
+		if len(pending) == 0 {
+			break
 		}
-		if err := sleep(ctx, time.Duration(attempt+1)*time.Second); err != nil {
-			return cloud.AppAuthResult{}, err
+		if ctx.Err() != nil || attempt >= c.Config().MaxRetries || !(cloud.Transient(err) || exists) {
+			for _, id := range pending {
+				out.Failed[id] = err
+			}
+			break
+		}
+		if err := sleep(ctx, retryDelay(attempt)); err != nil {
+			for _, id := range pending {
+				out.Failed[id] = err
+			}
+			break
 		}
 	}
 }
 
-// readBackTimeout bounds the read that finds out what a failed or timed-out write left behind.
-const readBackTimeout = time.Minute
-
-// readBackContext is ctx, or, when ctx has already expired, a fresh context of its values: what a timed-out
-// write did must still be found out, or it would be left in the cloud unknown to Terraform.
-func readBackContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	if ctx.Err() == nil {
-		return ctx, func() {}
+// onlyOne narrows a list call to the one API a single authorization is about.
+func onlyOne(apiIDs []string) string {
+	if len(apiIDs) == 1 {
+		return apiIDs[0]
 	}
-	return context.WithTimeout(context.WithoutCancel(ctx), readBackTimeout)
+	return ""
+}
+
+func containsAll(records []cloud.AppAuth, apiIDs []string) bool {
+	have := map[string]bool{}
+	for _, a := range records {
+		have[a.APIID] = true
+	}
+	for _, id := range apiIDs {
+		if !have[id] {
+			return false
+		}
+	}
+	return true
+}
+
+// failures renders the per-API failures of a grant, permanent ones (the configuration must change) apart
+// from transient ones (the next apply may succeed), in a stable order.
+func (o grantOutcome) failures() (permanent, transient []string) {
+	for _, id := range slices.Sorted(maps.Keys(o.Failed)) {
+		err := o.Failed[id]
+		line := fmt.Sprintf("API %s: %s", id, describeErr(err))
+		if cloud.Transient(err) {
+			transient = append(transient, line)
+		} else {
+			permanent = append(permanent, line)
+		}
+	}
+	return permanent, transient
+}
+
+// revoke cancels one authorization record. A record or app that no longer exists means the authorization
+// is gone; every other failure is an error, so a destroy never reports success while access remains — a
+// missing instance among them, since a wrong project, region or token answers the same. DELETE is
+// idempotent: the client repeats it on 5xx and the gateway's write conflict.
+func revoke(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, instanceID, appID, authID string) error {
+	_, err := writeLocked(ctx, c, flavor, instanceID, appID, func() (struct{}, error) {
+		return struct{}{}, c.Gateway(flavor).DeleteAppAuth(ctx, instanceID, authID)
+	})
+	if cloud.HasCode(err, cloud.CodeAuthNotFound, cloud.CodeAppNotFound) {
+		return nil
+	}
+	return err
+}
+
+// writeLocked runs one write under the app's write lock: the gateways refuse concurrent writes for one app
+// (APIG.3500), so the provider sends them one at a time. Reads never take the lock.
+func writeLocked[T any](ctx context.Context, c *cloud.Client, flavor cloud.Flavor, instanceID, appID string, write func() (T, error)) (T, error) {
+	unlock, err := c.LockApp(ctx, flavor, instanceID, appID)
+	if err != nil {
+		var zero T
+		return zero, fmt.Errorf("waiting for other writes of app %s to finish: %w", appID, err)
+	}
+	defer unlock()
+	return write()
+}
+
+const (
+	// readBackTimeout bounds the read that finds out what a failed, timed-out or interrupted write left
+	// behind. It runs on a fresh context: the operation's own may have ended, and what the write did must
+	// still be found out, or it would be left in the cloud unknown to Terraform.
+	readBackTimeout = 30 * time.Second
+	// readBackAttempts is how often a failing read-back is tried before the outcome is declared unknown.
+	readBackAttempts = 4
+)
+
+// settleWindow is how long a write whose answer was not awaited (timeout, Ctrl-C) is looked for: the
+// cloud may still be carrying it out after the provider stopped waiting.
+var settleWindow = 5 * time.Second
+
+// readBack runs find with a fresh, short context independent of ctx, retrying failures. When the write may
+// still be in flight, find is repeated until it reports settled or the settle window has passed.
+func readBack[T any](ctx context.Context, outcome cloud.Outcome, find func(context.Context) (T, bool, error)) (T, error) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readBackTimeout)
+	defer cancel()
+	deadline := time.Now().Add(settleWindow)
+	var (
+		last    T
+		lastErr error
+	)
+	for failures := 0; failures < readBackAttempts; {
+		v, settled, err := find(rctx)
+		switch {
+		case err != nil:
+			failures++
+			lastErr = err
+		case settled || outcome != cloud.InFlight || time.Now().After(deadline):
+			return v, nil
+		default:
+			last, lastErr = v, nil
+		}
+		if sleep(rctx, min(retryDelay(failures), time.Second)) != nil {
+			break
+		}
+	}
+	if lastErr == nil && rctx.Err() != nil {
+		return last, nil
+	}
+	return last, lastErr
+}
+
+// retryDelay is the pause before the next attempt: 1 s, 2 s, 4 s… at most 30 s.
+func retryDelay(attempt int) time.Duration {
+	return min(time.Second<<min(attempt, 5), 30*time.Second)
 }
 
 func resultFromRecord(a *cloud.AppAuth) cloud.AppAuthResult {
@@ -103,15 +296,6 @@ func resultFromRecord(a *cloud.AppAuth) cloud.AppAuthResult {
 	r.AuthResult.Status = cloud.AuthSucceeded
 	r.AuthResult.APIName, r.AuthResult.AppName = a.APIName, a.AppName
 	return r
-}
-
-// deleteAppAuth cancels an authorization record; a record, app or instance that is already gone is success.
-func deleteAppAuth(ctx context.Context, g *cloud.GatewayClient, instanceID, authID string) error {
-	err := g.DeleteAppAuth(ctx, instanceID, authID)
-	if err == nil || cloud.IsNotFound(err) {
-		return nil
-	}
-	return err
 }
 
 func sleep(ctx context.Context, d time.Duration) error {
@@ -123,4 +307,14 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// describeErr renders an error for a diagnostic; per-item refusals show the cloud's code, message and
+// request ID.
+func describeErr(err error) string {
+	var itemErr *cloud.ItemError
+	if errors.As(err, &itemErr) {
+		return fmt.Sprintf("the cloud refused it: %s: %s (request ID %s)", itemErr.Code, itemErr.Message, itemErr.RequestID)
+	}
+	return strings.TrimSpace(err.Error())
 }

@@ -3,6 +3,7 @@ package gateway
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"regexp"
@@ -73,9 +74,9 @@ func (r *appAuthorizationResource) Schema(ctx context.Context, _ resource.Schema
 		}
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: fmt.Sprintf("Authorizes one app to call one API in one environment of a %s instance. "+
+		MarkdownDescription: fmt.Sprintf("Authorizes one app to call one API in one environment of %s instance. "+
 			"Only APIs that use app authentication (`auth_type = APP`) and are published in the environment can be authorized. "+
-			"Deleting the resource cancels the authorization.", product(r.flavor)),
+			"Deleting the resource cancels the authorization.", aProduct(r.flavor)),
 		Attributes: map[string]schema.Attribute{
 			"id":          computed("ID of the authorization record, used to cancel it."),
 			"instance_id": replaceID("ID of the gateway instance."),
@@ -117,47 +118,51 @@ func (r *appAuthorizationResource) Create(ctx context.Context, req resource.Crea
 
 	key := m.key()
 	summary := fmt.Sprintf("Error creating %s", r.typeName)
-	unlock := r.client.LockApp(r.flavor, key.InstanceID, key.AppID)
-	defer unlock()
-
 	g := r.client.Gateway(r.flavor)
 	existing, err := findAppAuth(ctx, g, key)
 	if err != nil {
-		resp.Diagnostics.AddError(summary, errorDetail("Checking whether "+key.String()+" already exists", err))
+		resp.Diagnostics.AddError(summary, errorDetail("Checking whether the authorization of "+key.String()+" already exists", err))
 		return
 	}
 	if existing != nil {
-		resp.Diagnostics.AddError(summary, fmt.Sprintf("%s already exists (record %s).\n\n%s", key, existing.ID, importHint(r.typeName, key.ImportID())))
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("The authorization of %s already exists (record %s).\n\n%s", key, existing.ID, importHint(r.typeName, key.ImportID())))
 		return
 	}
 
-	created, err := createAppAuth(ctx, g, key, full.createRequest(ctx, key), r.client.Config().MaxRetries)
-	if err != nil && !cloud.HasCode(err, cloud.CodeAppAuthExists) {
-		resp.Diagnostics.AddError(summary, errorDetail("Authorizing "+key.String(), err))
+	out := grant(ctx, r.client, r.flavor, grantRequest{
+		InstanceID: key.InstanceID, EnvID: key.EnvID, AppID: key.AppID, APIIDs: []string{key.APIID},
+		Options: func([]string) cloud.CreateAppAuthsRequest { return full.createRequest(ctx, key) },
+	})
+	created, granted := out.Granted[key.APIID]
+	switch {
+	case out.Unknown != nil:
+		// Whether the authorization exists could not be found out. Its identity goes into the state, so the
+		// next refresh looks it up: nothing is left in the cloud that Terraform does not know about.
+		m.ID, m.AuthTime, m.AuthRole = types.StringNull(), types.StringNull(), types.StringNull()
+		m.APIName, m.AppName, m.EnvName, m.GroupID = types.StringNull(), types.StringNull(), types.StringNull(), types.StringNull()
+		full.setUnknownOptions()
+		resp.Diagnostics.Append(resp.State.Set(ctx, full)...)
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("Authorizing %s: the outcome is unknown: %s\n\n"+
+			"The state records the authorization, so the next plan looks it up in the cloud.", key, describeErr(out.Unknown)))
 		return
-	}
-	// Some gateways answer a duplicate with 400 APIG.3316 rather than a SKIPPED item; both mean someone
-	// else created it between the check above and the create call.
-	if err != nil || created.AuthResult.Status == cloud.AuthSkipped {
-		resp.Diagnostics.AddError(summary, fmt.Sprintf("%s was created by someone else while Terraform was creating it.\n\n%s", key, importHint(r.typeName, key.ImportID())))
+	case !granted && errors.Is(out.Failed[key.APIID], errAlreadyExists):
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("The authorization of %s was created by someone else while Terraform was creating it.\n\n%s", key, importHint(r.typeName, key.ImportID())))
+		return
+	case !granted:
+		resp.Diagnostics.AddError(summary, errorDetail("Authorizing "+key.String(), out.Failed[key.APIID]))
 		return
 	}
 	// Record what exists before anything else can fail, so the authorization is never lost to Terraform.
-	m.ID = types.StringValue(created.ID)
-	m.AuthTime = types.StringValue(created.AuthTime)
-	m.AuthRole = types.StringValue(created.AuthRole)
-	m.APIName = types.StringValue(created.AuthResult.APIName)
-	m.AppName = types.StringValue(created.AuthResult.AppName)
-	m.EnvName, m.GroupID = types.StringValue(""), types.StringValue("")
+	full.fromResult(created)
 	resp.Diagnostics.Append(resp.State.Set(ctx, full)...)
 
-	record, err := findAppAuth(ctx, g, key)
-	switch {
-	case err != nil:
-		resp.Diagnostics.AddError(summary, errorDetail("Reading back "+key.String(), err))
-		return
-	case record == nil:
-		resp.Diagnostics.AddError(summary, fmt.Sprintf("%s was created (record %s) but the gateway does not list it.", key, created.ID))
+	// The create answer lacks the environment's name and the API's group; a read fills them in. It may fail
+	// harmlessly: the next refresh fills them in instead.
+	record, err := readBack(ctx, cloud.MaybeApplied, func(ctx context.Context) (*cloud.AppAuth, bool, error) {
+		record, err := findAppAuth(ctx, g, key)
+		return record, record != nil, err
+	})
+	if err != nil || record == nil {
 		return
 	}
 	full.fromRecord(record)
@@ -172,20 +177,16 @@ func (r *appAuthorizationResource) Read(ctx context.Context, req resource.ReadRe
 	}
 	key := full.common().key()
 	record, err := findAppAuth(ctx, r.client.Gateway(r.flavor), key)
-	if err != nil {
-		if cloud.IsNotFound(err) { // the app or the instance is gone, and the authorization with it
-			resp.State.RemoveResource(ctx)
-			return
-		}
-		resp.Diagnostics.AddError("Error reading "+r.typeName, errorDetail("Reading "+key.String(), err))
-		return
-	}
-	if record == nil {
+	switch {
+	case cloud.HasCode(err, cloud.CodeAppNotFound) || (err == nil && record == nil):
+		// The authorization is gone, or its app is, and the authorization with it.
 		resp.State.RemoveResource(ctx)
-		return
+	case err != nil:
+		resp.Diagnostics.AddError("Error reading "+r.typeName, readError(ctx, r.client, key.InstanceID, "Reading the authorization of "+key.String(), err))
+	default:
+		full.fromRecord(record)
+		resp.Diagnostics.Append(resp.State.Set(ctx, full)...)
 	}
-	full.fromRecord(record)
-	resp.Diagnostics.Append(resp.State.Set(ctx, full)...)
 }
 
 // Update only ever sees timeouts change: every other argument replaces the resource.
@@ -209,10 +210,22 @@ func (r *appAuthorizationResource) Delete(ctx context.Context, req resource.Dele
 	}
 
 	key := m.key()
-	unlock := r.client.LockApp(r.flavor, key.InstanceID, key.AppID)
-	defer unlock()
-	if err := deleteAppAuth(ctx, r.client.Gateway(r.flavor), key.InstanceID, m.ID.ValueString()); err != nil {
-		resp.Diagnostics.AddError("Error deleting "+r.typeName, errorDetail(fmt.Sprintf("Cancelling %s (record %s)", key, m.ID.ValueString()), err))
+	summary := "Error deleting " + r.typeName
+	authID := m.ID.ValueString()
+	if authID == "" {
+		// A create whose outcome was unknown recorded only the identity: look the record up.
+		record, err := findAppAuth(ctx, r.client.Gateway(r.flavor), key)
+		switch {
+		case cloud.HasCode(err, cloud.CodeAppNotFound) || (err == nil && record == nil):
+			return
+		case err != nil:
+			resp.Diagnostics.AddError(summary, readError(ctx, r.client, key.InstanceID, "Looking up the authorization of "+key.String(), err))
+			return
+		}
+		authID = record.ID
+	}
+	if err := revoke(ctx, r.client, r.flavor, key.InstanceID, key.AppID, authID); err != nil {
+		resp.Diagnostics.AddError(summary, readError(ctx, r.client, key.InstanceID, fmt.Sprintf("Cancelling the authorization of %s (record %s)", key, authID), err))
 	}
 }
 
@@ -244,6 +257,16 @@ type appAuthorizationModel struct {
 
 func (m *appAuthorizationModel) key() appAuthKey {
 	return appAuthKey{InstanceID: m.InstanceID.ValueString(), EnvID: m.EnvID.ValueString(), AppID: m.AppID.ValueString(), APIID: m.APIID.ValueString()}
+}
+
+// fromResult records a create answer, which lacks the environment's name and the API's group.
+func (m *appAuthorizationModel) fromResult(r cloud.AppAuthResult) {
+	m.ID = types.StringValue(r.ID)
+	m.AuthTime = types.StringValue(r.AuthTime)
+	m.AuthRole = types.StringValue(r.AuthRole)
+	m.APIName = types.StringValue(r.AuthResult.APIName)
+	m.AppName = types.StringValue(r.AuthResult.AppName)
+	m.EnvName, m.GroupID = types.StringValue(""), types.StringValue("")
 }
 
 func (m *appAuthorizationModel) fromRecord(a *cloud.AppAuth) {
@@ -278,7 +301,10 @@ func parseImportID(id string, names ...string) ([]string, error) {
 type appAuthModel interface {
 	common() *appAuthorizationModel
 	createRequest(ctx context.Context, k appAuthKey) cloud.CreateAppAuthsRequest
+	fromResult(r cloud.AppAuthResult)
 	fromRecord(a *cloud.AppAuth)
+	// setUnknownOptions makes the computed create options known for a state recorded without an answer.
+	setUnknownOptions()
 }
 
 func (r *appAuthorizationResource) newModel() appAuthModel {
@@ -289,6 +315,8 @@ func (r *appAuthorizationResource) newModel() appAuthModel {
 }
 
 func (m *appAuthorizationModel) common() *appAuthorizationModel { return m }
+
+func (m *appAuthorizationModel) setUnknownOptions() {}
 
 func (m *appAuthorizationModel) createRequest(_ context.Context, k appAuthKey) cloud.CreateAppAuthsRequest {
 	return cloud.CreateAppAuthsRequest{EnvID: k.EnvID, AppIDs: []string{k.AppID}, APIIDs: []string{k.APIID}}
@@ -312,6 +340,13 @@ func (m *romaAppAuthorizationModel) createRequest(ctx context.Context, k appAuth
 		req.VisitParams = []cloud.VisitParam{{APIID: k.APIID, AppID: k.AppID, VisitParam: v}}
 	}
 	return req
+}
+
+// setUnknownOptions keeps the planned tunnel: only a create answer or a read can tell what the cloud holds.
+func (m *romaAppAuthorizationModel) setUnknownOptions() {
+	if m.AuthTunnel.IsUnknown() {
+		m.AuthTunnel = types.StringValue(romaTunnelNormal)
+	}
 }
 
 func (m *romaAppAuthorizationModel) fromRecord(a *cloud.AppAuth) {
@@ -387,7 +422,8 @@ func (r *appAuthorizationResource) ValidateConfig(ctx context.Context, req resou
 		return
 	}
 	for name, v := range map[string]types.Set{"auth_whitelist": m.AuthWhitelist, "auth_blacklist": m.AuthBlacklist} {
-		if !v.IsNull() {
+		// An unknown list (a module input, a variable) may still turn out null: it is checked once known.
+		if !v.IsNull() && !v.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Green-channel list without the green channel",
 				fmt.Sprintf("%s is only allowed with auth_tunnel = \"GREEN\"; auth_tunnel is %q.", name, cmp.Or(m.AuthTunnel.ValueString(), romaTunnelNormal)))
 		}

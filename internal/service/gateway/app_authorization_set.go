@@ -4,17 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
@@ -61,11 +64,11 @@ func (r *appAuthorizationSetResource) Schema(ctx context.Context, _ resource.Sch
 		}
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: fmt.Sprintf("The **authoritative** set of APIs one app may call in one environment of a %s instance. "+
+		MarkdownDescription: fmt.Sprintf("The **authoritative** set of APIs one app may call in one environment of %s instance. "+
 			"Terraform owns every authorization of the app in that environment: one granted outside Terraform shows up as drift "+
 			"and the next apply cancels it. Do not combine it with `%s` resources for the same app and environment. "+
 			"Changes add and cancel only the difference; if some APIs fail, the state records exactly what exists, and the "+
-			"next apply converges.", product(r.flavor), typeName(r.flavor, "app_authorization")),
+			"next apply converges.", aProduct(r.flavor), typeName(r.flavor, "app_authorization")),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<instance_id>/<env_id>/<app_id>`.",
@@ -126,8 +129,6 @@ func (r *appAuthorizationSetResource) Create(ctx context.Context, req resource.C
 	}
 
 	summary := "Error creating " + r.typeName
-	unlock := r.client.LockApp(r.flavor, m.InstanceID.ValueString(), m.AppID.ValueString())
-	defer unlock()
 	current, err := r.list(ctx, &m)
 	if err != nil {
 		resp.Diagnostics.AddError(summary, errorDetail("Listing the authorizations of "+m.describe(), err))
@@ -142,7 +143,46 @@ func (r *appAuthorizationSetResource) Create(ctx context.Context, req resource.C
 			capitalize(m.describe()), len(current), strings.Join(ids, ", "), importHint(r.typeName, m.importID())))
 		return
 	}
-	r.apply(ctx, &m, nil, summary, &resp.State, &resp.Diagnostics)
+	var want []string
+	resp.Diagnostics.Append(m.APIIDs.ElementsAs(ctx, &want, false)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Every API is checked before anything is written, so a bad one fails the apply with nothing created.
+	if problems, err := r.checkAuthorizable(ctx, &m, want); err != nil {
+		resp.Diagnostics.AddError(summary, errorDetail("Checking which APIs "+m.describe()+" can be authorized for", err))
+		return
+	} else if len(problems) > 0 {
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("Nothing was authorized: these APIs cannot be authorized for %s; correct api_ids:\n\n  - %s",
+			m.describe(), strings.Join(problems, "\n  - ")))
+		return
+	}
+
+	out := grant(ctx, r.client, r.flavor, grantRequest{
+		InstanceID: m.InstanceID.ValueString(), EnvID: m.EnvID.ValueString(), AppID: m.AppID.ValueString(),
+		APIIDs: want, AdoptExisting: true,
+	})
+	if out.Unknown == nil && len(out.Failed) == 0 {
+		resp.Diagnostics.Append(m.fromResults(ctx, out.Granted)...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		return
+	}
+	// A create that fails half-way takes back what it granted, so a failed apply leaves nothing behind and
+	// the resource is not tainted (replacing a tainted set would cancel every grant and make them again).
+	failure := r.failureText(out, nil)
+	left, err := r.rollBack(ctx, &m)
+	if err == nil && len(left) == 0 {
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("Creating %s failed, and what was granted on the way was cancelled again:\n\n%s", m.describe(), failure))
+		return
+	}
+	// Taking back failed too: the state records what exists, so nothing is left unknown to Terraform.
+	if err != nil {
+		left = knownAfter(nil, nil, out)
+	}
+	resp.Diagnostics.Append(m.fromRecords(ctx, left)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.AddError(summary, fmt.Sprintf("Creating %s failed:\n\n%s\n\nCancelling what was granted on the way failed too (%v); the state records the %d authorization(s) that exist.",
+		m.describe(), failure, errOrNone(err), len(left)))
 }
 
 func (r *appAuthorizationSetResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -152,22 +192,32 @@ func (r *appAuthorizationSetResource) Read(ctx context.Context, req resource.Rea
 		return
 	}
 	current, err := r.list(ctx, &m)
-	if cloud.IsNotFound(err) { // the app or the instance is gone
+	switch {
+	case cloud.HasCode(err, cloud.CodeAppNotFound): // the app is gone, and its authorizations with it
 		resp.State.RemoveResource(ctx)
-		return
+	case err != nil:
+		resp.Diagnostics.AddError("Error reading "+r.typeName, readError(ctx, r.client, m.InstanceID.ValueString(), "Listing the authorizations of "+m.describe(), err))
+	default:
+		resp.Diagnostics.Append(m.fromRecords(ctx, current)...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	}
-	if err != nil {
-		resp.Diagnostics.AddError("Error reading "+r.typeName, errorDetail("Listing the authorizations of "+m.describe(), err))
-		return
-	}
-	resp.Diagnostics.Append(m.fromRecords(ctx, current)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
 func (r *appAuthorizationSetResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var m appAuthorizationSetModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+		return
+	}
+	var prior appAuthorizationSetModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if m.APIIDs.Equal(prior.APIIDs) {
+		// Only timeouts changed: nothing to send.
+		m.AuthorizationIDs = prior.AuthorizationIDs
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 		return
 	}
 	ctx, cancel, ok := withTimeout(ctx, m.Timeouts.Update, defaultCreateTimeout, &resp.Diagnostics)
@@ -177,16 +227,14 @@ func (r *appAuthorizationSetResource) Update(ctx context.Context, req resource.U
 	}
 
 	summary := "Error updating " + r.typeName
-	unlock := r.client.LockApp(r.flavor, m.InstanceID.ValueString(), m.AppID.ValueString())
-	defer unlock()
 	// The difference is taken against the cloud, not the prior state, so an update also repairs drift
 	// that happened since the last refresh.
 	current, err := r.list(ctx, &m)
 	if err != nil {
-		resp.Diagnostics.AddError(summary, errorDetail("Listing the authorizations of "+m.describe(), err))
+		resp.Diagnostics.AddError(summary, readError(ctx, r.client, m.InstanceID.ValueString(), "Listing the authorizations of "+m.describe(), err))
 		return
 	}
-	r.apply(ctx, &m, current, summary, &resp.State, &resp.Diagnostics)
+	r.reconcile(ctx, &m, current, summary, &resp.State, &resp.Diagnostics)
 }
 
 func (r *appAuthorizationSetResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -201,25 +249,24 @@ func (r *appAuthorizationSetResource) Delete(ctx context.Context, req resource.D
 		return
 	}
 
-	unlock := r.client.LockApp(r.flavor, m.InstanceID.ValueString(), m.AppID.ValueString())
-	defer unlock()
 	current, err := r.list(ctx, &m)
-	if cloud.IsNotFound(err) {
+	if cloud.HasCode(err, cloud.CodeAppNotFound) {
 		return
 	}
-	if err == nil {
-		err = r.cancel(ctx, &m, current)
-	}
 	if err != nil {
-		resp.Diagnostics.AddError("Error deleting "+r.typeName, errorDetail("Cancelling the authorizations of "+m.describe(), err))
-		// Whatever could not be cancelled stays in the state, so nothing is left behind unknown.
-		readCtx, cancel := readBackContext(ctx)
-		defer cancel()
-		if left, listErr := r.list(readCtx, &m); listErr == nil {
-			resp.Diagnostics.Append(m.fromRecords(ctx, left)...)
-			resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-		}
+		resp.Diagnostics.AddError("Error deleting "+r.typeName, readError(ctx, r.client, m.InstanceID.ValueString(), "Listing the authorizations of "+m.describe(), err))
+		return
 	}
+	revoked, errs := r.revokeAll(ctx, &m, current)
+	if len(errs) == 0 {
+		return
+	}
+	// Whatever could not be cancelled stays in the state, so nothing is left behind unknown.
+	left := r.afterWrites(ctx, &m, current, revoked, errs, grantOutcome{})
+	resp.Diagnostics.Append(m.fromRecords(ctx, left)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.AddError("Error deleting "+r.typeName, fmt.Sprintf("Cancelling the authorizations of %s failed; %d remain and stay in the state:\n\n%s",
+		m.describe(), len(left), errors.Join(errs...)))
 }
 
 func (r *appAuthorizationSetResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -227,6 +274,13 @@ func (r *appAuthorizationSetResource) ImportState(ctx context.Context, req resou
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
+	}
+	// An unknown environment holds no authorization, so reading would import an empty set: check it exists.
+	if r.client != nil {
+		if _, err := r.client.Gateway(r.flavor).ListUnboundAPIs(ctx, parts[0], parts[2], parts[1]); err != nil {
+			resp.Diagnostics.AddError("Error importing "+r.typeName, errorDetail(fmt.Sprintf("Checking app %s and environment %s of instance %s", parts[2], parts[1], parts[0]), err))
+			return
+		}
 	}
 	for i, attr := range []string{"instance_id", "env_id", "app_id"} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), parts[i])...)
@@ -237,17 +291,42 @@ func (r *appAuthorizationSetResource) ImportState(ctx context.Context, req resou
 
 // list returns the app's authorizations in the environment.
 func (r *appAuthorizationSetResource) list(ctx context.Context, m *appAuthorizationSetModel) ([]cloud.AppAuth, error) {
-	records, err := r.client.Gateway(r.flavor).ListBoundAPIs(ctx, m.InstanceID.ValueString(), cloud.BoundAPIsFilter{AppID: m.AppID.ValueString(), EnvID: m.EnvID.ValueString()})
+	return listAppAuths(ctx, r.client.Gateway(r.flavor), m.InstanceID.ValueString(), m.EnvID.ValueString(), m.AppID.ValueString(), "")
+}
+
+// checkAuthorizable tells which of the APIs cannot be authorized for the app in the environment: the
+// unbinded-apis call lists exactly the APIs published there that the app may not call yet.
+func (r *appAuthorizationSetResource) checkAuthorizable(ctx context.Context, m *appAuthorizationSetModel, apiIDs []string) ([]string, error) {
+	if len(apiIDs) == 0 {
+		return nil, nil
+	}
+	unbound, err := r.client.Gateway(r.flavor).ListUnboundAPIs(ctx, m.InstanceID.ValueString(), m.AppID.ValueString(), m.EnvID.ValueString())
 	if err != nil {
 		return nil, err
 	}
-	// Filters are hints to the server; keep only what is really this environment's.
-	return slices.DeleteFunc(records, func(a cloud.AppAuth) bool { return a.EnvID != m.EnvID.ValueString() }), nil
+	byID := map[string]cloud.UnboundAPI{}
+	for _, a := range unbound {
+		byID[a.ID] = a
+	}
+	var problems []string
+	for _, id := range slices.Sorted(slices.Values(apiIDs)) {
+		a, found := byID[id]
+		switch {
+		case !found:
+			problems = append(problems, fmt.Sprintf("API %s does not exist or is not published in environment %s", id, m.EnvID.ValueString()))
+		case a.AuthType != "" && a.AuthType != appAuthType:
+			problems = append(problems, fmt.Sprintf("API %s (%s) does not use app authentication (its auth_type is %s)", id, a.Name, a.AuthType))
+		}
+	}
+	return problems, nil
 }
 
-// apply makes the cloud hold exactly the planned APIs, starting from current, then records in the state
+// appAuthType is the only API authentication type whose APIs can be authorized for apps.
+const appAuthType = "APP"
+
+// reconcile makes the cloud hold exactly the planned APIs, starting from current, then records in the state
 // what really exists, whatever failed on the way.
-func (r *appAuthorizationSetResource) apply(ctx context.Context, m *appAuthorizationSetModel, current []cloud.AppAuth, summary string, state stateSetter, diags *diagnostics) {
+func (r *appAuthorizationSetResource) reconcile(ctx context.Context, m *appAuthorizationSetModel, current []cloud.AppAuth, summary string, state *tfsdk.State, diags *diag.Diagnostics) {
 	var want []string
 	diags.Append(m.APIIDs.ElementsAs(ctx, &want, false)...)
 	if diags.HasError() {
@@ -269,61 +348,117 @@ func (r *appAuthorizationSetResource) apply(ctx context.Context, m *appAuthoriza
 		}
 	}
 
-	errs := []error{r.cancel(ctx, m, stale)}
-	errs = append(errs, r.grant(ctx, m, missing)...)
-	failed := errors.Join(errs...)
-
-	readCtx, cancel := readBackContext(ctx)
-	defer cancel()
-	after, err := r.list(readCtx, m)
-	if err != nil {
-		diags.AddError(summary, errorDetail("Reading back the authorizations of "+m.describe(), errors.Join(failed, err)))
-		if current == nil { // nothing trustworthy to record; keep the plan's identity so nothing is lost
-			m.ID = types.StringValue(m.importID())
-			m.AuthorizationIDs = types.MapNull(types.StringType)
-			diags.Append(state.Set(ctx, m)...)
-		}
-		return
-	}
+	revoked, revokeErrs := r.revokeAll(ctx, m, stale)
+	out := grant(ctx, r.client, r.flavor, grantRequest{
+		InstanceID: m.InstanceID.ValueString(), EnvID: m.EnvID.ValueString(), AppID: m.AppID.ValueString(),
+		APIIDs: missing, AdoptExisting: true,
+	})
+	after := r.afterWrites(ctx, m, current, revoked, revokeErrs, out)
 	diags.Append(m.fromRecords(ctx, after)...)
 	diags.Append(state.Set(ctx, m)...)
-	if failed != nil {
-		diags.AddError(summary, fmt.Sprintf("Some changes to %s failed; the state records the %d authorization(s) that exist, and the next apply retries the rest:\n\n%s",
-			m.describe(), len(after), failed))
+	if len(revokeErrs) > 0 || len(out.Failed) > 0 || out.Unknown != nil {
+		diags.AddError(summary, fmt.Sprintf("Some changes to %s failed; the state records the %d authorization(s) that exist.\n\n%s",
+			m.describe(), len(after), r.failureText(out, revokeErrs)))
 	}
 }
 
-// grant authorizes the APIs in batches; it returns one error per failed API or call.
-func (r *appAuthorizationSetResource) grant(ctx context.Context, m *appAuthorizationSetModel, apiIDs []string) []error {
-	var errs []error
-	g := r.client.Gateway(r.flavor)
-	for batch := range slices.Chunk(apiIDs, createBatch) {
-		results, err := g.CreateAppAuths(ctx, m.InstanceID.ValueString(), cloud.CreateAppAuthsRequest{
-			EnvID: m.EnvID.ValueString(), AppIDs: []string{m.AppID.ValueString()}, APIIDs: batch,
-		})
-		if err != nil {
-			// The answer may be lost after the gateway acted; the read-back that follows records what exists.
-			return append(errs, fmt.Errorf("authorizing APIs %s: %w", strings.Join(batch, ", "), err))
-		}
-		for _, item := range results {
-			if err := item.Err(); err != nil {
-				errs = append(errs, err)
-			}
-		}
+// afterWrites is what exists after revoking and granting: worked out from the answers when they tell
+// everything, read back when a write's outcome is unknown. If the read-back fails, whatever may exist is
+// counted as existing, so the state never misses an authorization.
+func (r *appAuthorizationSetResource) afterWrites(ctx context.Context, m *appAuthorizationSetModel, current []cloud.AppAuth, revoked map[string]bool, revokeErrs []error, out grantOutcome) []cloud.AppAuth {
+	known := knownAfter(current, revoked, out)
+	ambiguous := out.Unknown != nil
+	for _, err := range revokeErrs {
+		ambiguous = ambiguous || cloud.OutcomeOf(err) != cloud.NotApplied
 	}
-	return errs
+	if !ambiguous {
+		return known
+	}
+	records, err := readBack(ctx, cloud.MaybeApplied, func(ctx context.Context) ([]cloud.AppAuth, bool, error) {
+		records, err := r.list(ctx, m)
+		return records, true, err
+	})
+	if err != nil {
+		return known
+	}
+	return records
 }
 
-// cancel cancels the given authorization records; records already gone count as cancelled.
-func (r *appAuthorizationSetResource) cancel(ctx context.Context, m *appAuthorizationSetModel, records []cloud.AppAuth) error {
+// knownAfter is current without the revoked records, plus the granted ones.
+func knownAfter(current []cloud.AppAuth, revoked map[string]bool, out grantOutcome) []cloud.AppAuth {
+	var after []cloud.AppAuth
+	for _, a := range current {
+		if !revoked[a.ID] {
+			after = append(after, a)
+		}
+	}
+	for _, apiID := range slices.Sorted(maps.Keys(out.Granted)) {
+		g := out.Granted[apiID]
+		after = append(after, cloud.AppAuth{ID: g.ID, APIID: apiID, AppID: g.AppID})
+	}
+	return after
+}
+
+// rollBack cancels every authorization of the app in the environment, with a fresh context (the create's
+// own may have ended), and returns what is left.
+func (r *appAuthorizationSetResource) rollBack(ctx context.Context, m *appAuthorizationSetModel) ([]cloud.AppAuth, error) {
+	list := func(ctx context.Context) ([]cloud.AppAuth, bool, error) {
+		records, err := r.list(ctx, m)
+		return records, true, err
+	}
+	records, err := readBack(ctx, cloud.MaybeApplied, list)
+	if err != nil {
+		return nil, err
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readBackTimeout)
+	defer cancel()
+	if _, errs := r.revokeAll(rctx, m, records); len(errs) > 0 {
+		left, err := readBack(ctx, cloud.MaybeApplied, list)
+		return left, errors.Join(append(errs, err)...)
+	}
+	return nil, nil
+}
+
+// revokeAll cancels the given authorization records one by one; it returns the IDs of those cancelled
+// (or already gone) and one error per record that could not be.
+func (r *appAuthorizationSetResource) revokeAll(ctx context.Context, m *appAuthorizationSetModel, records []cloud.AppAuth) (map[string]bool, []error) {
+	revoked := map[string]bool{}
 	var errs []error
-	g := r.client.Gateway(r.flavor)
 	for _, a := range records {
-		if err := deleteAppAuth(ctx, g, m.InstanceID.ValueString(), a.ID); err != nil {
-			errs = append(errs, fmt.Errorf("cancelling the authorization for API %s (record %s): %w", a.APIID, a.ID, err))
+		if err := revoke(ctx, r.client, r.flavor, m.InstanceID.ValueString(), m.AppID.ValueString(), a.ID); err != nil {
+			errs = append(errs, fmt.Errorf("cancelling the authorization for API %s (record %s): %s", a.APIID, a.ID, describeErr(err)))
+			continue
 		}
+		revoked[a.ID] = true
 	}
-	return errors.Join(errs...)
+	return revoked, errs
+}
+
+// failureText explains what failed, permanent failures (the configuration must change) apart from
+// transient ones (the next apply retries them).
+func (r *appAuthorizationSetResource) failureText(out grantOutcome, revokeErrs []error) string {
+	permanent, transient := out.failures()
+	var b strings.Builder
+	if len(permanent) > 0 {
+		fmt.Fprintf(&b, "These APIs cannot be authorized as configured; correct api_ids:\n  - %s\n", strings.Join(permanent, "\n  - "))
+	}
+	for _, err := range revokeErrs {
+		transient = append(transient, err.Error())
+	}
+	if out.Unknown != nil {
+		transient = append(transient, "authorizing: "+describeErr(out.Unknown))
+	}
+	if len(transient) > 0 {
+		fmt.Fprintf(&b, "These changes failed on a temporary error; the next apply retries them:\n  - %s\n", strings.Join(transient, "\n  - "))
+	}
+	return strings.TrimSpace(b.String())
+}
+
+func errOrNone(err error) any {
+	if err == nil {
+		return "some authorizations remain"
+	}
+	return err
 }
 
 type appAuthorizationSetModel struct {
@@ -344,16 +479,28 @@ func (m *appAuthorizationSetModel) describe() string {
 	return fmt.Sprintf("app %s in environment %s of instance %s", m.AppID.ValueString(), m.EnvID.ValueString(), m.InstanceID.ValueString())
 }
 
-func (m *appAuthorizationSetModel) fromRecords(ctx context.Context, records []cloud.AppAuth) diagnostics {
-	apiIDs := make([]string, 0, len(records))
+func (m *appAuthorizationSetModel) fromRecords(ctx context.Context, records []cloud.AppAuth) diag.Diagnostics {
 	authIDs := make(map[string]string, len(records))
 	for _, a := range records {
-		apiIDs = append(apiIDs, a.APIID)
 		authIDs[a.APIID] = a.ID
 	}
+	return m.fromIDs(ctx, authIDs)
+}
+
+func (m *appAuthorizationSetModel) fromResults(ctx context.Context, results map[string]cloud.AppAuthResult) diag.Diagnostics {
+	authIDs := make(map[string]string, len(results))
+	for apiID, r := range results {
+		authIDs[apiID] = r.ID
+	}
+	return m.fromIDs(ctx, authIDs)
+}
+
+// fromIDs records the authorization record ID of each API.
+func (m *appAuthorizationSetModel) fromIDs(ctx context.Context, authIDs map[string]string) diag.Diagnostics {
 	m.ID = types.StringValue(m.importID())
-	var diags diagnostics
-	var d diagnostics
+	var diags diag.Diagnostics
+	var d diag.Diagnostics
+	apiIDs := append([]string{}, slices.Sorted(maps.Keys(authIDs))...) // empty, not null, when there are none
 	m.APIIDs, d = types.SetValueFrom(ctx, types.StringType, apiIDs)
 	diags.Append(d...)
 	m.AuthorizationIDs, d = types.MapValueFrom(ctx, types.StringType, authIDs)

@@ -142,6 +142,8 @@ func TestAccAppAuthorizationSet_drift(t *testing.T) {
 				Check: checkAuthorizedAPIs(f, g, g.APIIDs[0]),
 			},
 		)
+		// The authorization in the other environment was never the set's: it stays.
+		tc.CheckDestroy = resource.ComposeAggregateTestCheckFunc(checkAuthorizedAPIs(f, g), f.CheckAppAuthCount(g, 1))
 		resource.Test(t, tc)
 	})
 }
@@ -151,16 +153,29 @@ func TestAccAppAuthorizationSet_partialFailureLeavesNoOrphans(t *testing.T) {
 		addr := setAddr(g)
 		tc := testCase(t,
 			resource.TestStep{
-				// One API is not published: the others are granted and recorded, the failure is reported.
-				Config:      setConfig(f, g, g.APIIDs[0], g.UnpublishedAPIID, g.APIIDs[1]),
-				ExpectError: acctest.ExpectError(`Some changes to app .* failed; the state records the 2 authorization\(s\) that exist.*` + g.UnpublishedAPIID + `.*The API has not been published`),
+				// One API is not published, one does not use app authentication: every API is checked before
+				// anything is written, so nothing is created.
+				Config: setConfig(f, g, g.APIIDs[0], g.UnpublishedAPIID, g.NoAuthAPIID, g.APIIDs[1]),
+				ExpectError: acctest.ExpectError(`Nothing was authorized: these APIs cannot be authorized.*correct api_ids.*` +
+					`API ` + g.NoAuthAPIID + ` \(api_open\) does not use app authentication.*` +
+					`API ` + g.UnpublishedAPIID + ` does not exist or is not published in environment ` + g.EnvID),
 			},
 			resource.TestStep{
 				PreConfig: func() {
-					if err := checkAuthorizedAPIs(f, g, g.APIIDs[0], g.APIIDs[1])(nil); err != nil {
+					if err := checkAuthorizedAPIs(f, g)(nil); err != nil {
 						t.Fatal(err)
 					}
 				},
+				Config: setConfig(f, g, g.APIIDs[0], g.APIIDs[1]),
+				Check:  checkAuthorizedAPIs(f, g, g.APIIDs[0], g.APIIDs[1]),
+			},
+			resource.TestStep{
+				// On update, a bad API is reported as needing a change of configuration; the rest is applied.
+				Config: setConfig(f, g, g.APIIDs[0], g.APIIDs[1], g.APIIDs[2], g.UnpublishedAPIID),
+				ExpectError: acctest.ExpectError(`the state records the 3 authorization\(s\) that exist.*These APIs cannot be authorized as configured; correct api_ids.*` +
+					g.UnpublishedAPIID + `.*The API has not been published`),
+			},
+			resource.TestStep{
 				Config: setConfig(f, g, g.APIIDs[0], g.APIIDs[1]),
 				Check:  checkAuthorizedAPIs(f, g, g.APIIDs[0], g.APIIDs[1]),
 			},
@@ -170,7 +185,7 @@ func TestAccAppAuthorizationSet_partialFailureLeavesNoOrphans(t *testing.T) {
 					f.InjectFault(fakecloud.Fault{Method: "DELETE", PathRegexp: `/app-auths/`, Status: 500, ErrorCode: "APIG.9999", ErrorMsg: "System error"})
 				},
 				Config:      setConfig(f, g, g.APIIDs[2]),
-				ExpectError: acctest.ExpectError(`the state records the 3 authorization\(s\) that exist.*APIG.9999: System error`),
+				ExpectError: acctest.ExpectError(`the state records the 3 authorization\(s\) that exist.*failed on a temporary error; the next apply retries them.*APIG.9999: System error`),
 			},
 			resource.TestStep{
 				PreConfig: func() {
@@ -222,6 +237,7 @@ func TestAccAppAuthorizationSet_disappearsAndErrors(t *testing.T) {
 			},
 			appDeletedStep(t, f, g, config),
 		)
+		tc.CheckDestroy = f.CheckNoAppAuths(g)
 		resource.Test(t, tc)
 	})
 }

@@ -116,10 +116,12 @@ func TestAccAppAuthorization_cloudErrors(t *testing.T) {
 		}
 		for name, c := range cases {
 			t.Run(name, func(t *testing.T) {
-				resource.Test(t, testCase(t, resource.TestStep{
+				tc := testCase(t, resource.TestStep{
 					Config:      authConfig(f, g, c.instanceID, c.envID, c.appID, c.apiID),
 					ExpectError: acctest.ExpectError(fmt.Sprintf(`Error creating authz_%s_app_authorization.*%s.*request ID [0-9a-f]+`, g.Flavor, c.want)),
-				}))
+				})
+				tc.CheckDestroy = f.CheckNoAppAuths(g)
+				resource.Test(t, tc)
 			})
 		}
 		// A failed create leaves nothing behind.
@@ -135,11 +137,13 @@ func TestAccAppAuthorization_alreadyExists(t *testing.T) {
 			t.Fatal(err)
 		}
 		importID := g.InstanceID + "/" + acctest.ReleaseEnvID + "/" + g.AppIDs[0] + "/" + g.APIIDs[0]
-		resource.Test(t, testCase(t, resource.TestStep{
+		tc := testCase(t, resource.TestStep{
 			Config:      authConfig(f, g, g.InstanceID, acctest.ReleaseEnvID, g.AppIDs[0], g.APIIDs[0]),
 			ExpectError: acctest.ExpectError(fmt.Sprintf(`already exists.*terraform import authz_%s_app_authorization.<name> %s`, g.Flavor, regexp.QuoteMeta(importID))),
-		}))
-		f.CheckAppAuthCount(g, 1)(nil)
+		})
+		// The existing authorization is untouched, and nothing else was created.
+		tc.CheckDestroy = f.CheckAppAuthCount(g, 1)
+		resource.Test(t, tc)
 	})
 }
 
@@ -155,11 +159,13 @@ func TestAccAppAuthorization_planTimeValidation(t *testing.T) {
 		}
 		for name, c := range cases {
 			t.Run(name, func(t *testing.T) {
-				resource.Test(t, testCase(t, resource.TestStep{
+				tc := testCase(t, resource.TestStep{
 					Config:      authConfig(f, g, c.instanceID, c.envID, c.appID, c.apiID),
 					PlanOnly:    true,
 					ExpectError: acctest.ExpectError(`must be 1 to 64 letters, digits, hyphens \(-\) or underscores`),
-				}))
+				})
+				tc.CheckDestroy = f.CheckNoAppAuths(g)
+				resource.Test(t, tc)
 			})
 		}
 		f.CheckNoRequests(t)
@@ -169,7 +175,7 @@ func TestAccAppAuthorization_planTimeValidation(t *testing.T) {
 func TestAccAppAuthorization_importErrors(t *testing.T) {
 	forEachFlavor(t, func(t *testing.T, f *acctest.FakeCloud, g acctest.Gateway) {
 		cfg := authConfig(f, g, g.InstanceID, acctest.ReleaseEnvID, g.AppIDs[0], g.APIIDs[0])
-		resource.Test(t, testCase(t,
+		tc := testCase(t,
 			resource.TestStep{
 				Config:        cfg,
 				ResourceName:  authAddr(g),
@@ -184,7 +190,9 @@ func TestAccAppAuthorization_importErrors(t *testing.T) {
 				ImportStateId: g.InstanceID + "/" + acctest.ReleaseEnvID + "/" + g.AppIDs[0] + "/" + g.APIIDs[1],
 				ExpectError:   acctest.ExpectError(`Cannot import non-existent remote object`),
 			},
-		))
+		)
+		tc.CheckDestroy = f.CheckNoAppAuths(g)
+		resource.Test(t, tc)
 	})
 }
 
@@ -273,11 +281,13 @@ func TestAccROMAAppAuthorization_planTimeValidation(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			resource.Test(t, testCase(t, resource.TestStep{
+			tc := testCase(t, resource.TestStep{
 				Config:      authConfig(f, g, g.InstanceID, acctest.ReleaseEnvID, g.AppIDs[0], g.APIIDs[0], c.extra...),
 				PlanOnly:    true,
 				ExpectError: acctest.ExpectError(c.want),
-			}))
+			})
+			tc.CheckDestroy = f.CheckNoAppAuths(g)
+			resource.Test(t, tc)
 		})
 	}
 	f.CheckNoRequests(t)

@@ -46,8 +46,8 @@ func (d *appAuthorizationsDataSource) Schema(_ context.Context, _ datasource.Sch
 		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: fmt.Sprintf("Lists the app authorizations on a %s instance: those of one app (the APIs it may call, "+
-			"optionally narrowed to one environment or API), or those of one API (the apps that may call it). Every page is read.", product(d.flavor)),
+		MarkdownDescription: fmt.Sprintf("Lists the app authorizations on %s instance: those of one app (the APIs it may call, "+
+			"optionally narrowed to one environment or API), or those of one API (the apps that may call it). Every page is read.", aProduct(d.flavor)),
 		Attributes: map[string]schema.Attribute{
 			"id": computed("An identifier of this lookup."),
 			"instance_id": schema.StringAttribute{

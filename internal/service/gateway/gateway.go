@@ -4,7 +4,6 @@ package gateway
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -19,6 +18,14 @@ func product(f cloud.Flavor) string {
 		return "ROMA Connect"
 	}
 	return "API Gateway (APIG dedicated gateway)"
+}
+
+// aProduct is product with its indefinite article: "an API Gateway …", "a ROMA Connect".
+func aProduct(f cloud.Flavor) string {
+	if f == cloud.FlavorROMA {
+		return "a " + product(f)
+	}
+	return "an " + product(f)
 }
 
 // configureClient extracts the provider's client. A nil client with no error means the provider
@@ -47,25 +54,32 @@ func requireClient(c *cloud.Client, diags *diag.Diagnostics) bool {
 }
 
 // errorDetail renders a failed operation for a diagnostic: what was attempted, on what, and the cloud's answer
-// (error_code, error_msg and request ID are in the APIError's text).
+// (error_code, error_msg and request ID).
 func errorDetail(op string, err error) string {
-	var itemErr *cloud.ItemError
-	if errors.As(err, &itemErr) {
-		return fmt.Sprintf("%s: the cloud refused it: %s: %s (request ID %s)", op, itemErr.Code, itemErr.Message, itemErr.RequestID)
+	return fmt.Sprintf("%s: %s", op, describeErr(err))
+}
+
+// readError is the diagnostic detail of a failed read or delete. A missing instance is what a wrong project,
+// region or token produces, so it is an error that keeps the state, not a sign that everything on it is gone.
+func readError(ctx context.Context, c *cloud.Client, instanceID, op string, err error) string {
+	if !cloud.HasCode(err, cloud.CodeInstanceNotFound) {
+		return errorDetail(op, err)
 	}
-	return fmt.Sprintf("%s: %s", op, err)
+	project, _ := c.ProjectID(ctx)
+	region := c.Config().Region
+	if region == "" {
+		region = "(not set)"
+	}
+	return fmt.Sprintf("%s: instance %s was not found in project %s, region %s: %s\n\n"+
+		"A wrong project_id, project_name, region, endpoint or token in the provider configuration gives this answer, "+
+		"so Terraform keeps the resource in its state. Correct the provider configuration; if the instance really was "+
+		"deleted, remove its resources from the state with `terraform state rm <address>`.",
+		op, instanceID, project, region, describeErr(err))
 }
 
 // importHint tells how to adopt an object that already exists.
 func importHint(typeName, importID string) string {
 	return fmt.Sprintf("To manage it with Terraform, import it instead of creating it:\n\n  terraform import %s.<name> %s\n\nor use an import block with id = %q.", typeName, importID, importID)
-}
-
-type diagnostics = diag.Diagnostics
-
-// stateSetter is the part of tfsdk.State that writes a whole model.
-type stateSetter interface {
-	Set(ctx context.Context, val any) diag.Diagnostics
 }
 
 // providerTypeName prefixes every resource and data source type.

@@ -1,0 +1,434 @@
+package gateway_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/cloudauthz/terraform-provider-authz/internal/acctest"
+	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud"
+)
+
+// allKinds configures one resource of each gateway kind: a single authorization (app 1, API 1, RELEASE),
+// an authoritative set (app 2, the second environment, APIs 2 and 3) and an ACL (app 1).
+func allKinds(g acctest.Gateway) string {
+	return fmt.Sprintf(`
+resource "authz_%[1]s_app_authorization" "test" {
+  instance_id = %[2]q
+  env_id      = %[3]q
+  app_id      = %[4]q
+  api_id      = %[6]q
+}
+
+resource "authz_%[1]s_app_authorization_set" "test" {
+  instance_id = %[2]q
+  env_id      = %[9]q
+  app_id      = %[5]q
+  api_ids     = [%[7]q, %[8]q]
+}
+
+resource "authz_%[1]s_app_acl" "test" {
+  instance_id = %[2]q
+  app_id      = %[4]q
+  type        = "PERMIT"
+  values      = ["10.0.0.0/24"]
+}
+`, g.Flavor, g.InstanceID, acctest.ReleaseEnvID, g.AppIDs[0], g.AppIDs[1], g.APIIDs[0], g.APIIDs[1], g.APIIDs[2], g.EnvID)
+}
+
+// checkAllKindsExist asserts the fake cloud holds what allKinds configures.
+func checkAllKindsExist(f *acctest.FakeCloud, g acctest.Gateway) resource.TestCheckFunc {
+	return resource.ComposeAggregateTestCheckFunc(
+		f.CheckAppAuthCount(g, 3),
+		checkACL(f, g, "PERMIT", "10.0.0.0/24"),
+	)
+}
+
+func checkNothingLeft(f *acctest.FakeCloud, g acctest.Gateway) resource.TestCheckFunc {
+	return resource.ComposeAggregateTestCheckFunc(f.CheckNoAppAuths(g), checkNoACL(f, g))
+}
+
+// providerWith is a provider block reaching the fake cloud with the given endpoints map and body.
+func providerWith(f *acctest.FakeCloud, endpoints, body string) string {
+	return fmt.Sprintf("provider \"authz\" {\n  region      = %q\n  max_retries = 1\n  endpoints   = %s\n%s}\n", f.Creds.ProjectName, endpoints, body)
+}
+
+func tokenBody(f *acctest.FakeCloud) string {
+	return fmt.Sprintf("  token      = %q\n  project_id = %q\n", f.Creds.Token, f.Creds.ProjectID)
+}
+
+// A wrong endpoint answers 404 APIG.0101 (unknown route): not a sign that anything is gone. Refresh fails,
+// destroy fails, and the state keeps everything.
+func TestAccGateway_wrongEndpointKeepsState(t *testing.T) {
+	forEachFlavor(t, func(t *testing.T, f *acctest.FakeCloud, g acctest.Gateway) {
+		good := f.ProviderConfig(allKinds(g))
+		wrong := providerWith(f, fmt.Sprintf("{ %s = %q, iam = %q }", g.Flavor, f.URL+"/wrong", f.URL), tokenBody(f)) + allKinds(g)
+		tc := testCase(t,
+			resource.TestStep{Config: good, Check: checkAllKindsExist(f, g)},
+			resource.TestStep{
+				Config:      wrong,
+				PlanOnly:    true,
+				ExpectError: acctest.ExpectError(`Error reading authz_` + string(g.Flavor) + `_.*APIG.0101: The API does not exist.*HTTP 404, request ID [0-9a-f]+`),
+			},
+			resource.TestStep{
+				Config:      wrong,
+				Destroy:     true,
+				ExpectError: acctest.ExpectError(`APIG.0101`),
+			},
+			resource.TestStep{
+				// Everything is still in the cloud and in the state: the plan is empty.
+				PreConfig: func() {
+					if err := checkAllKindsExist(f, g)(nil); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: good,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		)
+		tc.CheckDestroy = checkNothingLeft(f, g)
+		resource.Test(t, tc)
+	})
+}
+
+// A token of another project makes the gateway answer APIG.3030 (no such instance): Read fails, naming the
+// instance, project and region and what to do, and the state is kept; destroy does not pretend either.
+func TestAccGateway_wrongProjectKeepsState(t *testing.T) {
+	forEachFlavor(t, func(t *testing.T, f *acctest.FakeCloud, g acctest.Gateway) {
+		good := f.ProviderConfig(allKinds(g))
+		wrong := f.ProviderBlock(fmt.Sprintf("  token      = %q\n  project_id = %q\n", f.Creds.OtherProjectToken, f.Creds.OtherProjectID)) + allKinds(g)
+		tc := testCase(t,
+			resource.TestStep{Config: good, Check: checkAllKindsExist(f, g)},
+			resource.TestStep{
+				Config:   wrong,
+				PlanOnly: true,
+				ExpectError: acctest.ExpectError(`instance ` + g.InstanceID + ` was not found in project ` + f.Creds.OtherProjectID +
+					`, region ` + f.Creds.ProjectName + `: .*APIG.3030.*keeps the resource in its state.*terraform state rm`),
+			},
+			resource.TestStep{
+				Config:      wrong,
+				Destroy:     true,
+				ExpectError: acctest.ExpectError(`APIG.3030`),
+			},
+			resource.TestStep{
+				PreConfig: func() {
+					if err := checkAllKindsExist(f, g)(nil); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: good,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		)
+		tc.CheckDestroy = checkNothingLeft(f, g)
+		resource.Test(t, tc)
+	})
+}
+
+// countWrites counts the fake cloud's write requests (POST, PUT, DELETE) whose path contains part.
+func countWrites(f *acctest.FakeCloud, method, part string) int {
+	n := 0
+	for _, r := range f.Requests() {
+		if r.Method == method && strings.Contains(r.Path, part) {
+			n++
+		}
+	}
+	return n
+}
+
+// The create's answer is lost after the gateway acted, and reading back fails too at first: the read-back
+// is retried, finds the authorizations and adopts them, with no second POST and nothing orphaned. An ACL
+// whose PUT answer is always lost is read back and adopted when it equals the plan.
+func TestAccGateway_lostAnswerAndFailingReadBack(t *testing.T) {
+	forEachFlavor(t, func(t *testing.T, f *acctest.FakeCloud, g acctest.Gateway) {
+		single := authConfig(f, g, g.InstanceID, acctest.ReleaseEnvID, g.AppIDs[0], g.APIIDs[0]) + fmt.Sprintf(`
+resource "authz_%s_app_acl" "test" {
+  instance_id = %q
+  app_id      = %q
+  type        = "PERMIT"
+  values      = ["10.0.0.0/24"]
+}
+`, g.Flavor, g.InstanceID, g.AppIDs[0])
+		set := setConfig(f, g, g.APIIDs[1], g.APIIDs[2])
+		for name, config := range map[string]string{"single and ACL": single, "set": set} {
+			t.Run(name, func(t *testing.T) {
+				tc := testCase(t,
+					resource.TestStep{
+						PreConfig: func() {
+							f.InjectFault(fakecloud.Fault{Method: "POST", PathRegexp: `/app-auths$`, Status: 502, AfterApply: true})
+							// The first list is the pre-check; the read-backs after the lost answer then fail three times.
+							f.InjectFault(fakecloud.Fault{Method: "GET", PathRegexp: `/binded-apis$`, Skip: 1, Times: 3, Status: 500})
+							f.InjectFault(fakecloud.Fault{Method: "PUT", PathRegexp: `/app-acl$`, AfterApply: true, DropConnection: true})
+							f.ResetRequests()
+						},
+						Config: config,
+						Check: resource.ComposeAggregateTestCheckFunc(
+							func(*terraform.State) error {
+								if n := countWrites(f, "POST", "/app-auths"); n != 1 {
+									return fmt.Errorf("%d create calls, want 1: a lost answer must not be repeated once the read-back finds it", n)
+								}
+								return nil
+							},
+							checkStateMatchesCloud(f, g),
+						),
+					},
+					resource.TestStep{
+						PreConfig: f.ClearFaults,
+						Config:    config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+					},
+				)
+				tc.CheckDestroy = checkNothingLeft(f, g)
+				resource.Test(t, tc)
+			})
+		}
+		if err := checkACL(f, g, "PERMIT", "10.0.0.0/24")(nil); err == nil {
+			t.Error("the ACL outlived its destroy")
+		}
+	})
+}
+
+// checkStateMatchesCloud asserts every authorization record in the fake cloud is the one the state holds.
+func checkStateMatchesCloud(f *acctest.FakeCloud, g acctest.Gateway) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		inState := map[string]bool{}
+		for _, rs := range s.RootModule().Resources {
+			for k, v := range rs.Primary.Attributes {
+				if (rs.Type == "authz_"+string(g.Flavor)+"_app_authorization" && k == "id") || strings.HasPrefix(k, "authorization_ids.") && k != "authorization_ids.%" {
+					inState[v] = true
+				}
+			}
+		}
+		for _, a := range f.AppAuths("", g.InstanceID) {
+			if !inState[a.ID] {
+				return fmt.Errorf("authorization %s (app %s, API %s, env %s) exists in the cloud but not in the state", a.ID, a.AppID, a.APIID, a.EnvID)
+			}
+		}
+		return nil
+	}
+}
+
+// The create's answer is lost and the read-back does not show the record yet (a stale read): the create is
+// sent again, and the gateway's "already exists" — a SKIPPED item, or 400 APIG.3316 on gateways that answer
+// that way — is recognised as this run's own record and adopted.
+func TestAccAppAuthorization_ownDuplicateAdopted(t *testing.T) {
+	for name, opts := range map[string]fakecloud.Options{
+		"skipped":  {WriteDelay: acctest.DefaultWriteDelay},
+		"APIG3316": {WriteDelay: acctest.DefaultWriteDelay, DuplicateAuthError: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			f := acctest.NewFakeCloudWith(t, opts)
+			g := f.SeedGateway(t, fakecloud.FlavorAPIG)
+			tc := testCase(t,
+				resource.TestStep{
+					PreConfig: func() {
+						f.InjectFault(fakecloud.Fault{Method: "POST", PathRegexp: `/app-auths$`, Times: 1, Status: 502, AfterApply: true})
+						// An answer of 200 without items: the read-back sees nothing yet.
+						f.InjectFault(fakecloud.Fault{Method: "GET", PathRegexp: `/binded-apis$`, Skip: 1, Times: 1, Status: 200})
+					},
+					Config: authConfig(f, g, g.InstanceID, acctest.ReleaseEnvID, g.AppIDs[0], g.APIIDs[0]),
+					Check: resource.ComposeAggregateTestCheckFunc(
+						f.CheckAppAuthCount(g, 1),
+						checkStateMatchesCloud(f, g),
+						func(*terraform.State) error {
+							if n := countWrites(f, "POST", "/app-auths"); n != 2 {
+								return fmt.Errorf("%d create calls, want 2", n)
+							}
+							return nil
+						},
+					),
+				},
+				resource.TestStep{
+					Config: authConfig(f, g, g.InstanceID, acctest.ReleaseEnvID, g.AppIDs[0], g.APIIDs[0]),
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+					},
+				},
+			)
+			tc.CheckDestroy = f.CheckNoAppAuths(g)
+			resource.Test(t, tc)
+		})
+	}
+}
+
+// seedWideGateway adds an instance whose one app may be authorized for more APIs than one create call takes,
+// so a set's create needs two calls.
+func seedWideGateway(t *testing.T, f *acctest.FakeCloud, n int) (instanceID, appID string, apiIDs []string) {
+	instanceID, appID = "wide000000000000000000000000000i", "wide000000000000000000000000000a"
+	inst := fakecloud.InstanceFixture{ID: instanceID, Name: "wide_gateway", Flavor: fakecloud.FlavorAPIG,
+		Apps: []fakecloud.App{{ID: appID, Name: "wide_app"}}}
+	for i := range n {
+		id := fmt.Sprintf("wide%028d", i)
+		apiIDs = append(apiIDs, id)
+		inst.APIs = append(inst.APIs, fakecloud.API{ID: id, Name: fmt.Sprintf("api_%03d", i), GroupID: "g1", GroupName: "group_1",
+			ReqMethod: "GET", ReqURI: fmt.Sprintf("/v1/w%d", i), AuthType: "APP", PublishedEnvs: []string{acctest.ReleaseEnvID}})
+	}
+	if err := f.Load(fakecloud.Fixture{Projects: []fakecloud.ProjectFixture{{ID: f.Creds.ProjectID, Instances: []fakecloud.InstanceFixture{inst}}}}); err != nil {
+		t.Fatal(err)
+	}
+	return instanceID, appID, apiIDs
+}
+
+// A set's create that fails half-way on a transient error takes back what it granted: nothing is left
+// behind, nothing is in the state, and so nothing is tainted — the next apply simply creates the set.
+func TestAccAppAuthorizationSet_halfWayFailureLeavesNothing(t *testing.T) {
+	t.Parallel()
+	f := acctest.NewFakeCloudWith(t, fakecloud.Options{})
+	instanceID, appID, apiIDs := seedWideGateway(t, f, 101)
+	config := f.ProviderConfig(fmt.Sprintf(`
+resource "authz_apig_app_authorization_set" "test" {
+  instance_id = %q
+  env_id      = %q
+  app_id      = %q
+  api_ids     = %s
+}
+`, instanceID, acctest.ReleaseEnvID, appID, hclSet(apiIDs...)))
+	count := func(want int) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			if got := len(f.AppAuths("", instanceID)); got != want {
+				return fmt.Errorf("the fake cloud holds %d authorization(s), want %d", got, want)
+			}
+			return nil
+		}
+	}
+	tc := testCase(t,
+		resource.TestStep{
+			// The first create call (100 APIs) succeeds, every later one fails.
+			PreConfig: func() {
+				f.InjectFault(fakecloud.Fault{Method: "POST", PathRegexp: `/app-auths$`, Skip: 1, Status: 503})
+			},
+			Config:      config,
+			ExpectError: acctest.ExpectError(`Creating app ` + appID + ` .* failed, and what was granted on the way was cancelled again.*temporary error`),
+		},
+		resource.TestStep{
+			PreConfig: func() {
+				f.ClearFaults()
+				if err := count(0)(nil); err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("authz_apig_app_authorization_set.test", plancheck.ResourceActionCreate)},
+			},
+			Check: count(101),
+		},
+	)
+	tc.CheckDestroy = count(0)
+	resource.Test(t, tc)
+}
+
+// A wrong password is tried once per provider, not once per resource (that locks IAM users), and the error
+// names the environment variables the credentials came from.
+func TestAccGateway_wrongPasswordLogsInOnce(t *testing.T) {
+	f := acctest.NewFakeCloud(t)
+	g := f.SeedGateway(t, fakecloud.FlavorAPIG)
+	t.Setenv("HW_USER_NAME", f.Creds.UserName)
+	t.Setenv("HW_USER_PASSWORD", "not-the-password")
+	t.Setenv("HW_DOMAIN_NAME", f.Creds.DomainName)
+	config := f.ProviderBlock(fmt.Sprintf("  project_name = %q\n", f.Creds.ProjectName)) + fmt.Sprintf(`
+resource "authz_apig_app_acl" "test" {
+  count       = 50
+  instance_id = %q
+  app_id      = "app${count.index}"
+  type        = "DENY"
+  values      = ["10.0.0.${count.index}"]
+}
+`, g.InstanceID)
+	tc := testCase(t, resource.TestStep{
+		Config:      config,
+		ExpectError: acctest.ExpectError(`IAM.0001: The username or password is wrong.*environment variables HW_USER_NAME, HW_USER_PASSWORD, HW_DOMAIN_NAME`),
+	})
+	tc.CheckDestroy = func(*terraform.State) error {
+		if n := countWrites(f, "POST", "/v3/auth/tokens"); n != 1 {
+			return fmt.Errorf("%d login attempts for 50 resources, want 1", n)
+		}
+		return checkNoACL(f, g)(nil)
+	}
+	resource.Test(t, tc)
+}
+
+// A provider without region that reaches the gateways through endpoints works: endpoints are derived only
+// for the services actually called.
+func TestAccGateway_noRegionWithEndpoints(t *testing.T) {
+	forEachFlavor(t, func(t *testing.T, f *acctest.FakeCloud, g acctest.Gateway) {
+		config := fmt.Sprintf("provider \"authz\" {\n  endpoints = { %s = %q }\n%s}\n", g.Flavor, f.URL, tokenBody(f)) + allKinds(g)
+		tc := testCase(t, resource.TestStep{Config: config, Check: checkAllKindsExist(f, g)})
+		tc.CheckDestroy = checkNothingLeft(f, g)
+		resource.Test(t, tc)
+	})
+}
+
+// A change of timeouts alone sends nothing to the cloud.
+func TestAccGateway_timeoutsChangeMakesNoCall(t *testing.T) {
+	forEachFlavor(t, func(t *testing.T, f *acctest.FakeCloud, g acctest.Gateway) {
+		withTimeouts := strings.ReplaceAll(allKinds(g), "  instance_id", "  timeouts {\n    delete = \"7m\"\n  }\n  instance_id")
+		tc := testCase(t,
+			resource.TestStep{Config: f.ProviderConfig(allKinds(g)), Check: checkAllKindsExist(f, g)},
+			resource.TestStep{
+				PreConfig: f.ResetRequests,
+				Config:    f.ProviderConfig(withTimeouts),
+				Check: func(*terraform.State) error {
+					for _, r := range f.Requests() {
+						if r.Method != "GET" {
+							return fmt.Errorf("a change of timeouts sent %s %s", r.Method, r.Path)
+						}
+					}
+					return nil
+				},
+			},
+		)
+		tc.CheckDestroy = checkNothingLeft(f, g)
+		resource.Test(t, tc)
+	})
+}
+
+// Importing a set of an environment that does not exist is an error, not an empty set.
+func TestAccAppAuthorizationSet_importUnknownEnvironment(t *testing.T) {
+	forEachFlavor(t, func(t *testing.T, f *acctest.FakeCloud, g acctest.Gateway) {
+		tc := testCase(t, resource.TestStep{
+			Config:        setConfig(f, g, g.APIIDs[0]),
+			ResourceName:  setAddr(g),
+			ImportState:   true,
+			ImportStateId: g.InstanceID + "/nosuchenv/" + g.AppIDs[0],
+			ExpectError:   acctest.ExpectError(`APIG.3003: Environment nosuchenv does not exist`),
+		})
+		tc.CheckDestroy = f.CheckNoAppAuths(g)
+		resource.Test(t, tc)
+	})
+}
+
+// A list whose value is not known while validating (a variable, a module input) is checked once known.
+func TestAccROMAAppAuthorization_unknownListPlans(t *testing.T) {
+	t.Parallel()
+	f := acctest.NewFakeCloud(t)
+	g := f.SeedGateway(t, fakecloud.FlavorROMA)
+	config := f.ProviderConfig(fmt.Sprintf(`
+variable "wl" {
+  type    = set(string)
+  default = null
+}
+
+resource "authz_roma_app_authorization" "test" {
+  instance_id    = %q
+  env_id         = %q
+  app_id         = %q
+  api_id         = %q
+  auth_whitelist = var.wl
+}
+`, g.InstanceID, acctest.ReleaseEnvID, g.AppIDs[0], g.APIIDs[0]))
+	tc := testCase(t, resource.TestStep{Config: config, Check: f.CheckAppAuthCount(g, 1)})
+	tc.CheckDestroy = f.CheckNoAppAuths(g)
+	resource.Test(t, tc)
+}

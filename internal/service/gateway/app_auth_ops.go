@@ -170,9 +170,9 @@ func grantBatch(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, req g
 			}
 			break
 		}
-		if err := sleep(ctx, retryDelay(attempt)); err != nil {
+		if sleepErr := sleep(ctx, retryDelay(attempt)); sleepErr != nil {
 			for _, id := range pending {
-				out.Failed[id] = err
+				out.Failed[id] = fmt.Errorf("%w; the last answer of the cloud was %w", sleepErr, err)
 			}
 			break
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -429,6 +430,36 @@ resource "authz_roma_app_authorization" "test" {
 }
 `, g.InstanceID, acctest.ReleaseEnvID, g.AppIDs[0], g.APIIDs[0]))
 	tc := testCase(t, resource.TestStep{Config: config, Check: f.CheckAppAuthCount(g, 1)})
+	tc.CheckDestroy = f.CheckNoAppAuths(g)
+	resource.Test(t, tc)
+}
+
+// A create that runs out of its configured time while the gateway still holds the write is read back and
+// adopted; one that runs out of time retrying shows the cloud's last answer, not only the deadline.
+func TestAccAppAuthorization_timeouts(t *testing.T) {
+	t.Parallel()
+	f := acctest.NewFakeCloudWith(t, fakecloud.Options{WriteDelay: 2500 * time.Millisecond})
+	g := f.SeedGateway(t, fakecloud.FlavorAPIG)
+	timeouts := `timeouts {
+    create = "1s"
+  }`
+	retrying := providerWith(f, f.Endpoints(), tokenBody(f)+"  max_retries = 10\n")
+	retrying = strings.Replace(retrying, "  max_retries = 1\n", "", 1)
+	tc := testCase(t,
+		resource.TestStep{
+			Config: authConfig(f, g, g.InstanceID, acctest.ReleaseEnvID, g.AppIDs[0], g.APIIDs[0], timeouts),
+			Check:  resource.ComposeAggregateTestCheckFunc(f.CheckAppAuthCount(g, 1), checkStateMatchesCloud(f, g)),
+		},
+		resource.TestStep{
+			PreConfig: func() {
+				f.InjectFault(fakecloud.Fault{Method: "POST", PathRegexp: `/app-auths$`, Status: 503, ErrorCode: "APIG.9999", ErrorMsg: "System error"})
+			},
+			Config: retrying + strings.Replace(authConfig(f, g, g.InstanceID, acctest.ReleaseEnvID, g.AppIDs[0], g.APIIDs[1], `timeouts {
+    create = "3s"
+  }`), f.ProviderConfig(), "", 1),
+			ExpectError: acctest.ExpectError(`context deadline exceeded; the last answer of the cloud was .*APIG.9999: System error \(HTTP 503, request ID [0-9a-f]+\)`),
+		},
+	)
 	tc.CheckDestroy = f.CheckNoAppAuths(g)
 	resource.Test(t, tc)
 }

@@ -76,7 +76,10 @@ func (r *appAuthorizationResource) Schema(ctx context.Context, _ resource.Schema
 	resp.Schema = schema.Schema{
 		MarkdownDescription: fmt.Sprintf("Authorizes one app to call one API in one environment of %s instance. "+
 			"Only APIs that use app authentication (`auth_type = APP`) and are published in the environment can be authorized. "+
-			"Deleting the resource cancels the authorization.", aProduct(r.flavor)),
+			"Deleting the resource cancels the authorization. If the answer to the create is lost (a timeout, Ctrl-C, a "+
+			"dropped connection, a server error), the provider reads back what exists and records it, so nothing is granted "+
+			"that Terraform does not know about. Only the gateway's not-found codes remove the resource from the state: a "+
+			"wrong endpoint, project or region is an error, never a sign that the authorization is gone.", aProduct(r.flavor)),
 		Attributes: map[string]schema.Attribute{
 			"id":          computed("ID of the authorization record, used to cancel it."),
 			"instance_id": replaceID("ID of the gateway instance."),

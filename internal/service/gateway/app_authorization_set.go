@@ -67,8 +67,11 @@ func (r *appAuthorizationSetResource) Schema(ctx context.Context, _ resource.Sch
 		MarkdownDescription: fmt.Sprintf("The **authoritative** set of APIs one app may call in one environment of %s instance. "+
 			"Terraform owns every authorization of the app in that environment: one granted outside Terraform shows up as drift "+
 			"and the next apply cancels it. Do not combine it with `%s` resources for the same app and environment. "+
-			"Changes add and cancel only the difference; if some APIs fail, the state records exactly what exists, and the "+
-			"next apply converges.", aProduct(r.flavor), typeName(r.flavor, "app_authorization")),
+			"Creating it checks every API first (published in the environment, using app authentication), so a bad one fails "+
+			"the apply with nothing granted; a create that still fails half-way cancels what it granted, so nothing is left "+
+			"behind and the resource is not tainted. Changes add and cancel only the difference; if some fail, the state "+
+			"records exactly what exists, the error tells APIs that can never be authorized (fix `api_ids`) from temporary "+
+			"failures (apply again), and the next apply converges.", aProduct(r.flavor), typeName(r.flavor, "app_authorization")),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<instance_id>/<env_id>/<app_id>`.",

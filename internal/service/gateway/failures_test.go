@@ -66,35 +66,9 @@ func tokenBody(f *acctest.FakeCloud) string {
 // destroy fails, and the state keeps everything.
 func TestAccGateway_wrongEndpointKeepsState(t *testing.T) {
 	forEachFlavor(t, func(t *testing.T, f *acctest.FakeCloud, g acctest.Gateway) {
-		good := f.ProviderConfig(allKinds(g))
-		wrong := providerWith(f, fmt.Sprintf("{ %s = %q, iam = %q }", g.Flavor, f.URL+"/wrong", f.URL), tokenBody(f)) + allKinds(g)
-		tc := testCase(t,
-			resource.TestStep{Config: good, Check: checkAllKindsExist(f, g)},
-			resource.TestStep{
-				Config:      wrong,
-				PlanOnly:    true,
-				ExpectError: acctest.ExpectError(`Error reading authz_` + string(g.Flavor) + `_.*APIG.0101: The API does not exist.*HTTP 404, request ID [0-9a-f]+`),
-			},
-			resource.TestStep{
-				Config:      wrong,
-				Destroy:     true,
-				ExpectError: acctest.ExpectError(`APIG.0101`),
-			},
-			resource.TestStep{
-				// Everything is still in the cloud and in the state: the plan is empty.
-				PreConfig: func() {
-					if err := checkAllKindsExist(f, g)(nil); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: good,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
-		)
-		tc.CheckDestroy = checkNothingLeft(f, g)
-		resource.Test(t, tc)
+		wrong := providerWith(f, fmt.Sprintf("{ %s = %q, iam = %q }", g.Flavor, f.URL+"/wrong", f.URL), tokenBody(f))
+		testMisconfiguredProvider(t, f, g, wrong,
+			`Error reading authz_`+string(g.Flavor)+`_.*APIG.0101: The API does not exist.*HTTP 404, request ID [0-9a-f]+`, `APIG.0101`)
 	})
 }
 
@@ -102,36 +76,34 @@ func TestAccGateway_wrongEndpointKeepsState(t *testing.T) {
 // instance, project and region and what to do, and the state is kept; destroy does not pretend either.
 func TestAccGateway_wrongProjectKeepsState(t *testing.T) {
 	forEachFlavor(t, func(t *testing.T, f *acctest.FakeCloud, g acctest.Gateway) {
-		good := f.ProviderConfig(allKinds(g))
-		wrong := f.ProviderBlock(fmt.Sprintf("  token      = %q\n  project_id = %q\n", f.Creds.OtherProjectToken, f.Creds.OtherProjectID)) + allKinds(g)
-		tc := testCase(t,
-			resource.TestStep{Config: good, Check: checkAllKindsExist(f, g)},
-			resource.TestStep{
-				Config:   wrong,
-				PlanOnly: true,
-				ExpectError: acctest.ExpectError(`instance ` + g.InstanceID + ` was not found in project ` + f.Creds.OtherProjectID +
-					`, region ` + f.Creds.ProjectName + `: .*APIG.3030.*keeps the resource in its state.*terraform state rm`),
-			},
-			resource.TestStep{
-				Config:      wrong,
-				Destroy:     true,
-				ExpectError: acctest.ExpectError(`APIG.3030`),
-			},
-			resource.TestStep{
-				PreConfig: func() {
-					if err := checkAllKindsExist(f, g)(nil); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: good,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
-		)
-		tc.CheckDestroy = checkNothingLeft(f, g)
-		resource.Test(t, tc)
+		wrong := f.ProviderBlock(fmt.Sprintf("  token      = %q\n  project_id = %q\n", f.Creds.OtherProjectToken, f.Creds.OtherProjectID))
+		testMisconfiguredProvider(t, f, g, wrong,
+			`instance `+g.InstanceID+` was not found in project `+f.Creds.OtherProjectID+`, region `+f.Creds.ProjectName+
+				`: .*APIG.3030.*keeps the resource in its state.*terraform state rm`, `APIG.3030`)
 	})
+}
+
+// testMisconfiguredProvider creates one resource of each kind, then refreshes and destroys through the
+// misconfigured provider block: both must fail with the given errors, and afterwards everything is still in
+// the cloud and in the state, so the correct configuration plans no change.
+func testMisconfiguredProvider(t *testing.T, f *acctest.FakeCloud, g acctest.Gateway, wrongProvider, refreshErr, destroyErr string) {
+	good, wrong := f.ProviderConfig(allKinds(g)), wrongProvider+allKinds(g)
+	tc := testCase(t,
+		resource.TestStep{Config: good, Check: checkAllKindsExist(f, g)},
+		resource.TestStep{Config: wrong, PlanOnly: true, ExpectError: acctest.ExpectError(refreshErr)},
+		resource.TestStep{Config: wrong, Destroy: true, ExpectError: acctest.ExpectError(destroyErr)},
+		resource.TestStep{
+			PreConfig: func() {
+				if err := checkAllKindsExist(f, g)(nil); err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config:           good,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		},
+	)
+	tc.CheckDestroy = checkNothingLeft(f, g)
+	resource.Test(t, tc)
 }
 
 // countWrites counts the fake cloud's write requests (POST, PUT, DELETE) whose path contains part.

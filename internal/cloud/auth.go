@@ -145,9 +145,15 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := t.client.creds.authenticate(req.Context(), req); err != nil {
 		return nil, err
 	}
-	// AK/SK callers name their project in a header, as the official SDKs do; it is not part of the signature.
+	// AK/SK callers name their project, or for account-scoped services their account, in a header, as the
+	// official SDKs do; it is not part of the signature.
 	if _, ok := t.client.creds.(accessKey); ok {
-		if id, _ := t.client.resolvedProject.Load().(string); id != "" {
+		switch id, _ := t.client.resolvedProject.Load().(string); {
+		case services[info.service].scope == AccountScoped:
+			if t.client.cfg.DomainID != "" {
+				req.Header.Set("X-Domain-Id", t.client.cfg.DomainID)
+			}
+		case id != "":
 			req.Header.Set("X-Project-Id", id)
 		}
 	}

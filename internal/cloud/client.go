@@ -118,7 +118,7 @@ func (c *Client) do(ctx context.Context, cl call) error {
 			return fmt.Errorf("encoding %s %s: %w", cl.method, cl.path, err)
 		}
 	}
-	info := callInfo{idempotent: cl.method != http.MethodPost || cl.idempotent, noAuth: cl.noAuth, last: &lastAnswer{}}
+	info := callInfo{service: cl.service, idempotent: cl.method != http.MethodPost || cl.idempotent, noAuth: cl.noAuth, last: &lastAnswer{}}
 	ctx = context.WithValue(ctx, callKey{}, info)
 	req, err := retryablehttp.NewRequestWithContext(ctx, cl.method, u, bodyOrNil(body))
 	if err != nil {
@@ -144,8 +144,7 @@ func (c *Client) do(ctx context.Context, cl call) error {
 	if err != nil {
 		return fmt.Errorf("%s %s: reading response: %w", cl.method, cl.path, err)
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		apiErr := decodeError(resp.StatusCode, resp.Header, data)
+	if apiErr := services[cl.service].failure(resp.StatusCode, resp.Header, data); apiErr != nil {
 		apiErr.Operation = cl.method + " " + cl.path
 		if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
 			apiErr.Hint = c.credentialsHint()
@@ -217,8 +216,8 @@ func (c *Client) ProjectID(ctx context.Context) (string, error) {
 	return c.projectID, nil
 }
 
-// LockApp serialises writes for one app of one gateway instance: the gateways answer concurrent writes for
-// the same app with 500 APIG.3500. Waiting ends with ctx. Hold it around writes only, never around reads.
-func (c *Client) LockApp(ctx context.Context, flavor Flavor, instanceID, appID string) (unlock func(), err error) {
-	return c.locks.lock(ctx, string(flavor)+"/"+instanceID+"/"+appID)
+// Lock takes the write lock of key, waiting at most until ctx ends, and returns its unlock function. Services
+// that refuse concurrent writes to one object (the gateways, per app) write under such a lock.
+func (c *Client) Lock(ctx context.Context, key string) (unlock func(), err error) {
+	return c.locks.lock(ctx, key)
 }

@@ -37,9 +37,11 @@ type Config struct {
 	Region      string
 	ProjectID   string
 	ProjectName string
-	Endpoints   map[Service]string
-	Insecure    bool
-	MaxRetries  int
+	// DomainID is the account that account-scoped services act for (sent as X-Domain-Id with AK/SK).
+	DomainID   string
+	Endpoints  map[Service]string
+	Insecure   bool
+	MaxRetries int
 
 	Token         string
 	AccessKey     string

@@ -95,26 +95,26 @@ func TestEndpointsAreDerivedOnlyWhenCalled(t *testing.T) {
 	}
 }
 
-// Waiting for an app's write lock ends with the context.
-func TestLockAppHonoursTheContext(t *testing.T) {
+// Waiting for a write lock ends with the context.
+func TestLockHonoursTheContext(t *testing.T) {
 	_, url := newFake(t)
 	c := newClient(t, url, nil)
-	unlock, err := c.LockApp(context.Background(), cloud.FlavorAPIG, instanceID, appID)
+	unlock, err := c.Lock(context.Background(), "apig/"+appID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if _, err := c.LockApp(ctx, cloud.FlavorAPIG, instanceID, appID); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := c.Lock(ctx, "apig/"+appID); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("a second writer got %v, want the deadline", err)
 	}
-	other, err := c.LockApp(context.Background(), cloud.FlavorAPIG, instanceID, "another-app")
+	other, err := c.Lock(context.Background(), "apig/another-app")
 	if err != nil {
 		t.Fatalf("another app's lock: %v", err)
 	}
 	other()
 	unlock()
-	again, err := c.LockApp(context.Background(), cloud.FlavorAPIG, instanceID, appID)
+	again, err := c.Lock(context.Background(), "apig/"+appID)
 	if err != nil {
 		t.Fatal(err)
 	}

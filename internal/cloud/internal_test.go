@@ -1,8 +1,11 @@
 package cloud
 
 import (
+	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -92,5 +95,71 @@ func TestEndpointTemplates(t *testing.T) {
 		if got, err := c.cfg.Endpoint(c.svc); err != nil || got != c.want {
 			t.Errorf("%s %s: %s, %v; want %s", c.cfg.Cloud, c.svc, got, err, c.want)
 		}
+	}
+}
+
+// Every service declares its scope and how its answers tell a failure.
+func TestEveryServiceIsDeclared(t *testing.T) {
+	for _, s := range Services {
+		if services[s].failure == nil {
+			t.Errorf("service %s has no declared error decoding", s)
+		}
+	}
+}
+
+func TestBusinessFailures(t *testing.T) {
+	h := http.Header{"X-Request-Id": {"r1"}}
+	cases := []struct {
+		name   string
+		decode func(int, http.Header, []byte) *APIError
+		status int
+		body   string
+		code   string // "" = success
+	}{
+		{"status success", statusFailure, 200, `{"error_code":"X.1"}`, ""},
+		{"status failure", statusFailure, 404, `{"error_code":"APIG.3009","error_msg":"gone"}`, "APIG.3009"},
+		{"business success", businessFailure, 200, `{"count":1}`, ""},
+		{"business empty code", businessFailure, 200, `{"error_code":"","error_msg":""}`, ""},
+		{"business failure in a 200", businessFailure, 200, `{"error_code":"OSM.01010002","error_msg":"No operation permission."}`, "OSM.01010002"},
+		{"business HTTP failure", businessFailure, 401, `{"error_code":"OSM.0002","error_msg":"unauthorized"}`, "OSM.0002"},
+		{"business non-JSON 200", businessFailure, 200, `ok`, ""},
+	}
+	for _, c := range cases {
+		err := c.decode(c.status, h, []byte(c.body))
+		switch {
+		case c.code == "" && err != nil:
+			t.Errorf("%s: got %v, want success", c.name, err)
+		case c.code != "" && (err == nil || err.Code != c.code || err.RequestID != "r1" || err.StatusCode != c.status):
+			t.Errorf("%s: got %+v, want code %s", c.name, err, c.code)
+		}
+	}
+}
+
+// AK/SK callers name the project to project-scoped services and the account to account-scoped ones.
+func TestScopeHeaders(t *testing.T) {
+	got := map[string]http.Header{}
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got[r.URL.Path] = r.Header.Clone()
+		mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	c, err := New(Config{Cloud: CloudHuawei, ProjectID: "p1", DomainID: "d1", AccessKey: "AK", SecretKey: "SK",
+		Endpoints: map[Service]string{ServiceAPIG: srv.URL, ServiceOSM: srv.URL}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cl := range []call{{service: ServiceAPIG, method: http.MethodGet, path: "/project"}, {service: ServiceOSM, method: http.MethodGet, path: "/account"}} {
+		if err := c.do(context.Background(), cl); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if h := got["/project"]; h.Get("X-Project-Id") != "p1" || h.Get("X-Domain-Id") != "" {
+		t.Errorf("project-scoped call sent X-Project-Id %q, X-Domain-Id %q", h.Get("X-Project-Id"), h.Get("X-Domain-Id"))
+	}
+	if h := got["/account"]; h.Get("X-Domain-Id") != "d1" || h.Get("X-Project-Id") != "" {
+		t.Errorf("account-scoped call sent X-Project-Id %q, X-Domain-Id %q", h.Get("X-Project-Id"), h.Get("X-Domain-Id"))
 	}
 }

@@ -19,6 +19,7 @@ type callKey struct{}
 
 // callInfo travels in the request context so the retry policy and transports know what kind of call it is.
 type callInfo struct {
+	service    Service
 	idempotent bool
 	noAuth     bool
 	// last receives the error answer of every failed attempt, so a call that ends in a timeout can still

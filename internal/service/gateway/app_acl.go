@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
+	"github.com/cloudauthz/terraform-provider-authz/internal/framework"
 	"github.com/cloudauthz/terraform-provider-authz/internal/ipacl"
 	"github.com/cloudauthz/terraform-provider-authz/internal/validate"
 )
@@ -37,8 +38,8 @@ func NewAppACLResource(f cloud.Flavor) func() resource.Resource {
 }
 
 type appACLResource struct {
+	framework.ResourceBase
 	flavor   cloud.Flavor
-	client   *cloud.Client
 	typeName string
 }
 
@@ -89,17 +90,9 @@ func (r *appACLResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 	}
 }
 
-func (r *appACLResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = configureClient(req.ProviderData, &resp.Diagnostics)
-}
-
 func (r *appACLResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var m appACLModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
-		return
-	}
-	ctx, cancel, ok := withTimeout(ctx, m.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, func() framework.Timeout { return m.Timeouts.Create }, defaultCreateTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -107,14 +100,14 @@ func (r *appACLResource) Create(ctx context.Context, req resource.CreateRequest,
 
 	summary := "Error creating " + r.typeName
 	instanceID, appID := m.InstanceID.ValueString(), m.AppID.ValueString()
-	existing, exists, err := r.client.Gateway(r.flavor).GetAppACL(ctx, instanceID, appID)
-	if err != nil {
-		resp.Diagnostics.AddError(summary, errorDetail(fmt.Sprintf("Reading the ACL of app %s on instance %s", appID, instanceID), err))
+	existing, err := findACL(ctx, r.Client.Gateway(r.flavor), instanceID, appID)
+	if err != nil && !framework.IsNotFound(err) {
+		resp.Diagnostics.AddError(summary, framework.Detail(fmt.Sprintf("Reading the ACL of app %s on instance %s", appID, instanceID), err))
 		return
 	}
-	if exists {
+	if err == nil {
 		resp.Diagnostics.AddError(summary, fmt.Sprintf("App %s on instance %s already has a %s ACL with %d entries.\n\n%s",
-			appID, instanceID, existing.Type, len(existing.Values), importHint(r.typeName, instanceID+"/"+appID)))
+			appID, instanceID, existing.Type, len(existing.Values), framework.ImportHint(r.typeName, instanceID+"/"+appID)))
 		return
 	}
 	r.put(ctx, &m, summary, &resp.State, &resp.Diagnostics)
@@ -122,18 +115,16 @@ func (r *appACLResource) Create(ctx context.Context, req resource.CreateRequest,
 
 func (r *appACLResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m appACLModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || r.client == nil {
+	if !r.Refresh(ctx, req.State, &m, &resp.Diagnostics) {
 		return
 	}
 	instanceID, appID := m.InstanceID.ValueString(), m.AppID.ValueString()
-	acl, exists, err := r.client.Gateway(r.flavor).GetAppACL(ctx, instanceID, appID)
+	acl, err := findACL(ctx, r.Client.Gateway(r.flavor), instanceID, appID)
 	switch {
-	case cloud.HasCode(err, cloud.CodeAppNotFound) || (err == nil && !exists):
-		// The ACL is gone, or its app is, and the ACL with it.
+	case framework.IsNotFound(err):
 		resp.State.RemoveResource(ctx)
 	case err != nil:
-		resp.Diagnostics.AddError("Error reading "+r.typeName, readError(ctx, r.client, instanceID, fmt.Sprintf("Reading the ACL of app %s on instance %s", appID, instanceID), err))
+		resp.Diagnostics.AddError("Error reading "+r.typeName, readError(ctx, r.Client, instanceID, fmt.Sprintf("Reading the ACL of app %s on instance %s", appID, instanceID), err))
 	default:
 		resp.Diagnostics.Append(m.fromACL(ctx, acl)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
@@ -142,19 +133,14 @@ func (r *appACLResource) Read(ctx context.Context, req resource.ReadRequest, res
 
 func (r *appACLResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var m, prior appACLModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
+	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, func() framework.Timeout { return m.Timeouts.Update }, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
+	if resp.Diagnostics.Append(req.State.Get(ctx, &prior)...); !ok || resp.Diagnostics.HasError() {
 		return
 	}
 	if m.Type.Equal(prior.Type) && m.Values.Equal(prior.Values) {
 		// Only timeouts changed: nothing to send.
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-		return
-	}
-	ctx, cancel, ok := withTimeout(ctx, m.Timeouts.Update, defaultCreateTimeout, &resp.Diagnostics)
-	defer cancel()
-	if !ok {
 		return
 	}
 	r.put(ctx, &m, "Error updating "+r.typeName, &resp.State, &resp.Diagnostics)
@@ -170,8 +156,8 @@ func (r *appACLResource) put(ctx context.Context, m *appACLModel, summary string
 		return
 	}
 	instanceID, appID, aclType := m.InstanceID.ValueString(), m.AppID.ValueString(), m.Type.ValueString()
-	g := r.client.Gateway(r.flavor)
-	acl, err := writeLocked(ctx, r.client, r.flavor, instanceID, appID, func() (cloud.AppACL, error) {
+	g := r.Client.Gateway(r.flavor)
+	acl, err := framework.WriteLocked(ctx, r.Client, appLockKey(r.flavor, instanceID, appID), func() (cloud.AppACL, error) {
 		return g.PutAppACL(ctx, instanceID, appID, aclType, values)
 	})
 	op := fmt.Sprintf("Setting the %s ACL of app %s on instance %s", aclType, appID, instanceID)
@@ -182,14 +168,14 @@ func (r *appACLResource) put(ctx context.Context, m *appACLModel, summary string
 	}
 	outcome := cloud.OutcomeOf(err)
 	if outcome == cloud.NotApplied {
-		diags.AddError(summary, errorDetail(op, err))
+		diags.AddError(summary, framework.Detail(op, err))
 		return
 	}
 	type found struct {
 		acl    cloud.AppACL
 		exists bool
 	}
-	got, rbErr := readBack(ctx, outcome, func(ctx context.Context) (found, bool, error) {
+	got, rbErr := framework.ReadBack(ctx, outcome, func(ctx context.Context) (found, bool, error) {
 		acl, exists, err := g.GetAppACL(ctx, instanceID, appID)
 		return found{acl, exists}, exists && aclEqual(acl, aclType, values), err
 	})
@@ -200,12 +186,25 @@ func (r *appACLResource) put(ctx context.Context, m *appACLModel, summary string
 	case rbErr == nil && got.exists:
 		diags.Append(m.fromACL(ctx, got.acl)...)
 		diags.Append(state.Set(ctx, m)...)
-		diags.AddError(summary, errorDetail(op, err)+"\n\nThe state records the ACL the cloud holds now.")
+		diags.AddError(summary, framework.Detail(op, err)+"\n\nThe state records the ACL the cloud holds now.")
 	case rbErr == nil:
-		diags.AddError(summary, errorDetail(op, err))
+		diags.AddError(summary, framework.Detail(op, err))
 	default:
-		diags.AddError(summary, fmt.Sprintf("%s; reading the ACL back failed too: %s", errorDetail(op, err), describeErr(rbErr)))
+		diags.AddError(summary, fmt.Sprintf("%s; reading the ACL back failed too: %s", framework.Detail(op, err), framework.Describe(rbErr)))
 	}
+}
+
+// findACL reads an app's ACL. It is not found when the app has none (the gateway answers an empty object)
+// or the app does not exist (the ACL went with it).
+func findACL(ctx context.Context, g *cloud.GatewayClient, instanceID, appID string) (cloud.AppACL, error) {
+	acl, exists, err := g.GetAppACL(ctx, instanceID, appID)
+	switch {
+	case cloud.HasCode(err, cloud.CodeAppNotFound):
+		return acl, framework.NotFound("app "+appID+" of instance "+instanceID, err)
+	case err == nil && !exists:
+		return acl, framework.NotFound(fmt.Sprintf("the ACL of app %s on instance %s", appID, instanceID), nil)
+	}
+	return acl, err
 }
 
 // aclEqual reports whether acl is of the type and holds exactly the values, in any order.
@@ -216,27 +215,23 @@ func aclEqual(acl cloud.AppACL, aclType string, values []string) bool {
 
 func (r *appACLResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m appACLModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
-		return
-	}
-	ctx, cancel, ok := withTimeout(ctx, m.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.Open(ctx, req.State, &m, func() framework.Timeout { return m.Timeouts.Delete }, defaultDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
 	}
 	instanceID, appID := m.InstanceID.ValueString(), m.AppID.ValueString()
-	_, err := writeLocked(ctx, r.client, r.flavor, instanceID, appID, func() (struct{}, error) {
-		return struct{}{}, r.client.Gateway(r.flavor).DeleteAppACL(ctx, instanceID, appID)
+	_, err := framework.WriteLocked(ctx, r.Client, appLockKey(r.flavor, instanceID, appID), func() (struct{}, error) {
+		return struct{}{}, r.Client.Gateway(r.flavor).DeleteAppACL(ctx, instanceID, appID)
 	})
 	// A missing app has no ACL; any other failure leaves the ACL, and the resource, in place.
 	if err != nil && !cloud.HasCode(err, cloud.CodeAppNotFound) {
-		resp.Diagnostics.AddError("Error deleting "+r.typeName, readError(ctx, r.client, instanceID, fmt.Sprintf("Deleting the ACL of app %s on instance %s", appID, instanceID), err))
+		resp.Diagnostics.AddError("Error deleting "+r.typeName, readError(ctx, r.Client, instanceID, fmt.Sprintf("Deleting the ACL of app %s on instance %s", appID, instanceID), err))
 	}
 }
 
 func (r *appACLResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, err := parseImportID(req.ID, "instance_id", "app_id")
+	parts, err := framework.ParseImportID(req.ID, "instance_id", "app_id")
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
+	"github.com/cloudauthz/terraform-provider-authz/internal/framework"
 	"github.com/cloudauthz/terraform-provider-authz/internal/validate"
 )
 
@@ -21,8 +22,8 @@ func NewAppACLDataSource(f cloud.Flavor) func() datasource.DataSource {
 }
 
 type appACLDataSource struct {
+	framework.DataSourceBase
 	flavor   cloud.Flavor
-	client   *cloud.Client
 	typeName string
 }
 
@@ -51,20 +52,15 @@ func (d *appACLDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 	}
 }
 
-func (d *appACLDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = configureClient(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *appACLDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m appACLDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !requireClient(d.client, &resp.Diagnostics) {
+	if _, _, ok := d.Open(ctx, req.Config, &m, nil, 0, &resp.Diagnostics); !ok {
 		return
 	}
 	instanceID, appID := m.InstanceID.ValueString(), m.AppID.ValueString()
-	acl, _, err := d.client.Gateway(d.flavor).GetAppACL(ctx, instanceID, appID)
+	acl, _, err := d.Client.Gateway(d.flavor).GetAppACL(ctx, instanceID, appID)
 	if err != nil {
-		resp.Diagnostics.AddError("Error reading "+d.typeName, errorDetail(fmt.Sprintf("Reading the ACL of app %s on instance %s", appID, instanceID), err))
+		resp.Diagnostics.AddError("Error reading "+d.typeName, framework.Detail(fmt.Sprintf("Reading the ACL of app %s on instance %s", appID, instanceID), err))
 		return
 	}
 	m.ID = types.StringValue(instanceID + "/" + appID)

@@ -6,10 +6,9 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
-	"time"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
+	"github.com/cloudauthz/terraform-provider-authz/internal/framework"
 )
 
 // appAuthKey identifies one authorization: an app allowed to call an API in an environment of an instance.
@@ -26,18 +25,26 @@ func (k appAuthKey) ImportID() string {
 	return k.InstanceID + "/" + k.EnvID + "/" + k.AppID + "/" + k.APIID
 }
 
-// findAppAuth looks the authorization up with one filtered list call; nil means it does not exist.
+// findAppAuth looks the authorization up with one filtered list call. It is not found when the list lacks
+// it or the app does not exist (the authorization went with it).
 func findAppAuth(ctx context.Context, g *cloud.GatewayClient, k appAuthKey) (*cloud.AppAuth, error) {
 	records, err := listAppAuths(ctx, g, k.InstanceID, k.EnvID, k.AppID, k.APIID)
-	if err != nil || len(records) == 0 {
+	if err != nil {
 		return nil, err
+	}
+	if len(records) == 0 {
+		return nil, framework.NotFound("the authorization of "+k.String(), nil)
 	}
 	return &records[0], nil
 }
 
 // listAppAuths returns the app's authorizations in the environment, only for apiID when it is not empty.
+// A missing app is not found: its authorizations went with it.
 func listAppAuths(ctx context.Context, g *cloud.GatewayClient, instanceID, envID, appID, apiID string) ([]cloud.AppAuth, error) {
 	records, err := g.ListBoundAPIs(ctx, instanceID, cloud.BoundAPIsFilter{AppID: appID, APIID: apiID, EnvID: envID})
+	if cloud.HasCode(err, cloud.CodeAppNotFound) {
+		return nil, framework.NotFound("app "+appID+" of instance "+instanceID, err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +104,7 @@ func grantBatch(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, req g
 			body = req.Options(pending)
 		}
 		body.EnvID, body.AppIDs, body.APIIDs = req.EnvID, []string{req.AppID}, pending
-		results, err := writeLocked(ctx, c, flavor, req.InstanceID, req.AppID, func() ([]cloud.AppAuthResult, error) {
+		results, err := framework.WriteLocked(ctx, c, appLockKey(flavor, req.InstanceID, req.AppID), func() ([]cloud.AppAuthResult, error) {
 			return g.CreateAppAuths(ctx, req.InstanceID, body)
 		})
 		if err == nil {
@@ -134,7 +141,7 @@ func grantBatch(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, req g
 		}
 		// Find out what exists now. A write still in flight is waited for, until every pending API shows up
 		// or the settle window has passed.
-		records, rbErr := readBack(ctx, outcome, func(ctx context.Context) ([]cloud.AppAuth, bool, error) {
+		records, rbErr := framework.ReadBack(ctx, outcome, func(ctx context.Context) ([]cloud.AppAuth, bool, error) {
 			records, err := listAppAuths(ctx, g, req.InstanceID, req.EnvID, req.AppID, onlyOne(pending))
 			return records, err == nil && containsAll(records, pending), err
 		})
@@ -170,7 +177,7 @@ func grantBatch(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, req g
 			}
 			break
 		}
-		if sleepErr := sleep(ctx, retryDelay(attempt)); sleepErr != nil {
+		if sleepErr := framework.Sleep(ctx, framework.RetryDelay(attempt)); sleepErr != nil {
 			for _, id := range pending {
 				out.Failed[id] = fmt.Errorf("%w; the last answer of the cloud was %w", sleepErr, err)
 			}
@@ -205,7 +212,7 @@ func containsAll(records []cloud.AppAuth, apiIDs []string) bool {
 func (o grantOutcome) failures() (permanent, transient []string) {
 	for _, id := range slices.Sorted(maps.Keys(o.Failed)) {
 		err := o.Failed[id]
-		line := fmt.Sprintf("API %s: %s", id, describeErr(err))
+		line := fmt.Sprintf("API %s: %s", id, framework.Describe(err))
 		if cloud.Transient(err) {
 			transient = append(transient, line)
 		} else {
@@ -220,74 +227,18 @@ func (o grantOutcome) failures() (permanent, transient []string) {
 // missing instance among them, since a wrong project, region or token answers the same. DELETE is
 // idempotent: the client repeats it on 5xx and the gateway's write conflict.
 func revoke(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, instanceID, appID, authID string) error {
-	_, err := writeLocked(ctx, c, flavor, instanceID, appID, func() (struct{}, error) {
+	_, err := framework.WriteLocked(ctx, c, appLockKey(flavor, instanceID, appID), func() (struct{}, error) {
 		return struct{}{}, c.Gateway(flavor).DeleteAppAuth(ctx, instanceID, authID)
 	})
 	if cloud.HasCode(err, cloud.CodeAuthNotFound, cloud.CodeAppNotFound) {
-		return nil
+		return nil // gone already: nothing left to take away
 	}
 	return err
 }
 
-// writeLocked runs one write under the app's write lock: the gateways refuse concurrent writes for one app
-// (APIG.3500), so the provider sends them one at a time. Reads never take the lock.
-func writeLocked[T any](ctx context.Context, c *cloud.Client, flavor cloud.Flavor, instanceID, appID string, write func() (T, error)) (T, error) {
-	unlock, err := c.LockApp(ctx, flavor, instanceID, appID)
-	if err != nil {
-		var zero T
-		return zero, fmt.Errorf("waiting for other writes of app %s to finish: %w", appID, err)
-	}
-	defer unlock()
-	return write()
-}
-
-const (
-	// readBackTimeout bounds the read that finds out what a failed, timed-out or interrupted write left
-	// behind. It runs on a fresh context: the operation's own may have ended, and what the write did must
-	// still be found out, or it would be left in the cloud unknown to Terraform.
-	readBackTimeout = 30 * time.Second
-	// readBackAttempts is how often a failing read-back is tried before the outcome is declared unknown.
-	readBackAttempts = 4
-)
-
-// settleWindow is how long a write whose answer was not awaited (timeout, Ctrl-C) is looked for: the
-// cloud may still be carrying it out after the provider stopped waiting.
-var settleWindow = 5 * time.Second
-
-// readBack runs find with a fresh, short context independent of ctx, retrying failures. When the write may
-// still be in flight, find is repeated until it reports settled or the settle window has passed.
-func readBack[T any](ctx context.Context, outcome cloud.Outcome, find func(context.Context) (T, bool, error)) (T, error) {
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readBackTimeout)
-	defer cancel()
-	deadline := time.Now().Add(settleWindow)
-	var (
-		last    T
-		lastErr error
-	)
-	for failures := 0; failures < readBackAttempts; {
-		v, settled, err := find(rctx)
-		switch {
-		case err != nil:
-			failures++
-			lastErr = err
-		case settled || outcome != cloud.InFlight || time.Now().After(deadline):
-			return v, nil
-		default:
-			last, lastErr = v, nil
-		}
-		if sleep(rctx, min(retryDelay(failures), time.Second)) != nil {
-			break
-		}
-	}
-	if lastErr == nil && rctx.Err() != nil {
-		return last, nil
-	}
-	return last, lastErr
-}
-
-// retryDelay is the pause before the next attempt: 1 s, 2 s, 4 s… at most 30 s.
-func retryDelay(attempt int) time.Duration {
-	return min(time.Second<<min(attempt, 5), 30*time.Second)
+// appLockKey names the write lock of one app: the gateways refuse concurrent writes for one app (APIG.3500).
+func appLockKey(flavor cloud.Flavor, instanceID, appID string) string {
+	return string(flavor) + "/" + instanceID + "/" + appID
 }
 
 func resultFromRecord(a *cloud.AppAuth) cloud.AppAuthResult {
@@ -296,25 +247,4 @@ func resultFromRecord(a *cloud.AppAuth) cloud.AppAuthResult {
 	r.AuthResult.Status = cloud.AuthSucceeded
 	r.AuthResult.APIName, r.AuthResult.AppName = a.APIName, a.AppName
 	return r
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
-// describeErr renders an error for a diagnostic; per-item refusals show the cloud's code, message and
-// request ID.
-func describeErr(err error) string {
-	var itemErr *cloud.ItemError
-	if errors.As(err, &itemErr) {
-		return fmt.Sprintf("the cloud refused it: %s: %s (request ID %s)", itemErr.Code, itemErr.Message, itemErr.RequestID)
-	}
-	return strings.TrimSpace(err.Error())
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"regexp"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -25,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
+	"github.com/cloudauthz/terraform-provider-authz/internal/framework"
 	"github.com/cloudauthz/terraform-provider-authz/internal/validate"
 )
 
@@ -43,8 +43,8 @@ func NewAppAuthorizationResource(f cloud.Flavor) func() resource.Resource {
 }
 
 type appAuthorizationResource struct {
+	framework.ResourceBase
 	flavor   cloud.Flavor
-	client   *cloud.Client
 	typeName string
 }
 
@@ -102,18 +102,9 @@ func (r *appAuthorizationResource) Schema(ctx context.Context, _ resource.Schema
 	}
 }
 
-func (r *appAuthorizationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = configureClient(req.ProviderData, &resp.Diagnostics)
-}
-
 func (r *appAuthorizationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	full := r.newModel()
-	resp.Diagnostics.Append(req.Plan.Get(ctx, full)...)
-	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
-		return
-	}
-	m := full.common()
-	ctx, cancel, ok := withTimeout(ctx, m.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	full, m := r.newModel()
+	ctx, cancel, ok := r.Open(ctx, req.Plan, full, func() framework.Timeout { return m.Timeouts.Create }, defaultCreateTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -121,18 +112,18 @@ func (r *appAuthorizationResource) Create(ctx context.Context, req resource.Crea
 
 	key := m.key()
 	summary := fmt.Sprintf("Error creating %s", r.typeName)
-	g := r.client.Gateway(r.flavor)
+	g := r.Client.Gateway(r.flavor)
 	existing, err := findAppAuth(ctx, g, key)
-	if err != nil {
-		resp.Diagnostics.AddError(summary, errorDetail("Checking whether the authorization of "+key.String()+" already exists", err))
+	if err != nil && !framework.IsNotFound(err) {
+		resp.Diagnostics.AddError(summary, framework.Detail("Checking whether the authorization of "+key.String()+" already exists", err))
 		return
 	}
-	if existing != nil {
-		resp.Diagnostics.AddError(summary, fmt.Sprintf("The authorization of %s already exists (record %s).\n\n%s", key, existing.ID, importHint(r.typeName, key.ImportID())))
+	if err == nil {
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("The authorization of %s already exists (record %s).\n\n%s", key, existing.ID, framework.ImportHint(r.typeName, key.ImportID())))
 		return
 	}
 
-	out := grant(ctx, r.client, r.flavor, grantRequest{
+	out := grant(ctx, r.Client, r.flavor, grantRequest{
 		InstanceID: key.InstanceID, EnvID: key.EnvID, AppID: key.AppID, APIIDs: []string{key.APIID},
 		Options: func([]string) cloud.CreateAppAuthsRequest { return full.createRequest(ctx, key) },
 	})
@@ -146,13 +137,13 @@ func (r *appAuthorizationResource) Create(ctx context.Context, req resource.Crea
 		full.setUnknownOptions()
 		resp.Diagnostics.Append(resp.State.Set(ctx, full)...)
 		resp.Diagnostics.AddError(summary, fmt.Sprintf("Authorizing %s: the outcome is unknown: %s\n\n"+
-			"The state records the authorization, so the next plan looks it up in the cloud.", key, describeErr(out.Unknown)))
+			"The state records the authorization, so the next plan looks it up in the cloud.", key, framework.Describe(out.Unknown)))
 		return
 	case !granted && errors.Is(out.Failed[key.APIID], errAlreadyExists):
-		resp.Diagnostics.AddError(summary, fmt.Sprintf("The authorization of %s was created by someone else while Terraform was creating it.\n\n%s", key, importHint(r.typeName, key.ImportID())))
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("The authorization of %s was created by someone else while Terraform was creating it.\n\n%s", key, framework.ImportHint(r.typeName, key.ImportID())))
 		return
 	case !granted:
-		resp.Diagnostics.AddError(summary, errorDetail("Authorizing "+key.String(), out.Failed[key.APIID]))
+		resp.Diagnostics.AddError(summary, framework.Detail("Authorizing "+key.String(), out.Failed[key.APIID]))
 		return
 	}
 	// Record what exists before anything else can fail, so the authorization is never lost to Terraform.
@@ -161,11 +152,11 @@ func (r *appAuthorizationResource) Create(ctx context.Context, req resource.Crea
 
 	// The create answer lacks the environment's name and the API's group; a read fills them in. It may fail
 	// harmlessly: the next refresh fills them in instead.
-	record, err := readBack(ctx, cloud.MaybeApplied, func(ctx context.Context) (*cloud.AppAuth, bool, error) {
+	record, err := framework.ReadBack(ctx, cloud.MaybeApplied, func(ctx context.Context) (*cloud.AppAuth, bool, error) {
 		record, err := findAppAuth(ctx, g, key)
-		return record, record != nil, err
+		return record, err == nil, err
 	})
-	if err != nil || record == nil {
+	if err != nil {
 		return
 	}
 	full.fromRecord(record)
@@ -173,19 +164,17 @@ func (r *appAuthorizationResource) Create(ctx context.Context, req resource.Crea
 }
 
 func (r *appAuthorizationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	full := r.newModel()
-	resp.Diagnostics.Append(req.State.Get(ctx, full)...)
-	if resp.Diagnostics.HasError() || r.client == nil {
-		return // without a configured client the prior state stands
+	full, m := r.newModel()
+	if !r.Refresh(ctx, req.State, full, &resp.Diagnostics) {
+		return
 	}
-	key := full.common().key()
-	record, err := findAppAuth(ctx, r.client.Gateway(r.flavor), key)
+	key := m.key()
+	record, err := findAppAuth(ctx, r.Client.Gateway(r.flavor), key)
 	switch {
-	case cloud.HasCode(err, cloud.CodeAppNotFound) || (err == nil && record == nil):
-		// The authorization is gone, or its app is, and the authorization with it.
+	case framework.IsNotFound(err):
 		resp.State.RemoveResource(ctx)
 	case err != nil:
-		resp.Diagnostics.AddError("Error reading "+r.typeName, readError(ctx, r.client, key.InstanceID, "Reading the authorization of "+key.String(), err))
+		resp.Diagnostics.AddError("Error reading "+r.typeName, readError(ctx, r.Client, key.InstanceID, "Reading the authorization of "+key.String(), err))
 	default:
 		full.fromRecord(record)
 		resp.Diagnostics.Append(resp.State.Set(ctx, full)...)
@@ -194,19 +183,14 @@ func (r *appAuthorizationResource) Read(ctx context.Context, req resource.ReadRe
 
 // Update only ever sees timeouts change: every other argument replaces the resource.
 func (r *appAuthorizationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	full := r.newModel()
+	full, _ := r.newModel()
 	resp.Diagnostics.Append(req.Plan.Get(ctx, full)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, full)...)
 }
 
 func (r *appAuthorizationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	full := r.newModel()
-	resp.Diagnostics.Append(req.State.Get(ctx, full)...)
-	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
-		return
-	}
-	m := full.common()
-	ctx, cancel, ok := withTimeout(ctx, m.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	full, m := r.newModel()
+	ctx, cancel, ok := r.Open(ctx, req.State, full, func() framework.Timeout { return m.Timeouts.Delete }, defaultDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -217,23 +201,23 @@ func (r *appAuthorizationResource) Delete(ctx context.Context, req resource.Dele
 	authID := m.ID.ValueString()
 	if authID == "" {
 		// A create whose outcome was unknown recorded only the identity: look the record up.
-		record, err := findAppAuth(ctx, r.client.Gateway(r.flavor), key)
+		record, err := findAppAuth(ctx, r.Client.Gateway(r.flavor), key)
 		switch {
-		case cloud.HasCode(err, cloud.CodeAppNotFound) || (err == nil && record == nil):
+		case framework.IsNotFound(err):
 			return
 		case err != nil:
-			resp.Diagnostics.AddError(summary, readError(ctx, r.client, key.InstanceID, "Looking up the authorization of "+key.String(), err))
+			resp.Diagnostics.AddError(summary, readError(ctx, r.Client, key.InstanceID, "Looking up the authorization of "+key.String(), err))
 			return
 		}
 		authID = record.ID
 	}
-	if err := revoke(ctx, r.client, r.flavor, key.InstanceID, key.AppID, authID); err != nil {
-		resp.Diagnostics.AddError(summary, readError(ctx, r.client, key.InstanceID, fmt.Sprintf("Cancelling the authorization of %s (record %s)", key, authID), err))
+	if err := revoke(ctx, r.Client, r.flavor, key.InstanceID, key.AppID, authID); err != nil {
+		resp.Diagnostics.AddError(summary, readError(ctx, r.Client, key.InstanceID, fmt.Sprintf("Cancelling the authorization of %s (record %s)", key, authID), err))
 	}
 }
 
 func (r *appAuthorizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, err := parseImportID(req.ID, "instance_id", "env_id", "app_id", "api_id")
+	parts, err := framework.ParseImportID(req.ID, "instance_id", "env_id", "app_id", "api_id")
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
@@ -285,24 +269,8 @@ func (m *appAuthorizationModel) fromRecord(a *cloud.AppAuth) {
 	m.GroupID = types.StringValue(a.GroupID)
 }
 
-// parseImportID splits an import ID of slash-separated parts and checks each is a well-formed ID.
-func parseImportID(id string, names ...string) ([]string, error) {
-	form := "<" + strings.Join(names, ">/<") + ">"
-	parts := strings.Split(id, "/")
-	if len(parts) != len(names) {
-		return nil, fmt.Errorf("the import ID %q must have the form %s", id, form)
-	}
-	for i, p := range parts {
-		if !validate.IsID(p) {
-			return nil, fmt.Errorf("the import ID %q must have the form %s; %s %q must be 1 to 64 letters, digits, hyphens or underscores", id, form, names[i], p)
-		}
-	}
-	return parts, nil
-}
-
 // appAuthModel is the model of either flavour: APIG's, or ROMA's with its extra create fields.
 type appAuthModel interface {
-	common() *appAuthorizationModel
 	createRequest(ctx context.Context, k appAuthKey) cloud.CreateAppAuthsRequest
 	fromResult(r cloud.AppAuthResult)
 	fromRecord(a *cloud.AppAuth)
@@ -310,14 +278,15 @@ type appAuthModel interface {
 	setUnknownOptions()
 }
 
-func (r *appAuthorizationResource) newModel() appAuthModel {
+// newModel returns the flavour's model and its part that both flavours share.
+func (r *appAuthorizationResource) newModel() (appAuthModel, *appAuthorizationModel) {
 	if r.flavor == cloud.FlavorROMA {
-		return &romaAppAuthorizationModel{}
+		m := &romaAppAuthorizationModel{}
+		return m, &m.appAuthorizationModel
 	}
-	return &appAuthorizationModel{}
+	m := &appAuthorizationModel{}
+	return m, m
 }
-
-func (m *appAuthorizationModel) common() *appAuthorizationModel { return m }
 
 func (m *appAuthorizationModel) setUnknownOptions() {}
 

@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
+	"github.com/cloudauthz/terraform-provider-authz/internal/framework"
 	"github.com/cloudauthz/terraform-provider-authz/internal/validate"
 )
 
@@ -45,8 +46,8 @@ func NewAppAuthorizationSetResource(f cloud.Flavor) func() resource.Resource {
 }
 
 type appAuthorizationSetResource struct {
+	framework.ResourceBase
 	flavor   cloud.Flavor
-	client   *cloud.Client
 	typeName string
 }
 
@@ -99,10 +100,6 @@ func (r *appAuthorizationSetResource) Schema(ctx context.Context, _ resource.Sch
 	}
 }
 
-func (r *appAuthorizationSetResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = configureClient(req.ProviderData, &resp.Diagnostics)
-}
-
 // ModifyPlan keeps authorization_ids known when the set of APIs does not change.
 func (r *appAuthorizationSetResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
@@ -121,11 +118,7 @@ func (r *appAuthorizationSetResource) ModifyPlan(ctx context.Context, req resour
 
 func (r *appAuthorizationSetResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var m appAuthorizationSetModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
-		return
-	}
-	ctx, cancel, ok := withTimeout(ctx, m.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, func() framework.Timeout { return m.Timeouts.Create }, defaultCreateTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
@@ -134,7 +127,7 @@ func (r *appAuthorizationSetResource) Create(ctx context.Context, req resource.C
 	summary := "Error creating " + r.typeName
 	current, err := r.list(ctx, &m)
 	if err != nil {
-		resp.Diagnostics.AddError(summary, errorDetail("Listing the authorizations of "+m.describe(), err))
+		resp.Diagnostics.AddError(summary, framework.Detail("Listing the authorizations of "+m.describe(), err))
 		return
 	}
 	if len(current) > 0 {
@@ -143,7 +136,7 @@ func (r *appAuthorizationSetResource) Create(ctx context.Context, req resource.C
 			ids[i] = a.APIID
 		}
 		resp.Diagnostics.AddError(summary, fmt.Sprintf("%s already holds %d authorization(s) (APIs %s); this resource would take them over.\n\n%s",
-			capitalize(m.describe()), len(current), strings.Join(ids, ", "), importHint(r.typeName, m.importID())))
+			capitalize(m.describe()), len(current), strings.Join(ids, ", "), framework.ImportHint(r.typeName, m.importID())))
 		return
 	}
 	var want []string
@@ -153,7 +146,7 @@ func (r *appAuthorizationSetResource) Create(ctx context.Context, req resource.C
 	}
 	// Every API is checked before anything is written, so a bad one fails the apply with nothing created.
 	if problems, err := r.checkAuthorizable(ctx, &m, want); err != nil {
-		resp.Diagnostics.AddError(summary, errorDetail("Checking which APIs "+m.describe()+" can be authorized for", err))
+		resp.Diagnostics.AddError(summary, framework.Detail("Checking which APIs "+m.describe()+" can be authorized for", err))
 		return
 	} else if len(problems) > 0 {
 		resp.Diagnostics.AddError(summary, fmt.Sprintf("Nothing was authorized: these APIs cannot be authorized for %s; correct api_ids:\n\n  - %s",
@@ -161,7 +154,7 @@ func (r *appAuthorizationSetResource) Create(ctx context.Context, req resource.C
 		return
 	}
 
-	out := grant(ctx, r.client, r.flavor, grantRequest{
+	out := grant(ctx, r.Client, r.flavor, grantRequest{
 		InstanceID: m.InstanceID.ValueString(), EnvID: m.EnvID.ValueString(), AppID: m.AppID.ValueString(),
 		APIIDs: want, AdoptExisting: true,
 	})
@@ -190,16 +183,15 @@ func (r *appAuthorizationSetResource) Create(ctx context.Context, req resource.C
 
 func (r *appAuthorizationSetResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m appAuthorizationSetModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || r.client == nil {
+	if !r.Refresh(ctx, req.State, &m, &resp.Diagnostics) {
 		return
 	}
 	current, err := r.list(ctx, &m)
 	switch {
-	case cloud.HasCode(err, cloud.CodeAppNotFound): // the app is gone, and its authorizations with it
+	case framework.IsNotFound(err): // the app is gone, and its authorizations with it
 		resp.State.RemoveResource(ctx)
 	case err != nil:
-		resp.Diagnostics.AddError("Error reading "+r.typeName, readError(ctx, r.client, m.InstanceID.ValueString(), "Listing the authorizations of "+m.describe(), err))
+		resp.Diagnostics.AddError("Error reading "+r.typeName, readError(ctx, r.Client, m.InstanceID.ValueString(), "Listing the authorizations of "+m.describe(), err))
 	default:
 		resp.Diagnostics.Append(m.fromRecords(ctx, current)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
@@ -207,14 +199,10 @@ func (r *appAuthorizationSetResource) Read(ctx context.Context, req resource.Rea
 }
 
 func (r *appAuthorizationSetResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m appAuthorizationSetModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
-		return
-	}
-	var prior appAuthorizationSetModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	if resp.Diagnostics.HasError() {
+	var m, prior appAuthorizationSetModel
+	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, func() framework.Timeout { return m.Timeouts.Update }, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
+	if resp.Diagnostics.Append(req.State.Get(ctx, &prior)...); !ok || resp.Diagnostics.HasError() {
 		return
 	}
 	if m.APIIDs.Equal(prior.APIIDs) {
@@ -223,18 +211,13 @@ func (r *appAuthorizationSetResource) Update(ctx context.Context, req resource.U
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 		return
 	}
-	ctx, cancel, ok := withTimeout(ctx, m.Timeouts.Update, defaultCreateTimeout, &resp.Diagnostics)
-	defer cancel()
-	if !ok {
-		return
-	}
 
 	summary := "Error updating " + r.typeName
 	// The difference is taken against the cloud, not the prior state, so an update also repairs drift
 	// that happened since the last refresh.
 	current, err := r.list(ctx, &m)
 	if err != nil {
-		resp.Diagnostics.AddError(summary, readError(ctx, r.client, m.InstanceID.ValueString(), "Listing the authorizations of "+m.describe(), err))
+		resp.Diagnostics.AddError(summary, readError(ctx, r.Client, m.InstanceID.ValueString(), "Listing the authorizations of "+m.describe(), err))
 		return
 	}
 	r.reconcile(ctx, &m, current, summary, &resp.State, &resp.Diagnostics)
@@ -242,22 +225,18 @@ func (r *appAuthorizationSetResource) Update(ctx context.Context, req resource.U
 
 func (r *appAuthorizationSetResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m appAuthorizationSetModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !requireClient(r.client, &resp.Diagnostics) {
-		return
-	}
-	ctx, cancel, ok := withTimeout(ctx, m.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.Open(ctx, req.State, &m, func() framework.Timeout { return m.Timeouts.Delete }, defaultDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
 		return
 	}
 
 	current, err := r.list(ctx, &m)
-	if cloud.HasCode(err, cloud.CodeAppNotFound) {
+	if framework.IsNotFound(err) {
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Error deleting "+r.typeName, readError(ctx, r.client, m.InstanceID.ValueString(), "Listing the authorizations of "+m.describe(), err))
+		resp.Diagnostics.AddError("Error deleting "+r.typeName, readError(ctx, r.Client, m.InstanceID.ValueString(), "Listing the authorizations of "+m.describe(), err))
 		return
 	}
 	revoked, errs := r.revokeAll(ctx, &m, current)
@@ -273,15 +252,15 @@ func (r *appAuthorizationSetResource) Delete(ctx context.Context, req resource.D
 }
 
 func (r *appAuthorizationSetResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, err := parseImportID(req.ID, "instance_id", "env_id", "app_id")
+	parts, err := framework.ParseImportID(req.ID, "instance_id", "env_id", "app_id")
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
 	}
 	// An unknown environment holds no authorization, so reading would import an empty set: check it exists.
-	if r.client != nil {
-		if _, err := r.client.Gateway(r.flavor).ListUnboundAPIs(ctx, parts[0], parts[2], parts[1]); err != nil {
-			resp.Diagnostics.AddError("Error importing "+r.typeName, errorDetail(fmt.Sprintf("Checking app %s and environment %s of instance %s", parts[2], parts[1], parts[0]), err))
+	if r.Client != nil {
+		if _, err := r.Client.Gateway(r.flavor).ListUnboundAPIs(ctx, parts[0], parts[2], parts[1]); err != nil {
+			resp.Diagnostics.AddError("Error importing "+r.typeName, framework.Detail(fmt.Sprintf("Checking app %s and environment %s of instance %s", parts[2], parts[1], parts[0]), err))
 			return
 		}
 	}
@@ -294,7 +273,7 @@ func (r *appAuthorizationSetResource) ImportState(ctx context.Context, req resou
 
 // list returns the app's authorizations in the environment.
 func (r *appAuthorizationSetResource) list(ctx context.Context, m *appAuthorizationSetModel) ([]cloud.AppAuth, error) {
-	return listAppAuths(ctx, r.client.Gateway(r.flavor), m.InstanceID.ValueString(), m.EnvID.ValueString(), m.AppID.ValueString(), "")
+	return listAppAuths(ctx, r.Client.Gateway(r.flavor), m.InstanceID.ValueString(), m.EnvID.ValueString(), m.AppID.ValueString(), "")
 }
 
 // checkAuthorizable tells which of the APIs cannot be authorized for the app in the environment: the
@@ -303,7 +282,7 @@ func (r *appAuthorizationSetResource) checkAuthorizable(ctx context.Context, m *
 	if len(apiIDs) == 0 {
 		return nil, nil
 	}
-	unbound, err := r.client.Gateway(r.flavor).ListUnboundAPIs(ctx, m.InstanceID.ValueString(), m.AppID.ValueString(), m.EnvID.ValueString())
+	unbound, err := r.Client.Gateway(r.flavor).ListUnboundAPIs(ctx, m.InstanceID.ValueString(), m.AppID.ValueString(), m.EnvID.ValueString())
 	if err != nil {
 		return nil, err
 	}
@@ -352,7 +331,7 @@ func (r *appAuthorizationSetResource) reconcile(ctx context.Context, m *appAutho
 	}
 
 	revoked, revokeErrs := r.revokeAll(ctx, m, stale)
-	out := grant(ctx, r.client, r.flavor, grantRequest{
+	out := grant(ctx, r.Client, r.flavor, grantRequest{
 		InstanceID: m.InstanceID.ValueString(), EnvID: m.EnvID.ValueString(), AppID: m.AppID.ValueString(),
 		APIIDs: missing, AdoptExisting: true,
 	})
@@ -377,7 +356,7 @@ func (r *appAuthorizationSetResource) afterWrites(ctx context.Context, m *appAut
 	if !ambiguous {
 		return known
 	}
-	records, err := readBack(ctx, cloud.MaybeApplied, func(ctx context.Context) ([]cloud.AppAuth, bool, error) {
+	records, err := framework.ReadBack(ctx, cloud.MaybeApplied, func(ctx context.Context) ([]cloud.AppAuth, bool, error) {
 		records, err := r.list(ctx, m)
 		return records, true, err
 	})
@@ -409,14 +388,14 @@ func (r *appAuthorizationSetResource) rollBack(ctx context.Context, m *appAuthor
 		records, err := r.list(ctx, m)
 		return records, true, err
 	}
-	records, err := readBack(ctx, cloud.MaybeApplied, list)
+	records, err := framework.ReadBack(ctx, cloud.MaybeApplied, list)
 	if err != nil {
 		return nil, err
 	}
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readBackTimeout)
+	rctx, cancel := framework.Fresh(ctx)
 	defer cancel()
 	if _, errs := r.revokeAll(rctx, m, records); len(errs) > 0 {
-		left, err := readBack(ctx, cloud.MaybeApplied, list)
+		left, err := framework.ReadBack(ctx, cloud.MaybeApplied, list)
 		return left, errors.Join(append(errs, err)...)
 	}
 	return nil, nil
@@ -428,8 +407,8 @@ func (r *appAuthorizationSetResource) revokeAll(ctx context.Context, m *appAutho
 	revoked := map[string]bool{}
 	var errs []error
 	for _, a := range records {
-		if err := revoke(ctx, r.client, r.flavor, m.InstanceID.ValueString(), m.AppID.ValueString(), a.ID); err != nil {
-			errs = append(errs, fmt.Errorf("cancelling the authorization for API %s (record %s): %s", a.APIID, a.ID, describeErr(err)))
+		if err := revoke(ctx, r.Client, r.flavor, m.InstanceID.ValueString(), m.AppID.ValueString(), a.ID); err != nil {
+			errs = append(errs, fmt.Errorf("cancelling the authorization for API %s (record %s): %s", a.APIID, a.ID, framework.Describe(err)))
 			continue
 		}
 		revoked[a.ID] = true
@@ -449,7 +428,7 @@ func (r *appAuthorizationSetResource) failureText(out grantOutcome, revokeErrs [
 		transient = append(transient, err.Error())
 	}
 	if out.Unknown != nil {
-		transient = append(transient, "authorizing: "+describeErr(out.Unknown))
+		transient = append(transient, "authorizing: "+framework.Describe(out.Unknown))
 	}
 	if len(transient) > 0 {
 		fmt.Fprintf(&b, "These changes failed on a temporary error; the next apply retries them:\n  - %s\n", strings.Join(transient, "\n  - "))

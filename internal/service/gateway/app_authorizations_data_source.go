@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
+	"github.com/cloudauthz/terraform-provider-authz/internal/framework"
 	"github.com/cloudauthz/terraform-provider-authz/internal/validate"
 )
 
@@ -29,8 +30,8 @@ func NewAppAuthorizationsDataSource(f cloud.Flavor) func() datasource.DataSource
 }
 
 type appAuthorizationsDataSource struct {
+	framework.DataSourceBase
 	flavor   cloud.Flavor
-	client   *cloud.Client
 	typeName string
 }
 
@@ -86,17 +87,12 @@ func (d *appAuthorizationsDataSource) ConfigValidators(context.Context) []dataso
 	return []datasource.ConfigValidator{datasourcevalidator.AtLeastOneOf(path.MatchRoot("app_id"), path.MatchRoot("api_id"))}
 }
 
-func (d *appAuthorizationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = configureClient(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *appAuthorizationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m appAuthorizationsModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !requireClient(d.client, &resp.Diagnostics) {
+	if _, _, ok := d.Open(ctx, req.Config, &m, nil, 0, &resp.Diagnostics); !ok {
 		return
 	}
-	g := d.client.Gateway(d.flavor)
+	g := d.Client.Gateway(d.flavor)
 	instanceID := m.InstanceID.ValueString()
 	var records []cloud.AppAuth
 	var err error
@@ -106,7 +102,7 @@ func (d *appAuthorizationsDataSource) Read(ctx context.Context, req datasource.R
 		records, err = g.ListBoundApps(ctx, instanceID, cloud.BoundAppsFilter{APIID: m.APIID.ValueString(), EnvID: m.EnvID.ValueString()})
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Error reading "+d.typeName, errorDetail("Listing authorizations on instance "+instanceID, err))
+		resp.Diagnostics.AddError("Error reading "+d.typeName, framework.Detail("Listing authorizations on instance "+instanceID, err))
 		return
 	}
 	m.ID = types.StringValue(fmt.Sprintf("%s/%s/%s/%s", instanceID, m.EnvID.ValueString(), m.AppID.ValueString(), m.APIID.ValueString()))

@@ -1,0 +1,112 @@
+// Package framework is what every resource and data source of the provider shares: the configured client,
+// the opening of an operation (read the model, require the client, apply the timeout), per-key write locks,
+// import-ID parsing, error details, the not-found convention and finding out what an unanswered write did.
+package framework
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
+)
+
+// ProviderTypeName prefixes every resource and data source type.
+const ProviderTypeName = "authz"
+
+// Base holds the provider's client. A nil Client means the provider configuration is not known yet (it
+// depends on values of other resources): reads then keep the prior state, writes fail with a clear error.
+type Base struct {
+	Client *cloud.Client
+}
+
+// ResourceBase gives a resource the provider's client; embed it.
+type ResourceBase struct{ Base }
+
+// Configure takes the client the provider built.
+func (b *ResourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	b.Client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// DataSourceBase gives a data source the provider's client; embed it.
+type DataSourceBase struct{ Base }
+
+// Configure takes the client the provider built.
+func (b *DataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	b.Client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func clientFrom(providerData any, diags *diag.Diagnostics) *cloud.Client {
+	if providerData == nil {
+		return nil
+	}
+	c, ok := providerData.(*cloud.Client)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *cloud.Client, got %T; this is a bug in the provider", providerData))
+		return nil
+	}
+	return c
+}
+
+// RequireClient reports an error when a call needs the cloud but the provider is not configured yet.
+func (b *Base) RequireClient(diags *diag.Diagnostics) bool {
+	if b.Client == nil {
+		diags.AddError("Provider not configured",
+			"The authz provider configuration depends on values that are not known yet, so the cloud cannot be called. "+
+				"Apply the resources the provider configuration depends on first (terraform apply -target=...).")
+		return false
+	}
+	return true
+}
+
+// ModelSource is where an operation's model comes from: the plan, the prior state or the configuration.
+type ModelSource interface {
+	Get(ctx context.Context, target any) diag.Diagnostics
+}
+
+// Timeout is the accessor of one operation's configured timeout, e.g. m.Timeouts.Create.
+type Timeout = func(ctx context.Context, def time.Duration) (time.Duration, diag.Diagnostics)
+
+// Open is how every operation that calls the cloud begins: it reads the model from src into model, requires
+// the client and bounds ctx by the timeout the model configures (timeout is called after the read) or def.
+// When ok is false the operation must stop; cancel must always be called.
+func (b *Base) Open(ctx context.Context, src ModelSource, model any, timeout func() Timeout, def time.Duration, diags *diag.Diagnostics) (_ context.Context, cancel context.CancelFunc, ok bool) {
+	diags.Append(src.Get(ctx, model)...)
+	if diags.HasError() || !b.RequireClient(diags) {
+		return ctx, func() {}, false
+	}
+	if timeout == nil {
+		return ctx, func() {}, true
+	}
+	d, tdiags := timeout()(ctx, def)
+	diags.Append(tdiags...)
+	if tdiags.HasError() {
+		return ctx, func() {}, false
+	}
+	ctx, cancel = context.WithTimeout(ctx, d)
+	return ctx, cancel, true
+}
+
+// Refresh is how every Read begins: it reads the prior state into model. ok is false when the read must stop
+// — also when the provider is not configured yet, in which case the prior state stands.
+func (b *Base) Refresh(ctx context.Context, src ModelSource, model any, diags *diag.Diagnostics) bool {
+	diags.Append(src.Get(ctx, model)...)
+	return !diags.HasError() && b.Client != nil
+}
+
+// WriteLocked runs one write while holding the write lock of key: some services refuse concurrent writes
+// to one object (the gateways answer APIG.3500 for one app), so the provider sends them one at a time.
+// Reads never take a lock. Waiting ends with ctx.
+func WriteLocked[T any](ctx context.Context, c *cloud.Client, key string, write func() (T, error)) (T, error) {
+	unlock, err := c.Lock(ctx, key)
+	if err != nil {
+		var zero T
+		return zero, fmt.Errorf("waiting for other writes to %s to finish: %w", key, err)
+	}
+	defer unlock()
+	return write()
+}

@@ -24,16 +24,32 @@ type Base struct {
 	Client *cloud.Client
 }
 
-// ResourceBase gives a resource the provider's client; embed it.
-type ResourceBase struct{ Base }
+// ResourceBase gives a resource the provider's client and its type name; embed it.
+type ResourceBase struct {
+	Base
+	TypeName string // e.g. authz_apig_app_acl
+}
+
+// Metadata names the resource.
+func (b *ResourceBase) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = b.TypeName
+}
 
 // Configure takes the client the provider built.
 func (b *ResourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	b.Client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// DataSourceBase gives a data source the provider's client; embed it.
-type DataSourceBase struct{ Base }
+// DataSourceBase gives a data source the provider's client and its type name; embed it.
+type DataSourceBase struct {
+	Base
+	TypeName string // e.g. authz_apig_app_acl
+}
+
+// Metadata names the data source.
+func (b *DataSourceBase) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = b.TypeName
+}
 
 // Configure takes the client the provider built.
 func (b *DataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -73,22 +89,24 @@ type Timeout = func(ctx context.Context, def time.Duration) (time.Duration, diag
 
 // Open is how every operation that calls the cloud begins: it reads the model from src into model, requires
 // the client and bounds ctx by the timeout the model configures (timeout is called after the read) or def.
-// When ok is false the operation must stop; cancel must always be called.
-func (b *Base) Open(ctx context.Context, src ModelSource, model any, timeout func() Timeout, def time.Duration, diags *diag.Diagnostics) (_ context.Context, cancel context.CancelFunc, ok bool) {
+// When ok is false the operation must stop. The deadline is released when the operation's own context ends,
+// which the plugin server does as the operation returns.
+func (b *Base) Open(ctx context.Context, src ModelSource, model any, timeout func() Timeout, def time.Duration, diags *diag.Diagnostics) (_ context.Context, ok bool) {
 	diags.Append(src.Get(ctx, model)...)
 	if diags.HasError() || !b.RequireClient(diags) {
-		return ctx, func() {}, false
+		return ctx, false
 	}
 	if timeout == nil {
-		return ctx, func() {}, true
+		return ctx, true
 	}
 	d, tdiags := timeout()(ctx, def)
 	diags.Append(tdiags...)
 	if tdiags.HasError() {
-		return ctx, func() {}, false
+		return ctx, false
 	}
-	ctx, cancel = context.WithTimeout(ctx, d)
-	return ctx, cancel, true
+	bounded, cancel := context.WithTimeout(ctx, d)
+	context.AfterFunc(ctx, cancel)
+	return bounded, true
 }
 
 // Refresh is how every Read begins: it reads the prior state into model. ok is false when the read must stop

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -173,30 +174,18 @@ func (p *authzProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	resp.DataSourceData = client
 }
 
-// gatewayFlavors are the gateway products; each gets the same resources and data sources.
-var gatewayFlavors = []cloud.Flavor{cloud.FlavorAPIG, cloud.FlavorROMA}
-
+// Resources lists the resources of every service package; a new service adds one line.
 func (p *authzProvider) Resources(_ context.Context) []func() resource.Resource {
-	var out []func() resource.Resource
-	for _, f := range gatewayFlavors {
-		out = append(out,
-			gateway.NewAppAuthorizationResource(f),
-			gateway.NewAppAuthorizationSetResource(f),
-			gateway.NewAppACLResource(f),
-		)
-	}
-	return out
+	return slices.Concat(
+		gateway.Resources(),
+	)
 }
 
+// DataSources lists the data sources of every service package; a new service adds one line.
 func (p *authzProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	var out []func() datasource.DataSource
-	for _, f := range gatewayFlavors {
-		out = append(out,
-			gateway.NewAppAuthorizationsDataSource(f),
-			gateway.NewAppACLDataSource(f),
-		)
-	}
-	return out
+	return slices.Concat(
+		gateway.DataSources(),
+	)
 }
 
 func quoteAll(ss []string) []string {

@@ -34,17 +34,14 @@ const maxACLValues = 300
 
 // NewAppACLResource returns the constructor of authz_<flavor>_app_acl: the IP allow or deny list of one app.
 func NewAppACLResource(f cloud.Flavor) func() resource.Resource {
-	return func() resource.Resource { return &appACLResource{flavor: f, typeName: typeName(f, "app_acl")} }
+	return func() resource.Resource {
+		return &appACLResource{ResourceBase: framework.ResourceBase{TypeName: typeName(f, "app_acl")}, flavor: f}
+	}
 }
 
 type appACLResource struct {
 	framework.ResourceBase
-	flavor   cloud.Flavor
-	typeName string
-}
-
-func (r *appACLResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = r.typeName
+	flavor cloud.Flavor
 }
 
 func (r *appACLResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -92,13 +89,12 @@ func (r *appACLResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 
 func (r *appACLResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var m appACLModel
-	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, func() framework.Timeout { return m.Timeouts.Create }, defaultCreateTimeout, &resp.Diagnostics)
-	defer cancel()
+	ctx, ok := r.Open(ctx, req.Plan, &m, func() framework.Timeout { return m.Timeouts.Create }, defaultCreateTimeout, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 
-	summary := "Error creating " + r.typeName
+	summary := "Error creating " + r.TypeName
 	instanceID, appID := m.InstanceID.ValueString(), m.AppID.ValueString()
 	existing, err := findACL(ctx, r.Client.Gateway(r.flavor), instanceID, appID)
 	if err != nil && !framework.IsNotFound(err) {
@@ -107,7 +103,7 @@ func (r *appACLResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	if err == nil {
 		resp.Diagnostics.AddError(summary, fmt.Sprintf("App %s on instance %s already has a %s ACL with %d entries.\n\n%s",
-			appID, instanceID, existing.Type, len(existing.Values), framework.ImportHint(r.typeName, instanceID+"/"+appID)))
+			appID, instanceID, existing.Type, len(existing.Values), framework.ImportHint(r.TypeName, instanceID+"/"+appID)))
 		return
 	}
 	r.put(ctx, &m, summary, &resp.State, &resp.Diagnostics)
@@ -124,7 +120,7 @@ func (r *appACLResource) Read(ctx context.Context, req resource.ReadRequest, res
 	case framework.IsNotFound(err):
 		resp.State.RemoveResource(ctx)
 	case err != nil:
-		resp.Diagnostics.AddError("Error reading "+r.typeName, readError(ctx, r.Client, instanceID, fmt.Sprintf("Reading the ACL of app %s on instance %s", appID, instanceID), err))
+		resp.Diagnostics.AddError("Error reading "+r.TypeName, readError(ctx, r.Client, instanceID, fmt.Sprintf("Reading the ACL of app %s on instance %s", appID, instanceID), err))
 	default:
 		resp.Diagnostics.Append(m.fromACL(ctx, acl)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
@@ -133,8 +129,7 @@ func (r *appACLResource) Read(ctx context.Context, req resource.ReadRequest, res
 
 func (r *appACLResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var m, prior appACLModel
-	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, func() framework.Timeout { return m.Timeouts.Update }, defaultCreateTimeout, &resp.Diagnostics)
-	defer cancel()
+	ctx, ok := r.Open(ctx, req.Plan, &m, func() framework.Timeout { return m.Timeouts.Update }, defaultCreateTimeout, &resp.Diagnostics)
 	if resp.Diagnostics.Append(req.State.Get(ctx, &prior)...); !ok || resp.Diagnostics.HasError() {
 		return
 	}
@@ -143,7 +138,7 @@ func (r *appACLResource) Update(ctx context.Context, req resource.UpdateRequest,
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 		return
 	}
-	r.put(ctx, &m, "Error updating "+r.typeName, &resp.State, &resp.Diagnostics)
+	r.put(ctx, &m, "Error updating "+r.TypeName, &resp.State, &resp.Diagnostics)
 }
 
 // put replaces the whole ACL with the planned one and records the cloud's answer. When the answer is lost,
@@ -215,8 +210,7 @@ func aclEqual(acl cloud.AppACL, aclType string, values []string) bool {
 
 func (r *appACLResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m appACLModel
-	ctx, cancel, ok := r.Open(ctx, req.State, &m, func() framework.Timeout { return m.Timeouts.Delete }, defaultDeleteTimeout, &resp.Diagnostics)
-	defer cancel()
+	ctx, ok := r.Open(ctx, req.State, &m, func() framework.Timeout { return m.Timeouts.Delete }, defaultDeleteTimeout, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -226,7 +220,7 @@ func (r *appACLResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	})
 	// A missing app has no ACL; any other failure leaves the ACL, and the resource, in place.
 	if err != nil && !cloud.HasCode(err, cloud.CodeAppNotFound) {
-		resp.Diagnostics.AddError("Error deleting "+r.typeName, readError(ctx, r.Client, instanceID, fmt.Sprintf("Deleting the ACL of app %s on instance %s", appID, instanceID), err))
+		resp.Diagnostics.AddError("Error deleting "+r.TypeName, readError(ctx, r.Client, instanceID, fmt.Sprintf("Deleting the ACL of app %s on instance %s", appID, instanceID), err))
 	}
 }
 

@@ -18,17 +18,14 @@ var _ datasource.DataSourceWithConfigure = (*appACLDataSource)(nil)
 
 // NewAppACLDataSource returns the constructor of authz_<flavor>_app_acl: one app's ACL, empty when none.
 func NewAppACLDataSource(f cloud.Flavor) func() datasource.DataSource {
-	return func() datasource.DataSource { return &appACLDataSource{flavor: f, typeName: typeName(f, "app_acl")} }
+	return func() datasource.DataSource {
+		return &appACLDataSource{DataSourceBase: framework.DataSourceBase{TypeName: typeName(f, "app_acl")}, flavor: f}
+	}
 }
 
 type appACLDataSource struct {
 	framework.DataSourceBase
-	flavor   cloud.Flavor
-	typeName string
-}
-
-func (d *appACLDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = d.typeName
+	flavor cloud.Flavor
 }
 
 func (d *appACLDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -54,13 +51,13 @@ func (d *appACLDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 
 func (d *appACLDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m appACLDataModel
-	if _, _, ok := d.Open(ctx, req.Config, &m, nil, 0, &resp.Diagnostics); !ok {
+	if _, ok := d.Open(ctx, req.Config, &m, nil, 0, &resp.Diagnostics); !ok {
 		return
 	}
 	instanceID, appID := m.InstanceID.ValueString(), m.AppID.ValueString()
 	acl, _, err := d.Client.Gateway(d.flavor).GetAppACL(ctx, instanceID, appID)
 	if err != nil {
-		resp.Diagnostics.AddError("Error reading "+d.typeName, framework.Detail(fmt.Sprintf("Reading the ACL of app %s on instance %s", appID, instanceID), err))
+		resp.Diagnostics.AddError("Error reading "+d.TypeName, framework.Detail(fmt.Sprintf("Reading the ACL of app %s on instance %s", appID, instanceID), err))
 		return
 	}
 	m.ID = types.StringValue(instanceID + "/" + appID)

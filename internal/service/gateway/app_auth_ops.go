@@ -98,6 +98,7 @@ func grantBatch(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, req g
 	g := c.Gateway(flavor)
 	pending := slices.Clone(apiIDs)
 	adopt := req.AdoptExisting
+	var lastAnswer error
 	for attempt := 0; len(pending) > 0; attempt++ {
 		body := cloud.CreateAppAuthsRequest{}
 		if req.Options != nil {
@@ -107,6 +108,12 @@ func grantBatch(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, req g
 		results, err := framework.WriteLocked(ctx, c, appLockKey(flavor, req.InstanceID, req.AppID), func() ([]cloud.AppAuthResult, error) {
 			return g.CreateAppAuths(ctx, req.InstanceID, body)
 		})
+		// A timeout or Ctrl-C is reported with the cloud's last answer, which tells why it took so long.
+		if _, isAnswer := cloud.AsAPIError(err); isAnswer {
+			lastAnswer = err
+		} else if cloud.OutcomeOf(err) == cloud.InFlight && lastAnswer != nil {
+			err = fmt.Errorf("%w; the last answer of the cloud was %w", err, lastAnswer)
+		}
 		if err == nil {
 			answered := map[string]bool{}
 			for _, item := range results {

@@ -38,24 +38,19 @@ var (
 // to call one API in one environment.
 func NewAppAuthorizationResource(f cloud.Flavor) func() resource.Resource {
 	return func() resource.Resource {
-		return &appAuthorizationResource{flavor: f, typeName: typeName(f, "app_authorization")}
+		return &appAuthorizationResource{ResourceBase: framework.ResourceBase{TypeName: typeName(f, "app_authorization")}, flavor: f}
 	}
 }
 
 type appAuthorizationResource struct {
 	framework.ResourceBase
-	flavor   cloud.Flavor
-	typeName string
+	flavor cloud.Flavor
 }
 
 const (
 	defaultCreateTimeout = 10 * time.Minute
 	defaultDeleteTimeout = 10 * time.Minute
 )
-
-func (r *appAuthorizationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = r.typeName
-}
 
 func (r *appAuthorizationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replaceID := func(desc string) schema.StringAttribute {
@@ -104,14 +99,13 @@ func (r *appAuthorizationResource) Schema(ctx context.Context, _ resource.Schema
 
 func (r *appAuthorizationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	full, m := r.newModel()
-	ctx, cancel, ok := r.Open(ctx, req.Plan, full, func() framework.Timeout { return m.Timeouts.Create }, defaultCreateTimeout, &resp.Diagnostics)
-	defer cancel()
+	ctx, ok := r.Open(ctx, req.Plan, full, func() framework.Timeout { return m.Timeouts.Create }, defaultCreateTimeout, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 
 	key := m.key()
-	summary := fmt.Sprintf("Error creating %s", r.typeName)
+	summary := fmt.Sprintf("Error creating %s", r.TypeName)
 	g := r.Client.Gateway(r.flavor)
 	existing, err := findAppAuth(ctx, g, key)
 	if err != nil && !framework.IsNotFound(err) {
@@ -119,7 +113,7 @@ func (r *appAuthorizationResource) Create(ctx context.Context, req resource.Crea
 		return
 	}
 	if err == nil {
-		resp.Diagnostics.AddError(summary, fmt.Sprintf("The authorization of %s already exists (record %s).\n\n%s", key, existing.ID, framework.ImportHint(r.typeName, key.ImportID())))
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("The authorization of %s already exists (record %s).\n\n%s", key, existing.ID, framework.ImportHint(r.TypeName, key.ImportID())))
 		return
 	}
 
@@ -140,7 +134,7 @@ func (r *appAuthorizationResource) Create(ctx context.Context, req resource.Crea
 			"The state records the authorization, so the next plan looks it up in the cloud.", key, framework.Describe(out.Unknown)))
 		return
 	case !granted && errors.Is(out.Failed[key.APIID], errAlreadyExists):
-		resp.Diagnostics.AddError(summary, fmt.Sprintf("The authorization of %s was created by someone else while Terraform was creating it.\n\n%s", key, framework.ImportHint(r.typeName, key.ImportID())))
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("The authorization of %s was created by someone else while Terraform was creating it.\n\n%s", key, framework.ImportHint(r.TypeName, key.ImportID())))
 		return
 	case !granted:
 		resp.Diagnostics.AddError(summary, framework.Detail("Authorizing "+key.String(), out.Failed[key.APIID]))
@@ -174,7 +168,7 @@ func (r *appAuthorizationResource) Read(ctx context.Context, req resource.ReadRe
 	case framework.IsNotFound(err):
 		resp.State.RemoveResource(ctx)
 	case err != nil:
-		resp.Diagnostics.AddError("Error reading "+r.typeName, readError(ctx, r.Client, key.InstanceID, "Reading the authorization of "+key.String(), err))
+		resp.Diagnostics.AddError("Error reading "+r.TypeName, readError(ctx, r.Client, key.InstanceID, "Reading the authorization of "+key.String(), err))
 	default:
 		full.fromRecord(record)
 		resp.Diagnostics.Append(resp.State.Set(ctx, full)...)
@@ -190,15 +184,13 @@ func (r *appAuthorizationResource) Update(ctx context.Context, req resource.Upda
 
 func (r *appAuthorizationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	full, m := r.newModel()
-	ctx, cancel, ok := r.Open(ctx, req.State, full, func() framework.Timeout { return m.Timeouts.Delete }, defaultDeleteTimeout, &resp.Diagnostics)
-	defer cancel()
+	ctx, ok := r.Open(ctx, req.State, full, func() framework.Timeout { return m.Timeouts.Delete }, defaultDeleteTimeout, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 
-	key := m.key()
-	summary := "Error deleting " + r.typeName
-	authID := m.ID.ValueString()
+	authID, key := m.ID.ValueString(), m.key()
+	summary := "Error deleting " + r.TypeName
 	if authID == "" {
 		// A create whose outcome was unknown recorded only the identity: look the record up.
 		record, err := findAppAuth(ctx, r.Client.Gateway(r.flavor), key)

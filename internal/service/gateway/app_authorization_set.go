@@ -41,18 +41,13 @@ const createBatch = 100
 // authoritative list of APIs one app may call in one environment.
 func NewAppAuthorizationSetResource(f cloud.Flavor) func() resource.Resource {
 	return func() resource.Resource {
-		return &appAuthorizationSetResource{flavor: f, typeName: typeName(f, "app_authorization_set")}
+		return &appAuthorizationSetResource{ResourceBase: framework.ResourceBase{TypeName: typeName(f, "app_authorization_set")}, flavor: f}
 	}
 }
 
 type appAuthorizationSetResource struct {
 	framework.ResourceBase
-	flavor   cloud.Flavor
-	typeName string
-}
-
-func (r *appAuthorizationSetResource) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = r.typeName
+	flavor cloud.Flavor
 }
 
 func (r *appAuthorizationSetResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -118,13 +113,12 @@ func (r *appAuthorizationSetResource) ModifyPlan(ctx context.Context, req resour
 
 func (r *appAuthorizationSetResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var m appAuthorizationSetModel
-	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, func() framework.Timeout { return m.Timeouts.Create }, defaultCreateTimeout, &resp.Diagnostics)
-	defer cancel()
+	ctx, ok := r.Open(ctx, req.Plan, &m, func() framework.Timeout { return m.Timeouts.Create }, defaultCreateTimeout, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 
-	summary := "Error creating " + r.typeName
+	summary := "Error creating " + r.TypeName
 	current, err := r.list(ctx, &m)
 	if err != nil {
 		resp.Diagnostics.AddError(summary, framework.Detail("Listing the authorizations of "+m.describe(), err))
@@ -136,7 +130,7 @@ func (r *appAuthorizationSetResource) Create(ctx context.Context, req resource.C
 			ids[i] = a.APIID
 		}
 		resp.Diagnostics.AddError(summary, fmt.Sprintf("%s already holds %d authorization(s) (APIs %s); this resource would take them over.\n\n%s",
-			capitalize(m.describe()), len(current), strings.Join(ids, ", "), framework.ImportHint(r.typeName, m.importID())))
+			capitalize(m.describe()), len(current), strings.Join(ids, ", "), framework.ImportHint(r.TypeName, m.importID())))
 		return
 	}
 	var want []string
@@ -191,7 +185,7 @@ func (r *appAuthorizationSetResource) Read(ctx context.Context, req resource.Rea
 	case framework.IsNotFound(err): // the app is gone, and its authorizations with it
 		resp.State.RemoveResource(ctx)
 	case err != nil:
-		resp.Diagnostics.AddError("Error reading "+r.typeName, readError(ctx, r.Client, m.InstanceID.ValueString(), "Listing the authorizations of "+m.describe(), err))
+		resp.Diagnostics.AddError("Error reading "+r.TypeName, readError(ctx, r.Client, m.InstanceID.ValueString(), "Listing the authorizations of "+m.describe(), err))
 	default:
 		resp.Diagnostics.Append(m.fromRecords(ctx, current)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
@@ -200,8 +194,7 @@ func (r *appAuthorizationSetResource) Read(ctx context.Context, req resource.Rea
 
 func (r *appAuthorizationSetResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var m, prior appAuthorizationSetModel
-	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, func() framework.Timeout { return m.Timeouts.Update }, defaultCreateTimeout, &resp.Diagnostics)
-	defer cancel()
+	ctx, ok := r.Open(ctx, req.Plan, &m, func() framework.Timeout { return m.Timeouts.Update }, defaultCreateTimeout, &resp.Diagnostics)
 	if resp.Diagnostics.Append(req.State.Get(ctx, &prior)...); !ok || resp.Diagnostics.HasError() {
 		return
 	}
@@ -212,7 +205,7 @@ func (r *appAuthorizationSetResource) Update(ctx context.Context, req resource.U
 		return
 	}
 
-	summary := "Error updating " + r.typeName
+	summary := "Error updating " + r.TypeName
 	// The difference is taken against the cloud, not the prior state, so an update also repairs drift
 	// that happened since the last refresh.
 	current, err := r.list(ctx, &m)
@@ -225,8 +218,7 @@ func (r *appAuthorizationSetResource) Update(ctx context.Context, req resource.U
 
 func (r *appAuthorizationSetResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m appAuthorizationSetModel
-	ctx, cancel, ok := r.Open(ctx, req.State, &m, func() framework.Timeout { return m.Timeouts.Delete }, defaultDeleteTimeout, &resp.Diagnostics)
-	defer cancel()
+	ctx, ok := r.Open(ctx, req.State, &m, func() framework.Timeout { return m.Timeouts.Delete }, defaultDeleteTimeout, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -236,7 +228,7 @@ func (r *appAuthorizationSetResource) Delete(ctx context.Context, req resource.D
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Error deleting "+r.typeName, readError(ctx, r.Client, m.InstanceID.ValueString(), "Listing the authorizations of "+m.describe(), err))
+		resp.Diagnostics.AddError("Error deleting "+r.TypeName, readError(ctx, r.Client, m.InstanceID.ValueString(), "Listing the authorizations of "+m.describe(), err))
 		return
 	}
 	revoked, errs := r.revokeAll(ctx, &m, current)
@@ -247,7 +239,7 @@ func (r *appAuthorizationSetResource) Delete(ctx context.Context, req resource.D
 	left := r.afterWrites(ctx, &m, current, revoked, errs, grantOutcome{})
 	resp.Diagnostics.Append(m.fromRecords(ctx, left)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	resp.Diagnostics.AddError("Error deleting "+r.typeName, fmt.Sprintf("Cancelling the authorizations of %s failed; %d remain and stay in the state:\n\n%s",
+	resp.Diagnostics.AddError("Error deleting "+r.TypeName, fmt.Sprintf("Cancelling the authorizations of %s failed; %d remain and stay in the state:\n\n%s",
 		m.describe(), len(left), errors.Join(errs...)))
 }
 
@@ -260,7 +252,7 @@ func (r *appAuthorizationSetResource) ImportState(ctx context.Context, req resou
 	// An unknown environment holds no authorization, so reading would import an empty set: check it exists.
 	if r.Client != nil {
 		if _, err := r.Client.Gateway(r.flavor).ListUnboundAPIs(ctx, parts[0], parts[2], parts[1]); err != nil {
-			resp.Diagnostics.AddError("Error importing "+r.typeName, framework.Detail(fmt.Sprintf("Checking app %s and environment %s of instance %s", parts[2], parts[1], parts[0]), err))
+			resp.Diagnostics.AddError("Error importing "+r.TypeName, framework.Detail(fmt.Sprintf("Checking app %s and environment %s of instance %s", parts[2], parts[1], parts[0]), err))
 			return
 		}
 	}

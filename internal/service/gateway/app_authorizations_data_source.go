@@ -25,18 +25,13 @@ var (
 // authorizations of one app, or of one API.
 func NewAppAuthorizationsDataSource(f cloud.Flavor) func() datasource.DataSource {
 	return func() datasource.DataSource {
-		return &appAuthorizationsDataSource{flavor: f, typeName: typeName(f, "app_authorizations")}
+		return &appAuthorizationsDataSource{DataSourceBase: framework.DataSourceBase{TypeName: typeName(f, "app_authorizations")}, flavor: f}
 	}
 }
 
 type appAuthorizationsDataSource struct {
 	framework.DataSourceBase
-	flavor   cloud.Flavor
-	typeName string
-}
-
-func (d *appAuthorizationsDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = d.typeName
+	flavor cloud.Flavor
 }
 
 func (d *appAuthorizationsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -89,7 +84,7 @@ func (d *appAuthorizationsDataSource) ConfigValidators(context.Context) []dataso
 
 func (d *appAuthorizationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m appAuthorizationsModel
-	if _, _, ok := d.Open(ctx, req.Config, &m, nil, 0, &resp.Diagnostics); !ok {
+	if _, ok := d.Open(ctx, req.Config, &m, nil, 0, &resp.Diagnostics); !ok {
 		return
 	}
 	g := d.Client.Gateway(d.flavor)
@@ -102,7 +97,7 @@ func (d *appAuthorizationsDataSource) Read(ctx context.Context, req datasource.R
 		records, err = g.ListBoundApps(ctx, instanceID, cloud.BoundAppsFilter{APIID: m.APIID.ValueString(), EnvID: m.EnvID.ValueString()})
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Error reading "+d.typeName, framework.Detail("Listing authorizations on instance "+instanceID, err))
+		resp.Diagnostics.AddError("Error reading "+d.TypeName, framework.Detail("Listing authorizations on instance "+instanceID, err))
 		return
 	}
 	m.ID = types.StringValue(fmt.Sprintf("%s/%s/%s/%s", instanceID, m.EnvID.ValueString(), m.AppID.ValueString(), m.APIID.ValueString()))

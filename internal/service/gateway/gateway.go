@@ -6,6 +6,9 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
 	"github.com/cloudauthz/terraform-provider-authz/internal/framework"
 )
@@ -47,4 +50,25 @@ func readError(ctx context.Context, c *cloud.Client, instanceID, op string, err 
 // typeName is the Terraform type name of a flavour's resource or data source, e.g. authz_roma_app_acl.
 func typeName(f cloud.Flavor, suffix string) string {
 	return framework.ProviderTypeName + "_" + string(f) + "_" + suffix
+}
+
+// flavors are the gateway products; each gets the same resources and data sources.
+var flavors = []cloud.Flavor{cloud.FlavorAPIG, cloud.FlavorROMA}
+
+// Resources are the gateway resources of every flavour.
+func Resources() []func() resource.Resource {
+	var out []func() resource.Resource
+	for _, f := range flavors {
+		out = append(out, NewAppAuthorizationResource(f), NewAppAuthorizationSetResource(f), NewAppACLResource(f))
+	}
+	return out
+}
+
+// DataSources are the gateway data sources of every flavour.
+func DataSources() []func() datasource.DataSource {
+	var out []func() datasource.DataSource
+	for _, f := range flavors {
+		out = append(out, NewAppAuthorizationsDataSource(f), NewAppACLDataSource(f))
+	}
+	return out
 }

@@ -36,6 +36,9 @@ type Client struct {
 	// resolvedProject mirrors projectID for the transport, which must not wait on projectMu: resolving
 	// the project is itself a call through the transport.
 	resolvedProject atomic.Value
+
+	sharedMu sync.Mutex
+	shared   map[any]any
 }
 
 // New builds a client. It does not contact the cloud: credentials are exchanged and the project ID is
@@ -134,8 +137,8 @@ func (c *Client) do(ctx context.Context, cl call) error {
 
 	resp, err := c.http.Do(req)
 	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return &IncompleteError{Operation: cl.method + " " + cl.path, Err: ctxErr, Last: info.last.get()}
+		if ctx.Err() != nil {
+			return &IncompleteError{Operation: cl.method + " " + cl.path, Err: context.Cause(ctx), Last: info.last.get()}
 		}
 		return fmt.Errorf("%s %s: %w", cl.method, cl.path, err)
 	}
@@ -220,4 +223,20 @@ func (c *Client) ProjectID(ctx context.Context) (string, error) {
 // that refuse concurrent writes to one object (the gateways, per app) write under such a lock.
 func (c *Client) Lock(ctx context.Context, key string) (unlock func(), err error) {
 	return c.locks.lock(ctx, key)
+}
+
+// Shared returns this client's value for key, made by init on first use: state the resources of a service
+// share for the life of the provider, such as list caches and write batches.
+func (c *Client) Shared(key any, init func() any) any {
+	c.sharedMu.Lock()
+	defer c.sharedMu.Unlock()
+	if v, ok := c.shared[key]; ok {
+		return v
+	}
+	if c.shared == nil {
+		c.shared = map[any]any{}
+	}
+	v := init()
+	c.shared[key] = v
+	return v
 }

@@ -65,7 +65,7 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	info, _ := ctx.Value(callKey{}).(callInfo)
 	info.remember(resp)
 	if ctx.Err() != nil {
-		return false, ctx.Err()
+		return false, context.Cause(ctx)
 	}
 	if err != nil {
 		if !info.idempotent {

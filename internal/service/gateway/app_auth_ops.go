@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
 	"github.com/cloudauthz/terraform-provider-authz/internal/framework"
@@ -25,20 +27,103 @@ func (k appAuthKey) ImportID() string {
 	return k.InstanceID + "/" + k.EnvID + "/" + k.AppID + "/" + k.APIID
 }
 
-// findAppAuth looks the authorization up with one filtered list call. It is not found when the list lacks
-// it or the app does not exist (the authorization went with it).
-func findAppAuth(ctx context.Context, g *cloud.GatewayClient, k appAuthKey) (*cloud.AppAuth, error) {
-	records, err := listAppAuths(ctx, g, k.InstanceID, k.EnvID, k.AppID, k.APIID)
+// shared is the state the gateway resources of one provider share: the authorization lists of apps, read
+// once for many resources, and the creates waiting to go out together.
+type shared struct {
+	auths  framework.ListCache[cloud.AppAuth]
+	grants framework.Batcher[grantItem, grantItemResult]
+}
+
+// listTTL is how long a list of an app's authorizations serves reads, unless a write to the app comes
+// first: long enough for one refresh of many resources, short enough not to hide changes between runs.
+const listTTL = 30 * time.Second
+
+type sharedKey struct{}
+
+func sharedOf(c *cloud.Client) *shared {
+	return c.Shared(sharedKey{}, func() any { return &shared{auths: framework.ListCache[cloud.AppAuth]{TTL: listTTL}} }).(*shared)
+}
+
+// findAppAuth looks the authorization up in the list of its app's authorizations, which concurrent reads
+// share. It is not found when the list lacks it or the app does not exist (the authorization went with it).
+func findAppAuth(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, k appAuthKey) (*cloud.AppAuth, error) {
+	g := c.Gateway(flavor)
+	records, err := sharedOf(c).auths.Get(ctx, appLockKey(flavor, k.InstanceID, k.AppID), func(ctx context.Context) ([]cloud.AppAuth, error) {
+		return listAppAuths(ctx, g, k.InstanceID, "", k.AppID, "")
+	})
 	if err != nil {
 		return nil, err
 	}
-	if len(records) == 0 {
-		return nil, framework.NotFound("the authorization of "+k.String(), nil)
+	for i := range records {
+		if records[i].EnvID == k.EnvID && records[i].APIID == k.APIID {
+			a := records[i]
+			return &a, nil
+		}
 	}
-	return &records[0], nil
+	return nil, framework.NotFound("the authorization of "+k.String(), nil)
 }
 
-// listAppAuths returns the app's authorizations in the environment, only for apiID when it is not empty.
+// grantItem is one authorization a resource asks for; the request carries its create options.
+type grantItem struct {
+	APIID   string
+	Request cloud.CreateAppAuthsRequest
+}
+
+// grantItemResult is what became of one grantItem.
+type grantItemResult struct {
+	Result  cloud.AppAuthResult
+	Granted bool
+	Failed  error
+	Unknown error
+}
+
+// grantBatched authorizes one API for the key's app, together with the other creates for the same app,
+// environment and options that arrive while a write for the app is in flight: one create call serves them
+// all, and each resource gets its own item back.
+func grantBatched(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, k appAuthKey, item grantItem) grantItemResult {
+	r := item.Request
+	batchKey := strings.Join([]string{appLockKey(flavor, k.InstanceID, k.AppID), k.EnvID, r.AuthTunnel,
+		strings.Join(slices.Sorted(slices.Values(r.AuthWhitelist)), ","), strings.Join(slices.Sorted(slices.Values(r.AuthBlacklist)), ",")}, "|")
+	return sharedOf(c).grants.Do(ctx, batchKey, item, func(ctx context.Context, items []grantItem) []grantItemResult {
+		var apiIDs []string
+		var visits []cloud.VisitParam
+		seen := map[string]bool{}
+		for _, it := range items {
+			if !seen[it.APIID] {
+				seen[it.APIID] = true
+				apiIDs = append(apiIDs, it.APIID)
+				visits = append(visits, it.Request.VisitParams...)
+			}
+		}
+		out := grant(ctx, c, flavor, grantRequest{
+			InstanceID: k.InstanceID, EnvID: k.EnvID, AppID: k.AppID, APIIDs: apiIDs,
+			Options: func(ids []string) cloud.CreateAppAuthsRequest {
+				req := items[0].Request
+				req.VisitParams = slices.DeleteFunc(slices.Clone(visits), func(v cloud.VisitParam) bool { return !slices.Contains(ids, v.APIID) })
+				return req
+			},
+		})
+		results := make([]grantItemResult, len(items))
+		claimed := map[string]bool{}
+		for i, it := range items {
+			res, granted := out.Granted[it.APIID]
+			switch {
+			case claimed[it.APIID]: // two resources for one authorization: the second finds it taken
+				results[i] = grantItemResult{Failed: fmt.Errorf("%w (record %s)", errAlreadyExists, res.ID)}
+			case granted:
+				results[i] = grantItemResult{Result: res, Granted: true}
+			case out.Failed[it.APIID] == nil && out.Unknown == nil:
+				results[i] = grantItemResult{Failed: fmt.Errorf("the gateway answered without a result for API %s", it.APIID)}
+			default:
+				results[i] = grantItemResult{Failed: out.Failed[it.APIID], Unknown: out.Unknown}
+			}
+			claimed[it.APIID] = true
+		}
+		return results
+	})
+}
+
+// listAppAuths returns the app's authorizations, only in envID and for apiID when they are not empty.
 // A missing app is not found: its authorizations went with it.
 func listAppAuths(ctx context.Context, g *cloud.GatewayClient, instanceID, envID, appID, apiID string) ([]cloud.AppAuth, error) {
 	records, err := g.ListBoundAPIs(ctx, instanceID, cloud.BoundAPIsFilter{AppID: appID, APIID: apiID, EnvID: envID})
@@ -50,7 +135,7 @@ func listAppAuths(ctx context.Context, g *cloud.GatewayClient, instanceID, envID
 	}
 	// Filters are hints to the server; keep only what really matches.
 	return slices.DeleteFunc(records, func(a cloud.AppAuth) bool {
-		return a.EnvID != envID || (apiID != "" && a.APIID != apiID)
+		return (envID != "" && a.EnvID != envID) || (apiID != "" && a.APIID != apiID)
 	}), nil
 }
 
@@ -106,6 +191,7 @@ func grantBatch(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, req g
 		}
 		body.EnvID, body.AppIDs, body.APIIDs = req.EnvID, []string{req.AppID}, pending
 		results, err := framework.WriteLocked(ctx, c, appLockKey(flavor, req.InstanceID, req.AppID), func() ([]cloud.AppAuthResult, error) {
+			defer sharedOf(c).auths.Invalidate(appLockKey(flavor, req.InstanceID, req.AppID))
 			return g.CreateAppAuths(ctx, req.InstanceID, body)
 		})
 		// A timeout or Ctrl-C is reported with the cloud's last answer, which tells why it took so long.
@@ -125,7 +211,7 @@ func grantBatch(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, req g
 				case item.Err() != nil:
 					out.Failed[item.APIID] = item.Err()
 				case item.AuthResult.Status == cloud.AuthSkipped && !adopt:
-					out.Failed[item.APIID] = errAlreadyExists
+					out.Failed[item.APIID] = fmt.Errorf("%w (record %s)", errAlreadyExists, item.ID)
 				default:
 					out.Granted[item.APIID] = item
 				}
@@ -167,7 +253,7 @@ func grantBatch(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, req g
 			case !found:
 				rest = append(rest, id)
 			case exists && !adopt:
-				out.Failed[id] = errAlreadyExists
+				out.Failed[id] = fmt.Errorf("%w (record %s)", errAlreadyExists, a.ID)
 			default:
 				out.Granted[id] = resultFromRecord(&a)
 			}
@@ -235,6 +321,7 @@ func (o grantOutcome) failures() (permanent, transient []string) {
 // idempotent: the client repeats it on 5xx and the gateway's write conflict.
 func revoke(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, instanceID, appID, authID string) error {
 	_, err := framework.WriteLocked(ctx, c, appLockKey(flavor, instanceID, appID), func() (struct{}, error) {
+		defer sharedOf(c).auths.Invalidate(appLockKey(flavor, instanceID, appID))
 		return struct{}{}, c.Gateway(flavor).DeleteAppAuth(ctx, instanceID, authID)
 	})
 	if cloud.HasCode(err, cloud.CodeAuthNotFound, cloud.CodeAppNotFound) {

@@ -106,23 +106,10 @@ func (r *appAuthorizationResource) Create(ctx context.Context, req resource.Crea
 
 	key := m.key()
 	summary := fmt.Sprintf("Error creating %s", r.TypeName)
-	g := r.Client.Gateway(r.flavor)
-	existing, err := findAppAuth(ctx, g, key)
-	if err != nil && !framework.IsNotFound(err) {
-		resp.Diagnostics.AddError(summary, framework.Detail("Checking whether the authorization of "+key.String()+" already exists", err))
-		return
-	}
-	if err == nil {
-		resp.Diagnostics.AddError(summary, fmt.Sprintf("The authorization of %s already exists (record %s).\n\n%s", key, existing.ID, framework.ImportHint(r.TypeName, key.ImportID())))
-		return
-	}
-
-	out := grant(ctx, r.Client, r.flavor, grantRequest{
-		InstanceID: key.InstanceID, EnvID: key.EnvID, AppID: key.AppID, APIIDs: []string{key.APIID},
-		Options: func([]string) cloud.CreateAppAuthsRequest { return full.createRequest(ctx, key) },
-	})
-	created, granted := out.Granted[key.APIID]
+	// No look-up first: the create's answer tells an authorization that already existed (SKIPPED) apart.
+	out := grantBatched(ctx, r.Client, r.flavor, key, grantItem{APIID: key.APIID, Request: full.createRequest(ctx, key)})
 	switch {
+	case out.Granted:
 	case out.Unknown != nil:
 		// Whether the authorization exists could not be found out. Its identity goes into the state, so the
 		// next refresh looks it up: nothing is left in the cloud that Terraform does not know about.
@@ -133,23 +120,20 @@ func (r *appAuthorizationResource) Create(ctx context.Context, req resource.Crea
 		resp.Diagnostics.AddError(summary, fmt.Sprintf("Authorizing %s: the outcome is unknown: %s\n\n"+
 			"The state records the authorization, so the next plan looks it up in the cloud.", key, framework.Describe(out.Unknown)))
 		return
-	case !granted && errors.Is(out.Failed[key.APIID], errAlreadyExists):
-		resp.Diagnostics.AddError(summary, fmt.Sprintf("The authorization of %s was created by someone else while Terraform was creating it.\n\n%s", key, framework.ImportHint(r.TypeName, key.ImportID())))
+	case errors.Is(out.Failed, errAlreadyExists):
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("The authorization of %s %s.\n\n%s", key, out.Failed, framework.ImportHint(r.TypeName, key.ImportID())))
 		return
-	case !granted:
-		resp.Diagnostics.AddError(summary, framework.Detail("Authorizing "+key.String(), out.Failed[key.APIID]))
+	default:
+		resp.Diagnostics.AddError(summary, framework.Detail("Authorizing "+key.String(), out.Failed))
 		return
 	}
 	// Record what exists before anything else can fail, so the authorization is never lost to Terraform.
-	full.fromResult(created)
+	full.fromResult(out.Result)
 	resp.Diagnostics.Append(resp.State.Set(ctx, full)...)
 
-	// The create answer lacks the environment's name and the API's group; a read fills them in. It may fail
-	// harmlessly: the next refresh fills them in instead.
-	record, err := framework.ReadBack(ctx, cloud.MaybeApplied, func(ctx context.Context) (*cloud.AppAuth, bool, error) {
-		record, err := findAppAuth(ctx, g, key)
-		return record, err == nil, err
-	})
+	// The create answer lacks the environment's name and the API's group; the app's list, read once for all
+	// the creates of a batch, fills them in. A failure is harmless: the next refresh fills them in instead.
+	record, err := findAppAuth(ctx, r.Client, r.flavor, key)
 	if err != nil {
 		return
 	}
@@ -163,7 +147,7 @@ func (r *appAuthorizationResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	key := m.key()
-	record, err := findAppAuth(ctx, r.Client.Gateway(r.flavor), key)
+	record, err := findAppAuth(ctx, r.Client, r.flavor, key)
 	switch {
 	case framework.IsNotFound(err):
 		resp.State.RemoveResource(ctx)
@@ -193,7 +177,7 @@ func (r *appAuthorizationResource) Delete(ctx context.Context, req resource.Dele
 	summary := "Error deleting " + r.TypeName
 	if authID == "" {
 		// A create whose outcome was unknown recorded only the identity: look the record up.
-		record, err := findAppAuth(ctx, r.Client.Gateway(r.flavor), key)
+		record, err := findAppAuth(ctx, r.Client, r.flavor, key)
 		switch {
 		case framework.IsNotFound(err):
 			return

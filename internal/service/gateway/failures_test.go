@@ -131,14 +131,19 @@ resource "authz_%s_app_acl" "test" {
 }
 `, g.Flavor, g.InstanceID, g.AppIDs[0])
 		set := setConfig(f, g, g.APIIDs[1], g.APIIDs[2])
-		for name, config := range map[string]string{"single and ACL": single, "set": set} {
+		// A single authorization is created without looking first; a set lists the app's authorizations first.
+		for name, c := range map[string]struct {
+			config     string
+			firstLists int
+		}{"single and ACL": {single, 0}, "set": {set, 1}} {
 			t.Run(name, func(t *testing.T) {
+				config := c.config
 				tc := testCase(t,
 					resource.TestStep{
 						PreConfig: func() {
 							f.InjectFault(fakecloud.Fault{Method: "POST", PathRegexp: `/app-auths$`, Status: 502, AfterApply: true})
-							// The first list is the pre-check; the read-backs after the lost answer then fail three times.
-							f.InjectFault(fakecloud.Fault{Method: "GET", PathRegexp: `/binded-apis$`, Skip: 1, Times: 3, Status: 500})
+							// The read-backs after the lost answer fail three times.
+							f.InjectFault(fakecloud.Fault{Method: "GET", PathRegexp: `/binded-apis$`, Skip: c.firstLists, Times: 3, Status: 500})
 							f.InjectFault(fakecloud.Fault{Method: "PUT", PathRegexp: `/app-acl$`, AfterApply: true, DropConnection: true})
 							f.ResetRequests()
 						},
@@ -208,7 +213,7 @@ func TestAccAppAuthorization_ownDuplicateAdopted(t *testing.T) {
 					PreConfig: func() {
 						f.InjectFault(fakecloud.Fault{Method: "POST", PathRegexp: `/app-auths$`, Times: 1, Status: 502, AfterApply: true})
 						// An answer of 200 without items: the read-back sees nothing yet.
-						f.InjectFault(fakecloud.Fault{Method: "GET", PathRegexp: `/binded-apis$`, Skip: 1, Times: 1, Status: 200})
+						f.InjectFault(fakecloud.Fault{Method: "GET", PathRegexp: `/binded-apis$`, Times: 1, Status: 200})
 					},
 					Config: authConfig(f, g, g.InstanceID, acctest.ReleaseEnvID, g.AppIDs[0], g.APIIDs[0]),
 					Check: resource.ComposeAggregateTestCheckFunc(

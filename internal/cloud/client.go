@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -239,4 +240,33 @@ func (c *Client) Shared(key any, init func() any) any {
 	v := init()
 	c.shared[key] = v
 	return v
+}
+
+// listPages follows the offset/limit paging of a list whose items sit under itemsKey and whose number of
+// matches sits under totalKey, pageSize items at a time.
+func listPages[T any](ctx context.Context, c *Client, svc Service, path string, q url.Values, itemsKey, totalKey string, pageSize int) ([]T, error) {
+	var all []T
+	for offset := 0; ; {
+		q.Set("offset", strconv.Itoa(offset))
+		q.Set("limit", strconv.Itoa(pageSize))
+		var page map[string]json.RawMessage
+		if err := c.do(ctx, call{service: svc, method: http.MethodGet, path: path, query: q, out: &page}); err != nil {
+			return nil, err
+		}
+		var items []T
+		if raw, ok := page[itemsKey]; ok {
+			if err := json.Unmarshal(raw, &items); err != nil {
+				return nil, fmt.Errorf("decoding %s: %w", path, err)
+			}
+		}
+		var total int
+		if raw, ok := page[totalKey]; ok {
+			_ = json.Unmarshal(raw, &total)
+		}
+		all = append(all, items...)
+		offset += len(items)
+		if len(items) == 0 || offset >= total {
+			return all, nil
+		}
+	}
 }

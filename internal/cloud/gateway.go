@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 )
 
 // Flavor selects a gateway product. APIG (dedicated gateway v2) and ROMA Connect (APIC) serve the same
@@ -276,30 +275,7 @@ func listAll[T any](ctx context.Context, g *GatewayClient, instanceID, suffix st
 	if err != nil {
 		return nil, err
 	}
-	var all []T
-	for offset := 0; ; {
-		q.Set("offset", strconv.Itoa(offset))
-		q.Set("limit", strconv.Itoa(pageSize))
-		var page map[string]json.RawMessage
-		if err := g.c.do(ctx, call{service: g.service(), method: http.MethodGet, path: base + suffix, query: q, out: &page}); err != nil {
-			return nil, err
-		}
-		var items []T
-		if raw, ok := page[key]; ok {
-			if err := json.Unmarshal(raw, &items); err != nil {
-				return nil, fmt.Errorf("decoding %s: %w", suffix, err)
-			}
-		}
-		var total int
-		if raw, ok := page["total"]; ok {
-			_ = json.Unmarshal(raw, &total)
-		}
-		all = append(all, items...)
-		offset += len(items)
-		if len(items) == 0 || offset >= total {
-			return all, nil
-		}
-	}
+	return listPages[T](ctx, g.c, g.service(), base+suffix, q, key, "total", pageSize)
 }
 
 func setIf(q url.Values, key, value string) {

@@ -45,6 +45,9 @@ func Detail(op string, err error) string {
 func Describe(err error) string {
 	var itemErr *cloud.ItemError
 	if errors.As(err, &itemErr) {
+		if itemErr.Code == "" {
+			return fmt.Sprintf("the cloud refused it: %s (request ID %s)", itemErr.Message, itemErr.RequestID)
+		}
 		return fmt.Sprintf("the cloud refused it: %s: %s (request ID %s)", itemErr.Code, itemErr.Message, itemErr.RequestID)
 	}
 	return strings.TrimSpace(err.Error())

@@ -23,6 +23,7 @@ import (
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
 	"github.com/cloudauthz/terraform-provider-authz/internal/service/gateway"
+	"github.com/cloudauthz/terraform-provider-authz/internal/service/modelarts"
 	"github.com/cloudauthz/terraform-provider-authz/internal/validate"
 )
 
@@ -178,6 +179,7 @@ func (p *authzProvider) Configure(ctx context.Context, req provider.ConfigureReq
 func (p *authzProvider) Resources(_ context.Context) []func() resource.Resource {
 	return slices.Concat(
 		gateway.Resources(),
+		modelarts.Resources(),
 	)
 }
 
@@ -185,6 +187,7 @@ func (p *authzProvider) Resources(_ context.Context) []func() resource.Resource 
 func (p *authzProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return slices.Concat(
 		gateway.DataSources(),
+		modelarts.DataSources(),
 	)
 }
 

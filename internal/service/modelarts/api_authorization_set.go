@@ -1,0 +1,396 @@
+package modelarts
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
+	"github.com/cloudauthz/terraform-provider-authz/internal/framework"
+	"github.com/cloudauthz/terraform-provider-authz/internal/validate"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*apiAuthorizationSetResource)(nil)
+	_ resource.ResourceWithImportState = (*apiAuthorizationSetResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*apiAuthorizationSetResource)(nil)
+)
+
+// maxApps is how many apps a ModelArts user may create, so how many one API can be authorized for.
+const maxApps = 5
+
+// NewAPIAuthorizationSetResource is authz_modelarts_api_authorization_set: the authoritative set of apps
+// allowed to call one API.
+func NewAPIAuthorizationSetResource() resource.Resource {
+	return &apiAuthorizationSetResource{ResourceBase: framework.ResourceBase{TypeName: "authz_modelarts_api_authorization_set"}}
+}
+
+type apiAuthorizationSetResource struct {
+	framework.ResourceBase
+}
+
+func (r *apiAuthorizationSetResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The **authoritative** set of apps allowed to call one API of a ModelArts real-time service. " +
+			"Terraform owns every authorization of the API: an app authorized outside Terraform shows up as drift and the " +
+			"next apply revokes it. Do not combine it with `authz_modelarts_app_authorization` resources for the same API. " +
+			"Creating it checks every app and the API first, so a bad one fails the apply with nothing authorized; a create " +
+			"that still fails half-way revokes what it authorized, so nothing is left behind and the resource is not tainted. " +
+			"Changes authorize and revoke only the difference, each in one call; if some fail, the state records exactly what " +
+			"exists and the next apply converges.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<service_id>/<api_id>`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"service_id":   identity("ID of the real-time service."),
+			"api_id":       identity("ID of the service's API."),
+			"workspace_id": workspaceAttribute(),
+			"app_ids": schema.SetAttribute{
+				MarkdownDescription: fmt.Sprintf("IDs of exactly the apps that may call the API (at most %d, the apps a user may create). An empty set revokes every authorization.", maxApps),
+				Required:            true,
+				ElementType:         types.StringType,
+				Validators:          []validator.Set{setvalidator.SizeAtMost(maxApps), setvalidator.ValueStringsAre(validate.ID())},
+			},
+			"authorization_ids": schema.MapAttribute{
+				MarkdownDescription: "Authorization ID of each app, keyed by app ID, as the create answered it; empty for authorizations that were imported or adopted.",
+				Computed:            true,
+				ElementType:         types.StringType,
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+// ModifyPlan keeps authorization_ids known when the set of apps does not change.
+func (r *apiAuthorizationSetResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan, state apiAuthorizationSetModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if !resp.Diagnostics.HasError() && !plan.AppIDs.IsUnknown() && plan.AppIDs.Equal(state.AppIDs) {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("authorization_ids"), state.AuthorizationIDs)...)
+	}
+}
+
+func (r *apiAuthorizationSetResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m apiAuthorizationSetModel
+	ctx, ok := r.Open(ctx, req.Plan, &m, func() framework.Timeout { return m.Timeouts.Create }, defaultCreateTimeout, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	summary, k := "Error creating "+r.TypeName, m.apiKey()
+	current, err := authorizedApps(ctx, r.Client, k)
+	if err != nil {
+		resp.Diagnostics.AddError(summary, framework.Detail("Listing the apps authorized to call "+k.String(), err))
+		return
+	}
+	if len(current) > 0 {
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("%d app(s) may already call %s (%s); this resource would take them over.\n\n%s",
+			len(current), k, strings.Join(slices.Sorted(maps.Keys(current)), ", "), framework.ImportHint(r.TypeName, m.importID())))
+		return
+	}
+	want := m.appIDs(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// The API and every app are checked before anything is written, so a bad one fails with nothing created.
+	if problems, err := r.check(ctx, k, want); err != nil {
+		resp.Diagnostics.AddError(summary, framework.Detail("Checking "+k.String()+" and its apps", err))
+		return
+	} else if len(problems) > 0 {
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("Nothing was authorized: %s\n\n  - %s", k, strings.Join(problems, "\n  - ")))
+		return
+	}
+
+	out := grant(ctx, r.Client, k, want, true)
+	if out.Unknown == nil && len(out.Failed) == 0 {
+		resp.Diagnostics.Append(m.fromAuthIDs(ctx, authIDsOf(out.Granted))...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		return
+	}
+	// A create that fails half-way takes back what it authorized, so nothing is left behind and the resource
+	// is not tainted.
+	failure := failureText(out, nil)
+	rctx, cancel := framework.Fresh(ctx)
+	defer cancel()
+	left, err := authorizedApps(rctx, r.Client, k)
+	if err == nil {
+		revokeErrs := revoke(rctx, r.Client, k, slices.Collect(maps.Keys(left)))
+		if len(revokeErrs) == 0 {
+			resp.Diagnostics.AddError(summary, fmt.Sprintf("Authorizing apps to call %s failed, and what was authorized on the way was revoked again:\n\n%s", k, failure))
+			return
+		}
+		left, err = authorizedApps(rctx, r.Client, k)
+	}
+	if err != nil {
+		left = map[string]cloud.ModelArtsApp{}
+		for id := range out.Granted {
+			left[id] = cloud.ModelArtsApp{AppID: id}
+		}
+	}
+	ids := map[string]string{}
+	for id := range left {
+		ids[id] = out.Granted[id].AuthID
+	}
+	resp.Diagnostics.Append(m.fromAuthIDs(ctx, ids)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.AddError(summary, fmt.Sprintf("Authorizing apps to call %s failed:\n\n%s\n\nRevoking what was authorized on the way failed too; the state records the %d app(s) that may call the API.", k, failure, len(ids)))
+}
+
+// check tells what makes the API or the apps impossible to authorize: an API that does not exist or does
+// not use app authentication, apps that do not exist.
+func (r *apiAuthorizationSetResource) check(ctx context.Context, k apiKey, appIDs []string) ([]string, error) {
+	var problems []string
+	api, err := findAPI(ctx, r.Client, k.ServiceID, k.APIID)
+	switch {
+	case framework.IsNotFound(err):
+		problems = append(problems, fmt.Sprintf("API %s does not exist in service %s", k.APIID, k.ServiceID))
+	case err != nil:
+		return nil, err
+	case api.AuthType != appAuthType:
+		problems = append(problems, fmt.Sprintf("API %s (%s) does not use app authentication (its auth_type is %s)", k.APIID, api.APIName, api.AuthType))
+	}
+	if len(appIDs) == 0 {
+		return problems, nil
+	}
+	apps, err := r.Client.ModelArts().ListApps(ctx, "", k.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]bool{}
+	for _, a := range apps {
+		known[a.AppID] = true
+	}
+	for _, id := range slices.Sorted(slices.Values(appIDs)) {
+		if !known[id] {
+			problems = append(problems, fmt.Sprintf("app %s does not exist (workspace %s)", id, k.WorkspaceID))
+		}
+	}
+	return problems, nil
+}
+
+func (r *apiAuthorizationSetResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m apiAuthorizationSetModel
+	if !r.Refresh(ctx, req.State, &m, &resp.Diagnostics) {
+		return
+	}
+	current, err := authorizedApps(ctx, r.Client, m.apiKey())
+	switch {
+	case framework.IsNotFound(err): // the service or API is gone, and its authorizations with it
+		resp.State.RemoveResource(ctx)
+	case err != nil:
+		resp.Diagnostics.AddError("Error reading "+r.TypeName, framework.Detail("Listing the apps authorized to call "+m.apiKey().String(), err))
+	default:
+		resp.Diagnostics.Append(m.fromAuthIDs(ctx, m.keepAuthIDs(ctx, current))...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	}
+}
+
+func (r *apiAuthorizationSetResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m, prior apiAuthorizationSetModel
+	ctx, ok := r.Open(ctx, req.Plan, &m, func() framework.Timeout { return m.Timeouts.Update }, defaultCreateTimeout, &resp.Diagnostics)
+	if resp.Diagnostics.Append(req.State.Get(ctx, &prior)...); !ok || resp.Diagnostics.HasError() {
+		return
+	}
+	m.AuthorizationIDs = prior.AuthorizationIDs
+	if m.AppIDs.Equal(prior.AppIDs) {
+		// Only timeouts changed: nothing to send.
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		return
+	}
+	summary, k := "Error updating "+r.TypeName, m.apiKey()
+	// The difference is taken against the cloud, so an update also repairs drift since the last refresh.
+	current, err := authorizedApps(ctx, r.Client, k)
+	if err != nil {
+		resp.Diagnostics.AddError(summary, framework.Detail("Listing the apps authorized to call "+k.String(), err))
+		return
+	}
+	want := m.appIDs(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var stale, missing []string
+	for id := range current {
+		if !slices.Contains(want, id) {
+			stale = append(stale, id)
+		}
+	}
+	for _, id := range want {
+		if _, ok := current[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	slices.Sort(stale)
+	revokeErrs := revoke(ctx, r.Client, k, stale)
+	out := grant(ctx, r.Client, k, missing, true)
+
+	ids := m.keepAuthIDs(ctx, current)
+	for _, id := range stale {
+		if revokeErrs[id] == nil {
+			delete(ids, id)
+		}
+	}
+	maps.Copy(ids, authIDsOf(out.Granted))
+	if out.Unknown != nil {
+		// What exists could not be worked out from the answers: read it.
+		rctx, cancel := framework.Fresh(ctx)
+		defer cancel()
+		if after, err := authorizedApps(rctx, r.Client, k); err == nil {
+			ids = m.keepAuthIDs(ctx, after)
+			maps.Copy(ids, authIDsOf(out.Granted))
+		}
+	}
+	resp.Diagnostics.Append(m.fromAuthIDs(ctx, ids)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	if len(revokeErrs) > 0 || len(out.Failed) > 0 || out.Unknown != nil {
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("Some changes to the apps allowed to call %s failed; the state records the %d app(s) that may call it.\n\n%s",
+			k, len(ids), failureText(out, revokeErrs)))
+	}
+}
+
+func (r *apiAuthorizationSetResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m apiAuthorizationSetModel
+	ctx, ok := r.Open(ctx, req.State, &m, func() framework.Timeout { return m.Timeouts.Delete }, defaultDeleteTimeout, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	k := m.apiKey()
+	current, err := authorizedApps(ctx, r.Client, k)
+	if framework.IsNotFound(err) {
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error deleting "+r.TypeName, framework.Detail("Listing the apps authorized to call "+k.String(), err))
+		return
+	}
+	failed := revoke(ctx, r.Client, k, slices.Sorted(maps.Keys(current)))
+	if len(failed) == 0 {
+		return
+	}
+	// Whatever could not be revoked stays in the state, so nothing is left behind unknown.
+	ids := m.keepAuthIDs(ctx, current)
+	for id := range ids {
+		if failed[id] == nil {
+			delete(ids, id)
+		}
+	}
+	resp.Diagnostics.Append(m.fromAuthIDs(ctx, ids)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.AddError("Error deleting "+r.TypeName, fmt.Sprintf("Revoking the apps allowed to call %s failed; %d remain and stay in the state:\n\n  - %s",
+		k, len(ids), strings.Join(failureLines(failed), "\n  - ")))
+}
+
+func (r *apiAuthorizationSetResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	names := []string{"service_id", "api_id"}
+	parts, err := framework.ParseImportID(req.ID, names...)
+	if err != nil {
+		var werr error
+		if parts, werr = framework.ParseImportID(req.ID, append(names, "workspace_id")...); werr != nil {
+			resp.Diagnostics.AddError("Invalid import ID", err.Error()+", optionally followed by /<workspace_id>")
+			return
+		}
+	}
+	if len(parts) == 2 {
+		parts = append(parts, cloud.DefaultWorkspaceID)
+	}
+	// An API that does not exist holds no authorization, so reading would import an empty set: check it.
+	if r.Client != nil {
+		if _, err := findAPI(ctx, r.Client, parts[0], parts[1]); err != nil {
+			resp.Diagnostics.AddError("Error importing "+r.TypeName, framework.Detail(fmt.Sprintf("Looking up API %s of service %s", parts[1], parts[0]), err))
+			return
+		}
+	}
+	for i, attr := range append(names, "workspace_id") {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), parts[i])...)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), parts[0]+"/"+parts[1])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app_ids"), types.SetValueMust(types.StringType, nil))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("authorization_ids"), types.MapValueMust(types.StringType, nil))...)
+}
+
+// failureText explains what failed, per app.
+func failureText(out grantOutcome, revokeErrs map[string]error) string {
+	lines := failureLines(out.Failed)
+	for _, l := range failureLines(revokeErrs) {
+		lines = append(lines, "revoking "+l)
+	}
+	if out.Unknown != nil {
+		lines = append(lines, "authorizing: "+framework.Describe(out.Unknown))
+	}
+	return "  - " + strings.Join(lines, "\n  - ")
+}
+
+func authIDsOf(granted map[string]cloud.ModelArtsAuthResult) map[string]string {
+	ids := make(map[string]string, len(granted))
+	for id, r := range granted {
+		ids[id] = r.AuthID
+	}
+	return ids
+}
+
+type apiAuthorizationSetModel struct {
+	ID               types.String   `tfsdk:"id"`
+	ServiceID        types.String   `tfsdk:"service_id"`
+	APIID            types.String   `tfsdk:"api_id"`
+	WorkspaceID      types.String   `tfsdk:"workspace_id"`
+	AppIDs           types.Set      `tfsdk:"app_ids"`
+	AuthorizationIDs types.Map      `tfsdk:"authorization_ids"`
+	Timeouts         timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (m *apiAuthorizationSetModel) apiKey() apiKey {
+	return apiKey{ServiceID: m.ServiceID.ValueString(), APIID: m.APIID.ValueString(), WorkspaceID: m.WorkspaceID.ValueString()}
+}
+
+func (m *apiAuthorizationSetModel) importID() string {
+	return m.ServiceID.ValueString() + "/" + m.APIID.ValueString()
+}
+
+func (m *apiAuthorizationSetModel) appIDs(ctx context.Context, diags *diag.Diagnostics) []string {
+	var ids []string
+	diags.Append(m.AppIDs.ElementsAs(ctx, &ids, false)...)
+	return ids
+}
+
+// keepAuthIDs maps the authorized apps to the authorization IDs the state knows for them.
+func (m *apiAuthorizationSetModel) keepAuthIDs(ctx context.Context, apps map[string]cloud.ModelArtsApp) map[string]string {
+	known := map[string]string{}
+	if !m.AuthorizationIDs.IsNull() && !m.AuthorizationIDs.IsUnknown() {
+		_ = m.AuthorizationIDs.ElementsAs(ctx, &known, false)
+	}
+	ids := make(map[string]string, len(apps))
+	for id := range apps {
+		ids[id] = known[id]
+	}
+	return ids
+}
+
+// fromAuthIDs records exactly the apps of ids, with their authorization IDs.
+func (m *apiAuthorizationSetModel) fromAuthIDs(ctx context.Context, ids map[string]string) diag.Diagnostics {
+	var diags, d diag.Diagnostics
+	m.ID = types.StringValue(m.importID())
+	m.AppIDs, d = types.SetValueFrom(ctx, types.StringType, append([]string{}, slices.Sorted(maps.Keys(ids))...))
+	diags.Append(d...)
+	m.AuthorizationIDs, d = types.MapValueFrom(ctx, types.StringType, ids)
+	diags.Append(d...)
+	return diags
+}

@@ -1,0 +1,228 @@
+package modelarts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
+	"github.com/cloudauthz/terraform-provider-authz/internal/framework"
+	"github.com/cloudauthz/terraform-provider-authz/internal/validate"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*appAuthorizationResource)(nil)
+	_ resource.ResourceWithImportState = (*appAuthorizationResource)(nil)
+)
+
+// NewAppAuthorizationResource is authz_modelarts_app_authorization: one app allowed to call one API of a
+// real-time service.
+func NewAppAuthorizationResource() resource.Resource {
+	return &appAuthorizationResource{ResourceBase: framework.ResourceBase{TypeName: "authz_modelarts_app_authorization"}}
+}
+
+type appAuthorizationResource struct {
+	framework.ResourceBase
+}
+
+func (r *appAuthorizationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Authorizes one app to call one API of a ModelArts real-time service that uses app authentication " +
+			"(`auth_type = APP`). Deleting the resource takes the authorization away. An authorization takes one to two " +
+			"minutes to take effect on the real service. If the answer to the create is lost (a timeout, Ctrl-C, a dropped " +
+			"connection, a server error), the provider reads back what exists and records it. Do not combine it with " +
+			"`authz_modelarts_api_authorization_set` for the same API.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<service_id>/<api_id>/<app_id>`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"service_id":   identity("ID of the real-time service."),
+			"api_id":       identity("ID of the service's API (`api_id` of `data.authz_modelarts_api_authorizations` or the service's API list)."),
+			"app_id":       identity("ID of the app being authorized (see `data.authz_modelarts_apps`)."),
+			"workspace_id": workspaceAttribute(),
+			"auth_id":      computed("ID of the authorization, as the create answered it; empty when the authorization was imported or adopted."),
+			"app_name":     computed("Name of the app."),
+			"api_name":     computed("Name of the API."),
+			"service_name": computed("Name of the service."),
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Delete: true}),
+		},
+	}
+}
+
+func identity(desc string) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: desc + " Changing it replaces the resource.",
+		Required:            true,
+		Validators:          []validator.String{validate.ID()},
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+	}
+}
+
+func computed(desc string) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: desc,
+		Computed:            true,
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+}
+
+func workspaceAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: "ID of the ModelArts workspace; `0` (the default) when the project has created none. Changing it replaces the resource.",
+		Optional:            true,
+		Computed:            true,
+		Default:             stringdefault.StaticString(cloud.DefaultWorkspaceID),
+		Validators:          []validator.String{validate.ID()},
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+	}
+}
+
+func (r *appAuthorizationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m appAuthorizationModel
+	ctx, ok := r.Open(ctx, req.Plan, &m, func() framework.Timeout { return m.Timeouts.Create }, defaultCreateTimeout, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	k, appID := m.apiKey(), m.AppID.ValueString()
+	summary := "Error creating " + r.TypeName
+	out := grantBatched(ctx, r.Client, k, appID)
+	switch {
+	case out.Failed == nil && out.Unknown == nil:
+	case out.Failed == nil:
+		// Whether the app is authorized could not be found out. The identity goes into the state, so the next
+		// refresh looks it up: nothing is left in the cloud that Terraform does not know about.
+		m.ID = types.StringValue(m.importID())
+		m.AuthID, m.AppName, m.APIName, m.ServiceName = types.StringNull(), types.StringNull(), types.StringNull(), types.StringNull()
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("Authorizing app %s to call %s: the outcome is unknown: %s\n\n"+
+			"The state records the authorization, so the next plan looks it up in the cloud.", appID, k, framework.Describe(out.Unknown)))
+		return
+	case errors.Is(out.Failed, errAlreadyAuthorized):
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("App %s is already authorized to call %s.\n\n%s", appID, k, framework.ImportHint(r.TypeName, m.importID())))
+		return
+	default:
+		resp.Diagnostics.AddError(summary, framework.Detail(fmt.Sprintf("Authorizing app %s to call %s", appID, k), out.Failed))
+		return
+	}
+	// Record what exists before anything else can fail, so the authorization is never lost to Terraform.
+	m.ID, m.AuthID = types.StringValue(m.importID()), types.StringValue(out.Result.AuthID)
+	m.AppName, m.APIName, m.ServiceName = types.StringValue(""), types.StringValue(""), types.StringValue("")
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	// Names come from the API's list of authorized apps (read once for a batch) and the service's APIs. A
+	// failure is harmless: the next refresh fills them in.
+	r.fillNames(ctx, &m)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// fillNames sets the app's, API's and service's names, leaving them as they are when they cannot be read.
+func (r *appAuthorizationResource) fillNames(ctx context.Context, m *appAuthorizationModel) {
+	if app, err := findAuthorizedApp(ctx, r.Client, m.apiKey(), m.AppID.ValueString()); err == nil {
+		m.AppName = types.StringValue(app.AppName)
+	}
+	if api, err := findAPI(ctx, r.Client, m.ServiceID.ValueString(), m.APIID.ValueString()); err == nil {
+		m.APIName, m.ServiceName = types.StringValue(api.APIName), types.StringValue(api.ServiceName)
+	}
+}
+
+func (r *appAuthorizationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m appAuthorizationModel
+	if !r.Refresh(ctx, req.State, &m, &resp.Diagnostics) {
+		return
+	}
+	app, err := findAuthorizedApp(ctx, r.Client, m.apiKey(), m.AppID.ValueString())
+	switch {
+	case framework.IsNotFound(err):
+		resp.State.RemoveResource(ctx)
+		return
+	case err != nil:
+		resp.Diagnostics.AddError("Error reading "+r.TypeName, framework.Detail(fmt.Sprintf("Reading the apps authorized to call %s", m.apiKey()), err))
+		return
+	}
+	m.ID, m.AppName = types.StringValue(m.importID()), types.StringValue(app.AppName)
+	if m.AuthID.IsNull() || m.AuthID.IsUnknown() {
+		m.AuthID = types.StringValue("")
+	}
+	if m.APIName.ValueString() == "" || m.ServiceName.ValueString() == "" {
+		if api, err := findAPI(ctx, r.Client, m.ServiceID.ValueString(), m.APIID.ValueString()); err == nil {
+			m.APIName, m.ServiceName = types.StringValue(api.APIName), types.StringValue(api.ServiceName)
+		}
+	}
+	if m.APIName.IsNull() {
+		m.APIName, m.ServiceName = types.StringValue(""), types.StringValue("")
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// Update only ever sees timeouts change: every other argument replaces the resource.
+func (r *appAuthorizationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m appAuthorizationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *appAuthorizationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m appAuthorizationModel
+	ctx, ok := r.Open(ctx, req.State, &m, func() framework.Timeout { return m.Timeouts.Delete }, defaultDeleteTimeout, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	appID := m.AppID.ValueString()
+	if err := revoke(ctx, r.Client, m.apiKey(), []string{appID})[appID]; err != nil {
+		resp.Diagnostics.AddError("Error deleting "+r.TypeName, framework.Detail(fmt.Sprintf("Revoking the authorization of app %s to call %s", appID, m.apiKey()), err))
+	}
+}
+
+func (r *appAuthorizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	names := []string{"service_id", "api_id", "app_id"}
+	parts, err := framework.ParseImportID(req.ID, names...)
+	if err != nil {
+		// The workspace may come as a fourth part.
+		var werr error
+		if parts, werr = framework.ParseImportID(req.ID, append(names, "workspace_id")...); werr != nil {
+			resp.Diagnostics.AddError("Invalid import ID", err.Error()+", optionally followed by /<workspace_id>")
+			return
+		}
+	}
+	if len(parts) == 3 {
+		parts = append(parts, cloud.DefaultWorkspaceID)
+	}
+	for i, attr := range append(names, "workspace_id") {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), parts[i])...)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), parts[0]+"/"+parts[1]+"/"+parts[2])...)
+}
+
+type appAuthorizationModel struct {
+	ID          types.String   `tfsdk:"id"`
+	ServiceID   types.String   `tfsdk:"service_id"`
+	APIID       types.String   `tfsdk:"api_id"`
+	AppID       types.String   `tfsdk:"app_id"`
+	WorkspaceID types.String   `tfsdk:"workspace_id"`
+	AuthID      types.String   `tfsdk:"auth_id"`
+	AppName     types.String   `tfsdk:"app_name"`
+	APIName     types.String   `tfsdk:"api_name"`
+	ServiceName types.String   `tfsdk:"service_name"`
+	Timeouts    timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (m *appAuthorizationModel) apiKey() apiKey {
+	return apiKey{ServiceID: m.ServiceID.ValueString(), APIID: m.APIID.ValueString(), WorkspaceID: m.WorkspaceID.ValueString()}
+}
+
+func (m *appAuthorizationModel) importID() string {
+	return m.ServiceID.ValueString() + "/" + m.APIID.ValueString() + "/" + m.AppID.ValueString()
+}

@@ -1,0 +1,354 @@
+// Package modelarts holds the resources and data sources of ModelArts' app authentication of real-time
+// services: which apps may call a service's APIs.
+package modelarts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
+	"github.com/cloudauthz/terraform-provider-authz/internal/framework"
+)
+
+// Resources are the ModelArts resources.
+func Resources() []func() resource.Resource {
+	return []func() resource.Resource{NewAppAuthorizationResource, NewAPIAuthorizationSetResource}
+}
+
+// DataSources are the ModelArts data sources.
+func DataSources() []func() datasource.DataSource {
+	return []func() datasource.DataSource{NewAPIAuthorizationsDataSource, NewAppsDataSource}
+}
+
+const (
+	defaultCreateTimeout = 10 * time.Minute
+	defaultDeleteTimeout = 10 * time.Minute
+	// listTTL is how long the list of an API's authorized apps serves reads, unless a write to the API
+	// comes first.
+	listTTL = 30 * time.Second
+	// appAuthType is the only API authentication type whose APIs can be authorized for apps.
+	appAuthType = "APP"
+)
+
+// apiKey identifies one service API in one workspace.
+type apiKey struct {
+	ServiceID, APIID, WorkspaceID string
+}
+
+func (k apiKey) String() string {
+	return fmt.Sprintf("API %s of service %s (workspace %s)", k.APIID, k.ServiceID, k.WorkspaceID)
+}
+
+func (k apiKey) cacheKey() string { return k.WorkspaceID + "/" + k.ServiceID + "/" + k.APIID }
+
+// shared is the state the ModelArts resources of one provider share: the authorized apps of APIs, read once
+// for many resources, and the authorizations waiting to go out together.
+type shared struct {
+	authed framework.ListCache[cloud.ModelArtsAPIAuth]
+	apis   framework.ListCache[cloud.ModelArtsAPI]
+	grants framework.Batcher[string, grantResult]
+}
+
+type sharedKey struct{}
+
+func sharedOf(c *cloud.Client) *shared {
+	return c.Shared(sharedKey{}, func() any {
+		return &shared{authed: framework.ListCache[cloud.ModelArtsAPIAuth]{TTL: listTTL}, apis: framework.ListCache[cloud.ModelArtsAPI]{TTL: listTTL}}
+	}).(*shared)
+}
+
+// listAuthorized returns the apps authorized to call the API, read fresh. A service or API that does not
+// exist is not found: its authorizations went with it.
+func listAuthorized(ctx context.Context, c *cloud.Client, k apiKey) ([]cloud.ModelArtsAPIAuth, error) {
+	auths, err := c.ModelArts().ListAPIAuths(ctx, k.ServiceID, k.APIID, cloud.APIAuthsFilter{ShowOnly: cloud.ShowAuthorized, WorkspaceID: k.WorkspaceID})
+	if cloud.HasCode(err, cloud.CodeModelArtsServiceNotFound, cloud.CodeModelArtsAPINotFound) {
+		return nil, framework.NotFound(k.String(), err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	// The filter is a hint to the server; keep only what is really authorized.
+	return slices.DeleteFunc(auths, func(a cloud.ModelArtsAPIAuth) bool { return !a.Authed }), nil
+}
+
+// authorizedApps is listAuthorized keyed by app ID.
+func authorizedApps(ctx context.Context, c *cloud.Client, k apiKey) (map[string]cloud.ModelArtsApp, error) {
+	auths, err := listAuthorized(ctx, c, k)
+	if err != nil {
+		return nil, err
+	}
+	apps := make(map[string]cloud.ModelArtsApp, len(auths))
+	for _, a := range auths {
+		apps[a.App.AppID] = a.App
+	}
+	return apps, nil
+}
+
+// findAuthorizedApp looks the app up among the API's authorized apps, a list concurrent reads share. It is
+// not found when the list lacks it, or the service or API does not exist.
+func findAuthorizedApp(ctx context.Context, c *cloud.Client, k apiKey, appID string) (cloud.ModelArtsApp, error) {
+	auths, err := sharedOf(c).authed.Get(ctx, k.cacheKey(), func(ctx context.Context) ([]cloud.ModelArtsAPIAuth, error) {
+		return listAuthorized(ctx, c, k)
+	})
+	if err != nil {
+		return cloud.ModelArtsApp{}, err
+	}
+	for _, a := range auths {
+		if a.App.AppID == appID {
+			return a.App, nil
+		}
+	}
+	return cloud.ModelArtsApp{}, framework.NotFound(fmt.Sprintf("the authorization of app %s to call %s", appID, k), nil)
+}
+
+// findAPI looks an API up among its service's APIs, a list concurrent reads share. It is not found when
+// the service lacks it or does not exist.
+func findAPI(ctx context.Context, c *cloud.Client, serviceID, apiID string) (cloud.ModelArtsAPI, error) {
+	apis, err := sharedOf(c).apis.Get(ctx, serviceID, func(ctx context.Context) ([]cloud.ModelArtsAPI, error) {
+		return c.ModelArts().ListAPIs(ctx, serviceID)
+	})
+	if cloud.HasCode(err, cloud.CodeModelArtsServiceNotFound) {
+		return cloud.ModelArtsAPI{}, framework.NotFound("service "+serviceID, err)
+	}
+	if err != nil {
+		return cloud.ModelArtsAPI{}, err
+	}
+	for _, a := range apis {
+		if a.APIID == apiID {
+			return a, nil
+		}
+	}
+	return cloud.ModelArtsAPI{}, framework.NotFound(fmt.Sprintf("API %s of service %s", apiID, serviceID), nil)
+}
+
+// errAlreadyAuthorized is the failure of an app that was authorized before the call.
+var errAlreadyAuthorized = errors.New("the app is already authorized to call the API")
+
+// grantOutcome says, per app, what an authorization achieved.
+type grantOutcome struct {
+	Granted map[string]cloud.ModelArtsAuthResult // by app ID
+	Failed  map[string]error                     // by app ID
+	// Unknown is set when what exists could not be established; Granted may then be incomplete.
+	Unknown error
+}
+
+// grant authorizes the apps to call the API in one call. After a call whose outcome is unknown (5xx, lost
+// connection, timeout, Ctrl-C) it reads back with a fresh context, and sends again only for the apps that
+// are still not authorized. An app that fails because it is authorized already is adopted when adopt is
+// set (an authoritative set), or when an earlier attempt of this call may have authorized it; otherwise it
+// fails with errAlreadyAuthorized.
+func grant(ctx context.Context, c *cloud.Client, k apiKey, appIDs []string, adopt bool) grantOutcome {
+	out := grantOutcome{Granted: map[string]cloud.ModelArtsAuthResult{}, Failed: map[string]error{}}
+	pending := slices.Clone(appIDs)
+	var lastAnswer error
+	for attempt := 0; len(pending) > 0; attempt++ {
+		results, err := c.ModelArts().Authorize(ctx, k.ServiceID, k.APIID, k.WorkspaceID, pending)
+		sharedOf(c).authed.Invalidate(k.cacheKey())
+		if _, isAnswer := cloud.AsAPIError(err); isAnswer {
+			lastAnswer = err
+		} else if cloud.OutcomeOf(err) == cloud.InFlight && lastAnswer != nil {
+			err = fmt.Errorf("%w; the last answer of the cloud was %w", err, lastAnswer)
+		}
+		if err == nil && allSucceeded(results, pending) {
+			for _, r := range results {
+				out.Granted[r.AppID] = r
+			}
+			return out
+		}
+		outcome := cloud.OutcomeOf(err)
+		if err != nil && outcome == cloud.NotApplied {
+			for _, id := range pending {
+				out.Failed[id] = err
+			}
+			return out
+		}
+		// Some items failed, or the answer is lost: what is authorized now tells which apps are done. An
+		// item that failed although its app is authorized was authorized already.
+		authed, rbErr := framework.ReadBack(ctx, outcome, func(ctx context.Context) (map[string]cloud.ModelArtsApp, bool, error) {
+			apps, err := authorizedApps(ctx, c, k)
+			return apps, err == nil && containsAll(apps, pending), err
+		})
+		if rbErr != nil {
+			out.Unknown = fmt.Errorf("%v; reading back what exists failed too: %w", orItemFailures(err, results), rbErr)
+			return out
+		}
+		byApp := map[string]cloud.ModelArtsAuthResult{}
+		for _, r := range results {
+			byApp[r.AppID] = r
+		}
+		var rest []string
+		for _, id := range pending {
+			r, answered := byApp[id]
+			_, isAuthed := authed[id]
+			switch {
+			case answered && r.Success:
+				out.Granted[id] = r
+			case isAuthed && (adopt || err != nil):
+				// The list does not tell the authorization's ID; only a create answer does.
+				out.Granted[id] = cloud.ModelArtsAuthResult{APIID: k.APIID, AppID: id, Success: true}
+			case isAuthed:
+				out.Failed[id] = errAlreadyAuthorized
+			case answered:
+				out.Failed[id] = r.Err()
+			default:
+				rest = append(rest, id)
+			}
+		}
+		pending = rest
+		adopt = adopt || outcome != cloud.NotApplied
+		if len(pending) == 0 {
+			break
+		}
+		if ctx.Err() != nil || attempt >= c.Config().MaxRetries || !cloud.Transient(err) {
+			for _, id := range pending {
+				out.Failed[id] = err
+			}
+			break
+		}
+		if sleepErr := framework.Sleep(ctx, framework.RetryDelay(attempt)); sleepErr != nil {
+			for _, id := range pending {
+				out.Failed[id] = fmt.Errorf("%w; the last answer of the cloud was %w", sleepErr, err)
+			}
+			break
+		}
+	}
+	return out
+}
+
+func allSucceeded(results []cloud.ModelArtsAuthResult, appIDs []string) bool {
+	ok := map[string]bool{}
+	for _, r := range results {
+		ok[r.AppID] = r.Success
+	}
+	for _, id := range appIDs {
+		if !ok[id] {
+			return false
+		}
+	}
+	return true
+}
+
+func containsAll(apps map[string]cloud.ModelArtsApp, appIDs []string) bool {
+	for _, id := range appIDs {
+		if _, ok := apps[id]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// orItemFailures is err, or the per-app failures of a call that answered.
+func orItemFailures(err error, results []cloud.ModelArtsAuthResult) error {
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, r := range results {
+		errs = append(errs, r.Err())
+	}
+	return errors.Join(errs...)
+}
+
+// revoke takes the apps' authorization to call the API away in one call. An app that is no longer
+// authorized, or a service, API or app that no longer exists, counts as revoked; any other failure is
+// returned per app, so a destroy never reports success while access remains.
+func revoke(ctx context.Context, c *cloud.Client, k apiKey, appIDs []string) map[string]error {
+	failed := map[string]error{}
+	if len(appIDs) == 0 {
+		return failed
+	}
+	results, err := c.ModelArts().Revoke(ctx, k.ServiceID, k.APIID, k.WorkspaceID, appIDs)
+	sharedOf(c).authed.Invalidate(k.cacheKey())
+	if cloud.HasCode(err, cloud.CodeModelArtsServiceNotFound, cloud.CodeModelArtsAPINotFound) {
+		return failed
+	}
+	if err == nil && allSucceeded(results, appIDs) {
+		return failed
+	}
+	// An item may fail because the app is not authorized (any more), or does not exist: what is authorized
+	// now tells.
+	authed, rbErr := framework.ReadBack(ctx, cloud.OutcomeOf(err), func(ctx context.Context) (map[string]cloud.ModelArtsApp, bool, error) {
+		apps, err := authorizedApps(ctx, c, k)
+		return apps, err == nil && !containsAny(apps, appIDs), err
+	})
+	if framework.IsNotFound(rbErr) {
+		return failed
+	}
+	byApp := map[string]cloud.ModelArtsAuthResult{}
+	for _, r := range results {
+		byApp[r.AppID] = r
+	}
+	for _, id := range appIDs {
+		_, stillAuthed := authed[id]
+		switch r, answered := byApp[id]; {
+		case rbErr != nil:
+			failed[id] = fmt.Errorf("%v; reading back failed too: %w", orItemFailures(err, []cloud.ModelArtsAuthResult{r}), rbErr)
+		case !stillAuthed:
+		case err != nil:
+			failed[id] = err
+		case answered:
+			failed[id] = r.Err()
+		default:
+			failed[id] = fmt.Errorf("ModelArts answered without a result for app %s", id)
+		}
+	}
+	return failed
+}
+
+func containsAny(apps map[string]cloud.ModelArtsApp, appIDs []string) bool {
+	for _, id := range appIDs {
+		if _, ok := apps[id]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// grantResult is what became of one app of a batched authorization.
+type grantResult struct {
+	Result  cloud.ModelArtsAuthResult
+	Failed  error
+	Unknown error
+}
+
+// grantBatched authorizes one app to call the API, together with the other apps whose authorization to
+// the same API arrives while one for it is in flight: one call serves them all.
+func grantBatched(ctx context.Context, c *cloud.Client, k apiKey, appID string) grantResult {
+	return sharedOf(c).grants.Do(ctx, k.cacheKey(), appID, func(ctx context.Context, appIDs []string) []grantResult {
+		unique := slices.Compact(slices.Sorted(slices.Values(appIDs)))
+		out := grant(ctx, c, k, unique, false)
+		results := make([]grantResult, len(appIDs))
+		claimed := map[string]bool{}
+		for i, id := range appIDs {
+			r, granted := out.Granted[id]
+			switch {
+			case claimed[id]:
+				results[i] = grantResult{Failed: errAlreadyAuthorized}
+			case granted:
+				results[i] = grantResult{Result: r}
+			case out.Failed[id] == nil && out.Unknown == nil:
+				results[i] = grantResult{Failed: fmt.Errorf("ModelArts answered without a result for app %s", id)}
+			default:
+				results[i] = grantResult{Failed: out.Failed[id], Unknown: out.Unknown}
+			}
+			claimed[id] = true
+		}
+		return results
+	})
+}
+
+// failureLines renders per-app failures in a stable order.
+func failureLines(failed map[string]error) []string {
+	var lines []string
+	for _, id := range slices.Sorted(maps.Keys(failed)) {
+		lines = append(lines, fmt.Sprintf("app %s: %s", id, framework.Describe(failed[id])))
+	}
+	return lines
+}

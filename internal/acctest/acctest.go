@@ -19,6 +19,7 @@ import (
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
 	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud"
+	fakegateway "github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/gateway"
 	"github.com/cloudauthz/terraform-provider-authz/internal/provider"
 )
 
@@ -63,7 +64,7 @@ const DefaultWriteDelay = 20 * time.Millisecond
 // NewFakeCloud starts a fake cloud for the test and stops it when the test ends.
 func NewFakeCloud(t *testing.T) *FakeCloud {
 	t.Helper()
-	return NewFakeCloudWith(t, fakecloud.Options{WriteDelay: DefaultWriteDelay})
+	return NewFakeCloudWith(t, fakecloud.Options{Gateway: fakegateway.Options{WriteDelay: DefaultWriteDelay}})
 }
 
 // NewFakeCloudWith starts a fake cloud with the given options (switches for the documented alternatives,

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud"
+	fakegateway "github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/gateway"
 )
 
 // ReleaseEnvID is the ID of every gateway's built-in RELEASE environment.
@@ -15,7 +16,7 @@ const ReleaseEnvID = "DEFAULT_ENVIRONMENT_RELEASE_ID"
 // Gateway is a seeded gateway instance: apps, a second environment, APIs published in both environments,
 // one API not published anywhere and one API that does not use app authentication.
 type Gateway struct {
-	Flavor           fakecloud.Flavor
+	Flavor           fakegateway.Flavor
 	InstanceID       string
 	EnvID            string // a second environment besides RELEASE
 	AppIDs           []string
@@ -25,7 +26,7 @@ type Gateway struct {
 }
 
 // SeedGateway creates a gateway instance of the flavour in the default project.
-func (f *FakeCloud) SeedGateway(t *testing.T, flavor fakecloud.Flavor) Gateway {
+func (f *FakeCloud) SeedGateway(t *testing.T, flavor fakegateway.Flavor) Gateway {
 	t.Helper()
 	p := string(flavor)
 	g := Gateway{
@@ -38,22 +39,22 @@ func (f *FakeCloud) SeedGateway(t *testing.T, flavor fakecloud.Flavor) Gateway {
 		NoAuthAPIID:      p + "0000000000000000000000000000n1",
 	}
 	envs := []string{ReleaseEnvID, g.EnvID}
-	inst := fakecloud.InstanceFixture{
+	inst := fakegateway.InstanceFixture{
 		ID: g.InstanceID, Name: p + "_gateway", Flavor: flavor,
-		Envs: []fakecloud.Env{{ID: g.EnvID, Name: "staging"}},
+		Envs: []fakegateway.Env{{ID: g.EnvID, Name: "staging"}},
 	}
 	for i, id := range g.AppIDs {
-		inst.Apps = append(inst.Apps, fakecloud.App{ID: id, Name: fmt.Sprintf("app_%d", i+1)})
+		inst.Apps = append(inst.Apps, fakegateway.App{ID: id, Name: fmt.Sprintf("app_%d", i+1)})
 	}
 	for i, id := range g.APIIDs {
-		inst.APIs = append(inst.APIs, fakecloud.API{ID: id, Name: fmt.Sprintf("api_%d", i+1), GroupID: p + "group1", GroupName: "group_1",
+		inst.APIs = append(inst.APIs, fakegateway.API{ID: id, Name: fmt.Sprintf("api_%d", i+1), GroupID: p + "group1", GroupName: "group_1",
 			ReqMethod: "GET", ReqURI: fmt.Sprintf("/v1/items%d", i+1), AuthType: "APP", PublishedEnvs: envs})
 	}
 	inst.APIs = append(inst.APIs,
-		fakecloud.API{ID: g.UnpublishedAPIID, Name: "api_unpublished", GroupID: p + "group1", GroupName: "group_1", ReqMethod: "GET", ReqURI: "/v1/draft", AuthType: "APP"},
-		fakecloud.API{ID: g.NoAuthAPIID, Name: "api_open", GroupID: p + "group1", GroupName: "group_1", ReqMethod: "GET", ReqURI: "/v1/open", AuthType: "NONE", PublishedEnvs: envs},
+		fakegateway.API{ID: g.UnpublishedAPIID, Name: "api_unpublished", GroupID: p + "group1", GroupName: "group_1", ReqMethod: "GET", ReqURI: "/v1/draft", AuthType: "APP"},
+		fakegateway.API{ID: g.NoAuthAPIID, Name: "api_open", GroupID: p + "group1", GroupName: "group_1", ReqMethod: "GET", ReqURI: "/v1/open", AuthType: "NONE", PublishedEnvs: envs},
 	)
-	if err := f.Load(fakecloud.Fixture{Projects: []fakecloud.ProjectFixture{{ID: f.Creds.ProjectID, Instances: []fakecloud.InstanceFixture{inst}}}}); err != nil {
+	if err := f.Load(fakecloud.Fixture{Gateway: fakegateway.InProject(f.Creds.ProjectID, inst)}); err != nil {
 		t.Fatalf("seeding the fake cloud: %v", err)
 	}
 	return g
@@ -62,7 +63,7 @@ func (f *FakeCloud) SeedGateway(t *testing.T, flavor fakecloud.Flavor) Gateway {
 // CheckNoAppAuths is a CheckDestroy asserting the fake cloud holds no authorization on the gateway.
 func (f *FakeCloud) CheckNoAppAuths(g Gateway) func(*terraform.State) error {
 	return func(*terraform.State) error {
-		if left := f.AppAuths("", g.InstanceID); len(left) > 0 {
+		if left := f.Gateway().AppAuths("", g.InstanceID); len(left) > 0 {
 			return fmt.Errorf("%d authorization(s) left in the fake cloud after destroy, first: %+v", len(left), left[0])
 		}
 		return nil
@@ -72,7 +73,7 @@ func (f *FakeCloud) CheckNoAppAuths(g Gateway) func(*terraform.State) error {
 // CheckAppAuthCount asserts how many authorizations the fake cloud holds on the gateway.
 func (f *FakeCloud) CheckAppAuthCount(g Gateway, want int) func(*terraform.State) error {
 	return func(*terraform.State) error {
-		if got := len(f.AppAuths("", g.InstanceID)); got != want {
+		if got := len(f.Gateway().AppAuths("", g.InstanceID)); got != want {
 			return fmt.Errorf("the fake cloud holds %d authorization(s), want %d", got, want)
 		}
 		return nil

@@ -143,7 +143,7 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	req = req.Clone(req.Context())
 	if err := t.client.creds.authenticate(req.Context(), req); err != nil {
-		return nil, err
+		return nil, notSent(req.Method+" "+req.URL.Path, err)
 	}
 	// AK/SK callers name their project, or for account-scoped services their account, in a header, as the
 	// official SDKs do; it is not part of the signature.

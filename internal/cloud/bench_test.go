@@ -8,6 +8,7 @@ import (
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
 	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud"
+	fakegateway "github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/gateway"
 )
 
 // BenchmarkListBoundAPIs measures one full listing of an app holding 1000 authorizations (two pages)
@@ -16,13 +17,13 @@ func BenchmarkListBoundAPIs(b *testing.B) {
 	srv := fakecloud.New(fakecloud.Options{})
 	ts := httptest.NewServer(srv)
 	b.Cleanup(ts.Close)
-	inst := fakecloud.InstanceFixture{ID: instanceID, Name: "gw", Flavor: fakecloud.FlavorAPIG, Apps: []fakecloud.App{{ID: appID, Name: "app_one"}}}
+	inst := fakegateway.InstanceFixture{ID: instanceID, Name: "gw", Flavor: fakegateway.FlavorAPIG, Apps: []fakegateway.App{{ID: appID, Name: "app_one"}}}
 	for i := range 1000 {
 		id := strings.Repeat("0", 28) + hex4(i)
-		inst.APIs = append(inst.APIs, fakecloud.API{ID: id, Name: "api_" + hex4(i), ReqMethod: "GET", ReqURI: "/" + hex4(i), AuthType: "APP", PublishedEnvs: []string{releaseEnv}})
-		inst.AppAuths = append(inst.AppAuths, fakecloud.AppAuth{AppID: appID, APIID: id, EnvID: releaseEnv})
+		inst.APIs = append(inst.APIs, fakegateway.API{ID: id, Name: "api_" + hex4(i), ReqMethod: "GET", ReqURI: "/" + hex4(i), AuthType: "APP", PublishedEnvs: []string{releaseEnv}})
+		inst.AppAuths = append(inst.AppAuths, fakegateway.AppAuth{AppID: appID, APIID: id, EnvID: releaseEnv})
 	}
-	if err := srv.Load(fakecloud.Fixture{Projects: []fakecloud.ProjectFixture{{ID: fakecloud.DefaultProjectID, Instances: []fakecloud.InstanceFixture{inst}}}}); err != nil {
+	if err := srv.Load(fakecloud.Fixture{Gateway: fakegateway.InProject(fakecloud.DefaultProjectID, inst)}); err != nil {
 		b.Fatal(err)
 	}
 	eps := map[cloud.Service]string{}

@@ -108,9 +108,10 @@ type call struct {
 
 // do runs one call: encodes, sends with retries and credentials, decodes the answer or turns it into an *APIError.
 func (c *Client) do(ctx context.Context, cl call) error {
+	op := cl.method + " " + cl.path
 	endpoint, err := c.cfg.Endpoint(cl.service)
 	if err != nil {
-		return err
+		return notSent(op, err)
 	}
 	u := endpoint + cl.path
 	if len(cl.query) > 0 {
@@ -119,14 +120,14 @@ func (c *Client) do(ctx context.Context, cl call) error {
 	var body []byte
 	if cl.body != nil {
 		if body, err = json.Marshal(cl.body); err != nil {
-			return fmt.Errorf("encoding %s %s: %w", cl.method, cl.path, err)
+			return notSent(op, fmt.Errorf("encoding the body: %w", err))
 		}
 	}
 	info := callInfo{service: cl.service, idempotent: cl.method != http.MethodPost || cl.idempotent, noAuth: cl.noAuth, last: &lastAnswer{}}
 	ctx = context.WithValue(ctx, callKey{}, info)
 	req, err := retryablehttp.NewRequestWithContext(ctx, cl.method, u, bodyOrNil(body))
 	if err != nil {
-		return err
+		return notSent(op, err)
 	}
 	req.Header.Set("User-Agent", c.cfg.UserAgent)
 	req.Header.Set("Accept", "application/json")
@@ -182,8 +183,13 @@ func (c *Client) credentialsHint() string {
 }
 
 // ProjectID returns the project every project-scoped call addresses, resolving a project name through IAM
-// the first time it is needed.
+// the first time it is needed. A failure means the call that needed it was never sent.
 func (c *Client) ProjectID(ctx context.Context) (string, error) {
+	id, err := c.resolveProjectID(ctx)
+	return id, notSent("addressing the project", err)
+}
+
+func (c *Client) resolveProjectID(ctx context.Context) (string, error) {
 	c.projectMu.Lock()
 	defer c.projectMu.Unlock()
 	if c.projectID != "" {

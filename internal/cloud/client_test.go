@@ -11,6 +11,7 @@ import (
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
 	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud"
+	fakegateway "github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/gateway"
 )
 
 const (
@@ -26,19 +27,19 @@ func newFake(t *testing.T) (*fakecloud.Server, string) {
 	srv := fakecloud.New(fakecloud.Options{})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	var instances []fakecloud.InstanceFixture
-	for _, f := range []fakecloud.Flavor{fakecloud.FlavorAPIG, fakecloud.FlavorROMA} {
+	var instances []fakegateway.InstanceFixture
+	for _, f := range []fakegateway.Flavor{fakegateway.FlavorAPIG, fakegateway.FlavorROMA} {
 		id := instanceID
-		if f == fakecloud.FlavorROMA {
+		if f == fakegateway.FlavorROMA {
 			id = strings.Replace(instanceID, "01", "11", 1)
 		}
-		instances = append(instances, fakecloud.InstanceFixture{
+		instances = append(instances, fakegateway.InstanceFixture{
 			ID: id, Name: "gw_" + string(f), Flavor: f,
-			Apps: []fakecloud.App{{ID: appID, Name: "app_one"}},
-			APIs: []fakecloud.API{{ID: apiID, Name: "api_one", GroupID: "g1", GroupName: "group", ReqMethod: "GET", ReqURI: "/x", AuthType: "APP", PublishedEnvs: []string{releaseEnv}}},
+			Apps: []fakegateway.App{{ID: appID, Name: "app_one"}},
+			APIs: []fakegateway.API{{ID: apiID, Name: "api_one", GroupID: "g1", GroupName: "group", ReqMethod: "GET", ReqURI: "/x", AuthType: "APP", PublishedEnvs: []string{releaseEnv}}},
 		})
 	}
-	if err := srv.Load(fakecloud.Fixture{Projects: []fakecloud.ProjectFixture{{ID: fakecloud.DefaultProjectID, Instances: instances}}}); err != nil {
+	if err := srv.Load(fakecloud.Fixture{Gateway: fakegateway.InProject(fakecloud.DefaultProjectID, instances...)}); err != nil {
 		t.Fatal(err)
 	}
 	return srv, ts.URL
@@ -105,7 +106,7 @@ func TestCredentialModes(t *testing.T) {
 			if err != nil || len(got) != 1 || got[0].ID != res[0].ID {
 				t.Fatalf("ListBoundAPIs = %+v, %v", got, err)
 			}
-			if n := len(srv.AppAuths("", instanceID)); n != 1 {
+			if n := len(srv.Gateway().AppAuths("", instanceID)); n != 1 {
 				t.Fatalf("fake cloud holds %d authorizations", n)
 			}
 		})
@@ -219,7 +220,7 @@ func TestRetries(t *testing.T) {
 		if n := countRequests(srv, "POST", "app-auths"); n != 1 {
 			t.Errorf("POST sent %d times, want 1", n)
 		}
-		if n := len(srv.AppAuths("", instanceID)); n != 1 {
+		if n := len(srv.Gateway().AppAuths("", instanceID)); n != 1 {
 			t.Errorf("the lost-answer POST should still have acted: %d records", n)
 		}
 	})
@@ -240,7 +241,7 @@ func TestRetries(t *testing.T) {
 		if err := c.Gateway(cloud.FlavorAPIG).DeleteAppAuth(context.Background(), instanceID, id); err != nil {
 			t.Fatal(err)
 		}
-		if n := len(srv.AppAuths("", instanceID)); n != 0 {
+		if n := len(srv.Gateway().AppAuths("", instanceID)); n != 0 {
 			t.Errorf("%d records left", n)
 		}
 	})
@@ -281,14 +282,14 @@ func TestListFollowsEveryPage(t *testing.T) {
 	srv := fakecloud.New(fakecloud.Options{})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	inst := fakecloud.InstanceFixture{ID: instanceID, Name: "gw", Flavor: fakecloud.FlavorAPIG, Apps: []fakecloud.App{{ID: appID, Name: "app_one"}}}
+	inst := fakegateway.InstanceFixture{ID: instanceID, Name: "gw", Flavor: fakegateway.FlavorAPIG, Apps: []fakegateway.App{{ID: appID, Name: "app_one"}}}
 	const n = 999 // two pages of up to 500 (an app holds at most 1000 authorizations)
 	for i := range n {
 		id := strings.Repeat("0", 28) + hex4(i)
-		inst.APIs = append(inst.APIs, fakecloud.API{ID: id, Name: "api_" + hex4(i), ReqMethod: "GET", ReqURI: "/" + hex4(i), AuthType: "APP", PublishedEnvs: []string{releaseEnv}})
-		inst.AppAuths = append(inst.AppAuths, fakecloud.AppAuth{AppID: appID, APIID: id, EnvID: releaseEnv})
+		inst.APIs = append(inst.APIs, fakegateway.API{ID: id, Name: "api_" + hex4(i), ReqMethod: "GET", ReqURI: "/" + hex4(i), AuthType: "APP", PublishedEnvs: []string{releaseEnv}})
+		inst.AppAuths = append(inst.AppAuths, fakegateway.AppAuth{AppID: appID, APIID: id, EnvID: releaseEnv})
 	}
-	if err := srv.Load(fakecloud.Fixture{Projects: []fakecloud.ProjectFixture{{ID: fakecloud.DefaultProjectID, Instances: []fakecloud.InstanceFixture{inst}}}}); err != nil {
+	if err := srv.Load(fakecloud.Fixture{Gateway: fakegateway.InProject(fakecloud.DefaultProjectID, inst)}); err != nil {
 		t.Fatal(err)
 	}
 	c := newClient(t, ts.URL, nil)

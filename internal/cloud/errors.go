@@ -95,6 +95,25 @@ func (e *IncompleteError) Error() string {
 
 func (e *IncompleteError) Unwrap() error { return e.Err }
 
+// NotSentError is a call that failed before anything was sent: its endpoint, project or credentials could
+// not be worked out, or its body not encoded. The cloud cannot have acted on it.
+type NotSentError struct {
+	Operation string
+	Err       error
+}
+
+func (e *NotSentError) Error() string { return e.Operation + ": " + e.Err.Error() }
+func (e *NotSentError) Unwrap() error { return e.Err }
+
+// notSent marks err as the failure of a call that was never sent (nil stays nil).
+func notSent(op string, err error) error {
+	var ns *NotSentError
+	if err == nil || errors.As(err, &ns) {
+		return err
+	}
+	return &NotSentError{Operation: op, Err: err}
+}
+
 // Outcome is what a failed write says about whether the cloud carried it out.
 type Outcome int
 
@@ -113,9 +132,10 @@ func OutcomeOf(err error) Outcome {
 		inc     *IncompleteError
 		itemErr *ItemError
 		opErr   *net.OpError
+		ns      *NotSentError
 	)
 	switch {
-	case err == nil, errors.As(err, &itemErr):
+	case err == nil, errors.As(err, &itemErr), errors.As(err, &ns):
 		return NotApplied
 	case errors.As(err, &inc), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return InFlight

@@ -8,7 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/acctest"
-	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud"
+	fakegateway "github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/gateway"
 )
 
 func authorization(g acctest.Gateway) string {
@@ -31,7 +31,7 @@ func TestAccProvider_credentialModes(t *testing.T) {
 	for name, mode := range modes {
 		t.Run(name, func(t *testing.T) {
 			f := acctest.NewFakeCloud(t)
-			g := f.SeedGateway(t, fakecloud.FlavorAPIG)
+			g := f.SeedGateway(t, fakegateway.FlavorAPIG)
 			resource.ParallelTest(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
 				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -47,7 +47,7 @@ func TestAccProvider_credentialModes(t *testing.T) {
 
 func TestAccProvider_passwordLoginOncePerProvider(t *testing.T) {
 	f := acctest.NewFakeCloud(t)
-	g := f.SeedGateway(t, fakecloud.FlavorAPIG)
+	g := f.SeedGateway(t, fakegateway.FlavorAPIG)
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -73,7 +73,7 @@ func TestAccProvider_passwordLoginOncePerProvider(t *testing.T) {
 
 func TestAccProvider_wrongCredentials(t *testing.T) {
 	f := acctest.NewFakeCloud(t)
-	g := f.SeedGateway(t, fakecloud.FlavorAPIG)
+	g := f.SeedGateway(t, fakegateway.FlavorAPIG)
 	cases := map[string]struct {
 		body string
 		want string
@@ -96,14 +96,14 @@ func TestAccProvider_wrongCredentials(t *testing.T) {
 			})
 		})
 	}
-	if left := f.AppAuths("", g.InstanceID); len(left) != 0 {
+	if left := f.Gateway().AppAuths("", g.InstanceID); len(left) != 0 {
 		t.Errorf("%d authorization(s) created with wrong credentials", len(left))
 	}
 }
 
 func TestAccProvider_configurationErrors(t *testing.T) {
 	f := acctest.NewFakeCloud(t)
-	g := f.SeedGateway(t, fakecloud.FlavorAPIG)
+	g := f.SeedGateway(t, fakegateway.FlavorAPIG)
 	cases := map[string]struct {
 		body string
 		want string
@@ -135,7 +135,7 @@ func TestAccProvider_configurationErrors(t *testing.T) {
 // Provider arguments that come from other resources are unknown while planning; plan and apply must work.
 func TestAccProvider_unknownConfigurationAtPlan(t *testing.T) {
 	f := acctest.NewFakeCloud(t)
-	g := f.SeedGateway(t, fakecloud.FlavorAPIG)
+	g := f.SeedGateway(t, fakegateway.FlavorAPIG)
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,

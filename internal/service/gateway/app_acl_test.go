@@ -28,7 +28,7 @@ resource "authz_%s_app_acl" "test" {
 // checkACL asserts what the fake cloud holds as the app's ACL.
 func checkACL(f *acctest.FakeCloud, g acctest.Gateway, aclType string, values ...string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		acl, ok := f.AppACL("", g.InstanceID, g.AppIDs[0])
+		acl, ok := f.Gateway().AppACL("", g.InstanceID, g.AppIDs[0])
 		if !ok {
 			return fmt.Errorf("the fake cloud holds no ACL for app %s", g.AppIDs[0])
 		}
@@ -43,7 +43,7 @@ func checkACL(f *acctest.FakeCloud, g acctest.Gateway, aclType string, values ..
 
 func checkNoACL(f *acctest.FakeCloud, g acctest.Gateway) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		if acl, ok := f.AppACL("", g.InstanceID, g.AppIDs[0]); ok {
+		if acl, ok := f.Gateway().AppACL("", g.InstanceID, g.AppIDs[0]); ok {
 			return fmt.Errorf("an ACL is left in the fake cloud: %+v", acl)
 		}
 		return nil
@@ -97,7 +97,7 @@ func TestAccAppACL_disappears(t *testing.T) {
 			resource.TestStep{Config: config, Check: checkACL(f, g, "PERMIT", "192.168.0.1")},
 			resource.TestStep{
 				PreConfig: func() {
-					if err := f.RemoveAppACL("", g.InstanceID, g.AppIDs[0]); err != nil {
+					if err := f.Gateway().RemoveAppACL("", g.InstanceID, g.AppIDs[0]); err != nil {
 						t.Fatal(err)
 					}
 				},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/acctest"
 	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud"
+	fakegateway "github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/gateway"
 )
 
 func setAddr(g acctest.Gateway) string {
@@ -32,7 +33,7 @@ resource "authz_%s_app_authorization_set" "test" {
 func checkAuthorizedAPIs(f *acctest.FakeCloud, g acctest.Gateway, want ...string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		var got []string
-		for _, a := range f.AppAuths("", g.InstanceID) {
+		for _, a := range f.Gateway().AppAuths("", g.InstanceID) {
 			if a.AppID == g.AppIDs[0] && a.EnvID == g.EnvID {
 				got = append(got, a.APIID)
 			}
@@ -103,7 +104,7 @@ func TestAccAppAuthorizationSet_drift(t *testing.T) {
 			resource.TestStep{
 				// An authorization granted outside Terraform is drift for the authoritative set...
 				PreConfig: func() {
-					if _, err := f.AddAppAuth("", g.InstanceID, fakecloud.AppAuth{AppID: g.AppIDs[0], APIID: g.APIIDs[1], EnvID: g.EnvID}); err != nil {
+					if _, err := f.Gateway().AddAppAuth("", g.InstanceID, fakegateway.AppAuth{AppID: g.AppIDs[0], APIID: g.APIIDs[1], EnvID: g.EnvID}); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -114,7 +115,7 @@ func TestAccAppAuthorizationSet_drift(t *testing.T) {
 			resource.TestStep{
 				// ...which the next apply cancels; authorizations elsewhere are not its business.
 				PreConfig: func() {
-					if _, err := f.AddAppAuth("", g.InstanceID, fakecloud.AppAuth{AppID: g.AppIDs[0], APIID: g.APIIDs[1], EnvID: acctest.ReleaseEnvID}); err != nil {
+					if _, err := f.Gateway().AddAppAuth("", g.InstanceID, fakegateway.AppAuth{AppID: g.AppIDs[0], APIID: g.APIIDs[1], EnvID: acctest.ReleaseEnvID}); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -127,9 +128,9 @@ func TestAccAppAuthorizationSet_drift(t *testing.T) {
 			resource.TestStep{
 				// Authorizations cancelled behind Terraform's back are granted again.
 				PreConfig: func() {
-					for _, a := range f.AppAuths("", g.InstanceID) {
+					for _, a := range f.Gateway().AppAuths("", g.InstanceID) {
 						if a.EnvID == g.EnvID {
-							if err := f.RemoveAppAuth("", g.InstanceID, a.ID); err != nil {
+							if err := f.Gateway().RemoveAppAuth("", g.InstanceID, a.ID); err != nil {
 								t.Fatal(err)
 							}
 						}
@@ -219,7 +220,7 @@ func TestAccAppAuthorizationSet_disappearsAndErrors(t *testing.T) {
 				// Existing authorizations are not silently taken over.
 				PreConfig: func() {
 					f.CheckNoRequests(t)
-					if _, err := f.AddAppAuth("", g.InstanceID, fakecloud.AppAuth{AppID: g.AppIDs[0], APIID: g.APIIDs[2], EnvID: g.EnvID}); err != nil {
+					if _, err := f.Gateway().AddAppAuth("", g.InstanceID, fakegateway.AppAuth{AppID: g.AppIDs[0], APIID: g.APIIDs[2], EnvID: g.EnvID}); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -228,8 +229,8 @@ func TestAccAppAuthorizationSet_disappearsAndErrors(t *testing.T) {
 			},
 			resource.TestStep{
 				PreConfig: func() {
-					for _, a := range f.AppAuths("", g.InstanceID) {
-						_ = f.RemoveAppAuth("", g.InstanceID, a.ID)
+					for _, a := range f.Gateway().AppAuths("", g.InstanceID) {
+						_ = f.Gateway().RemoveAppAuth("", g.InstanceID, a.ID)
 					}
 				},
 				Config: config,

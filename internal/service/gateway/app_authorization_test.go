@@ -11,6 +11,7 @@ import (
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/acctest"
 	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud"
+	fakegateway "github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/gateway"
 )
 
 func authAddr(g acctest.Gateway) string {
@@ -72,8 +73,8 @@ func TestAccAppAuthorization_disappears(t *testing.T) {
 			resource.TestStep{Config: config, Check: f.CheckAppAuthCount(g, 1)},
 			resource.TestStep{
 				PreConfig: func() {
-					for _, a := range f.AppAuths("", g.InstanceID) {
-						if err := f.RemoveAppAuth("", g.InstanceID, a.ID); err != nil {
+					for _, a := range f.Gateway().AppAuths("", g.InstanceID) {
+						if err := f.Gateway().RemoveAppAuth("", g.InstanceID, a.ID); err != nil {
 							t.Fatal(err)
 						}
 					}
@@ -88,7 +89,7 @@ func TestAccAppAuthorization_disappears(t *testing.T) {
 				// Deleting the API takes its authorizations with it: the resource plans to be recreated, and
 				// creating it then fails with the gateway's answer.
 				PreConfig: func() {
-					if err := f.RemoveAPI("", g.InstanceID, g.APIIDs[0]); err != nil {
+					if err := f.Gateway().RemoveAPI("", g.InstanceID, g.APIIDs[0]); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -125,7 +126,7 @@ func TestAccAppAuthorization_cloudErrors(t *testing.T) {
 			})
 		}
 		// A failed create leaves nothing behind.
-		if left := f.AppAuths("", g.InstanceID); len(left) != 0 {
+		if left := f.Gateway().AppAuths("", g.InstanceID); len(left) != 0 {
 			t.Errorf("failed creates left %d authorization(s) in the cloud", len(left))
 		}
 	})
@@ -133,7 +134,7 @@ func TestAccAppAuthorization_cloudErrors(t *testing.T) {
 
 func TestAccAppAuthorization_alreadyExists(t *testing.T) {
 	forEachFlavor(t, func(t *testing.T, f *acctest.FakeCloud, g acctest.Gateway) {
-		if _, err := f.AddAppAuth("", g.InstanceID, fakecloud.AppAuth{AppID: g.AppIDs[0], APIID: g.APIIDs[0], EnvID: acctest.ReleaseEnvID}); err != nil {
+		if _, err := f.Gateway().AddAppAuth("", g.InstanceID, fakegateway.AppAuth{AppID: g.AppIDs[0], APIID: g.APIIDs[0], EnvID: acctest.ReleaseEnvID}); err != nil {
 			t.Fatal(err)
 		}
 		importID := g.InstanceID + "/" + acctest.ReleaseEnvID + "/" + g.AppIDs[0] + "/" + g.APIIDs[0]
@@ -223,7 +224,7 @@ resource "authz_%s_app_authorization" "test" {
 
 func TestAccROMAAppAuthorization_greenTunnel(t *testing.T) {
 	f := acctest.NewFakeCloud(t)
-	g := f.SeedGateway(t, fakecloud.FlavorROMA)
+	g := f.SeedGateway(t, fakegateway.FlavorROMA)
 	addr := authAddr(g)
 	tc := testCase(t,
 		resource.TestStep{
@@ -235,7 +236,7 @@ func TestAccROMAAppAuthorization_greenTunnel(t *testing.T) {
 				resource.TestCheckResourceAttr(addr, "auth_blacklist.#", "1"),
 				resource.TestCheckResourceAttr(addr, "visit_param", "tenant_a,region_1"),
 				func(*terraform.State) error {
-					a := f.AppAuths("", g.InstanceID)
+					a := f.Gateway().AppAuths("", g.InstanceID)
 					if len(a) != 1 || a[0].AuthTunnel != "GREEN" || len(a[0].AuthWhitelist) != 2 || a[0].VisitParam != "tenant_a,region_1" {
 						return fmt.Errorf("the fake cloud holds %+v", a)
 					}
@@ -269,7 +270,7 @@ func TestAccROMAAppAuthorization_greenTunnel(t *testing.T) {
 
 func TestAccROMAAppAuthorization_planTimeValidation(t *testing.T) {
 	f := acctest.NewFakeCloud(t)
-	g := f.SeedGateway(t, fakecloud.FlavorROMA)
+	g := f.SeedGateway(t, fakegateway.FlavorROMA)
 	cases := map[string]struct {
 		extra []string
 		want  string

@@ -7,19 +7,19 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/acctest"
-	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud"
+	fakegateway "github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/gateway"
 )
 
 func TestAccAppAuthorizationsDataSource(t *testing.T) {
 	forEachFlavor(t, func(t *testing.T, f *acctest.FakeCloud, g acctest.Gateway) {
 		// app 1: APIs 1 and 2 in RELEASE, API 1 in the second environment; app 2: API 1 in RELEASE.
-		for _, a := range []fakecloud.AppAuth{
+		for _, a := range []fakegateway.AppAuth{
 			{AppID: g.AppIDs[0], APIID: g.APIIDs[0], EnvID: acctest.ReleaseEnvID},
 			{AppID: g.AppIDs[0], APIID: g.APIIDs[1], EnvID: acctest.ReleaseEnvID},
 			{AppID: g.AppIDs[0], APIID: g.APIIDs[0], EnvID: g.EnvID},
 			{AppID: g.AppIDs[1], APIID: g.APIIDs[0], EnvID: acctest.ReleaseEnvID},
 		} {
-			if _, err := f.AddAppAuth("", g.InstanceID, a); err != nil {
+			if _, err := f.Gateway().AddAppAuth("", g.InstanceID, a); err != nil {
 				t.Fatal(err)
 			}
 		}

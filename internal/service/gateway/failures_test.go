@@ -12,6 +12,7 @@ import (
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/acctest"
 	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud"
+	fakegateway "github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/gateway"
 )
 
 // allKinds configures one resource of each gateway kind: a single authorization (app 1, API 1, RELEASE),
@@ -187,7 +188,7 @@ func checkStateMatchesCloud(f *acctest.FakeCloud, g acctest.Gateway) resource.Te
 				}
 			}
 		}
-		for _, a := range f.AppAuths("", g.InstanceID) {
+		for _, a := range f.Gateway().AppAuths("", g.InstanceID) {
 			if !inState[a.ID] {
 				return fmt.Errorf("authorization %s (app %s, API %s, env %s) exists in the cloud but not in the state", a.ID, a.AppID, a.APIID, a.EnvID)
 			}
@@ -200,14 +201,14 @@ func checkStateMatchesCloud(f *acctest.FakeCloud, g acctest.Gateway) resource.Te
 // sent again, and the gateway's "already exists" — a SKIPPED item, or 400 APIG.3316 on gateways that answer
 // that way — is recognised as this run's own record and adopted.
 func TestAccAppAuthorization_ownDuplicateAdopted(t *testing.T) {
-	for name, opts := range map[string]fakecloud.Options{
+	for name, opts := range map[string]fakegateway.Options{
 		"skipped":  {WriteDelay: acctest.DefaultWriteDelay},
 		"APIG3316": {WriteDelay: acctest.DefaultWriteDelay, DuplicateAuthError: true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			f := acctest.NewFakeCloudWith(t, opts)
-			g := f.SeedGateway(t, fakecloud.FlavorAPIG)
+			f := acctest.NewFakeCloudWith(t, fakecloud.Options{Gateway: opts})
+			g := f.SeedGateway(t, fakegateway.FlavorAPIG)
 			tc := testCase(t,
 				resource.TestStep{
 					PreConfig: func() {
@@ -244,15 +245,15 @@ func TestAccAppAuthorization_ownDuplicateAdopted(t *testing.T) {
 // so a set's create needs two calls.
 func seedWideGateway(t *testing.T, f *acctest.FakeCloud, n int) (instanceID, appID string, apiIDs []string) {
 	instanceID, appID = "wide000000000000000000000000000i", "wide000000000000000000000000000a"
-	inst := fakecloud.InstanceFixture{ID: instanceID, Name: "wide_gateway", Flavor: fakecloud.FlavorAPIG,
-		Apps: []fakecloud.App{{ID: appID, Name: "wide_app"}}}
+	inst := fakegateway.InstanceFixture{ID: instanceID, Name: "wide_gateway", Flavor: fakegateway.FlavorAPIG,
+		Apps: []fakegateway.App{{ID: appID, Name: "wide_app"}}}
 	for i := range n {
 		id := fmt.Sprintf("wide%028d", i)
 		apiIDs = append(apiIDs, id)
-		inst.APIs = append(inst.APIs, fakecloud.API{ID: id, Name: fmt.Sprintf("api_%03d", i), GroupID: "g1", GroupName: "group_1",
+		inst.APIs = append(inst.APIs, fakegateway.API{ID: id, Name: fmt.Sprintf("api_%03d", i), GroupID: "g1", GroupName: "group_1",
 			ReqMethod: "GET", ReqURI: fmt.Sprintf("/v1/w%d", i), AuthType: "APP", PublishedEnvs: []string{acctest.ReleaseEnvID}})
 	}
-	if err := f.Load(fakecloud.Fixture{Projects: []fakecloud.ProjectFixture{{ID: f.Creds.ProjectID, Instances: []fakecloud.InstanceFixture{inst}}}}); err != nil {
+	if err := f.Load(fakecloud.Fixture{Gateway: fakegateway.InProject(f.Creds.ProjectID, inst)}); err != nil {
 		t.Fatal(err)
 	}
 	return instanceID, appID, apiIDs
@@ -274,7 +275,7 @@ resource "authz_apig_app_authorization_set" "test" {
 `, instanceID, acctest.ReleaseEnvID, appID, hclSet(apiIDs...)))
 	count := func(want int) resource.TestCheckFunc {
 		return func(*terraform.State) error {
-			if got := len(f.AppAuths("", instanceID)); got != want {
+			if got := len(f.Gateway().AppAuths("", instanceID)); got != want {
 				return fmt.Errorf("the fake cloud holds %d authorization(s), want %d", got, want)
 			}
 			return nil
@@ -311,7 +312,7 @@ resource "authz_apig_app_authorization_set" "test" {
 // names the environment variables the credentials came from.
 func TestAccGateway_wrongPasswordLogsInOnce(t *testing.T) {
 	f := acctest.NewFakeCloud(t)
-	g := f.SeedGateway(t, fakecloud.FlavorAPIG)
+	g := f.SeedGateway(t, fakegateway.FlavorAPIG)
 	t.Setenv("HW_USER_NAME", f.Creds.UserName)
 	t.Setenv("HW_USER_PASSWORD", "not-the-password")
 	t.Setenv("HW_DOMAIN_NAME", f.Creds.DomainName)
@@ -391,7 +392,7 @@ func TestAccAppAuthorizationSet_importUnknownEnvironment(t *testing.T) {
 func TestAccROMAAppAuthorization_unknownListPlans(t *testing.T) {
 	t.Parallel()
 	f := acctest.NewFakeCloud(t)
-	g := f.SeedGateway(t, fakecloud.FlavorROMA)
+	g := f.SeedGateway(t, fakegateway.FlavorROMA)
 	config := f.ProviderConfig(fmt.Sprintf(`
 variable "wl" {
   type    = set(string)
@@ -415,8 +416,8 @@ resource "authz_roma_app_authorization" "test" {
 // adopted; one that runs out of time retrying shows the cloud's last answer, not only the deadline.
 func TestAccAppAuthorization_timeouts(t *testing.T) {
 	t.Parallel()
-	f := acctest.NewFakeCloudWith(t, fakecloud.Options{WriteDelay: 2500 * time.Millisecond})
-	g := f.SeedGateway(t, fakecloud.FlavorAPIG)
+	f := acctest.NewFakeCloudWith(t, fakecloud.Options{Gateway: fakegateway.Options{WriteDelay: 2500 * time.Millisecond}})
+	g := f.SeedGateway(t, fakegateway.FlavorAPIG)
 	timeouts := `timeouts {
     create = "1s"
   }`

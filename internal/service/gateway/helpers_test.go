@@ -8,12 +8,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/acctest"
-	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud"
+	fakegateway "github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/gateway"
 )
 
 // forEachFlavor runs a test against APIG and against ROMA Connect, each with its own fake cloud and gateway.
 func forEachFlavor(t *testing.T, test func(t *testing.T, f *acctest.FakeCloud, g acctest.Gateway)) {
-	for _, flavor := range []fakecloud.Flavor{fakecloud.FlavorAPIG, fakecloud.FlavorROMA} {
+	for _, flavor := range []fakegateway.Flavor{fakegateway.FlavorAPIG, fakegateway.FlavorROMA} {
 		t.Run(string(flavor), func(t *testing.T) {
 			t.Parallel()
 			f := acctest.NewFakeCloud(t)
@@ -64,7 +64,7 @@ func hclSet(values ...string) string {
 func appDeletedStep(t *testing.T, f *acctest.FakeCloud, g acctest.Gateway, config string) resource.TestStep {
 	return resource.TestStep{
 		PreConfig: func() {
-			if err := f.RemoveApp("", g.InstanceID, g.AppIDs[0]); err != nil {
+			if err := f.Gateway().RemoveApp("", g.InstanceID, g.AppIDs[0]); err != nil {
 				t.Fatal(err)
 			}
 		},

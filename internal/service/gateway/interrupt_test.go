@@ -8,6 +8,7 @@ import (
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/acctest"
 	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud"
+	fakegateway "github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/gateway"
 )
 
 // interruptWriteDelay is how long the fake cloud holds every gateway write before carrying it out, so that
@@ -58,7 +59,7 @@ func TestAccInterrupt_applyLeavesNoOrphans(t *testing.T) {
 		name   string
 		writes int // interrupt once this many writes have arrived
 	}{{"first_writes", 2}, {"second_writes", 4}}
-	for _, flavor := range []fakecloud.Flavor{fakecloud.FlavorAPIG, fakecloud.FlavorROMA} {
+	for _, flavor := range []fakegateway.Flavor{fakegateway.FlavorAPIG, fakegateway.FlavorROMA} {
 		for _, m := range moments {
 			t.Run(string(flavor)+"_"+m.name, func(t *testing.T) {
 				t.Parallel()
@@ -68,8 +69,8 @@ func TestAccInterrupt_applyLeavesNoOrphans(t *testing.T) {
 	}
 }
 
-func testInterruptedApply(t *testing.T, flavor fakecloud.Flavor, writes int) {
-	f := acctest.NewFakeCloudWith(t, fakecloud.Options{WriteDelay: interruptWriteDelay})
+func testInterruptedApply(t *testing.T, flavor fakegateway.Flavor, writes int) {
+	f := acctest.NewFakeCloudWith(t, fakecloud.Options{Gateway: fakegateway.Options{WriteDelay: interruptWriteDelay}})
 	g := f.SeedGateway(t, flavor)
 	tf := acctest.NewTerraform(t, interruptConfig(f, g))
 	tf.Timeout = 45 * time.Second
@@ -101,10 +102,10 @@ func testInterruptedApply(t *testing.T, flavor fakecloud.Flavor, writes int) {
 	if r := tf.Run("apply", "-auto-approve"); r.ExitCode != 0 {
 		t.Fatalf("the apply after the interrupted one failed:\n%s", r)
 	}
-	if n := len(f.AppAuths("", g.InstanceID)); n != len(g.APIIDs)+2 {
+	if n := len(f.Gateway().AppAuths("", g.InstanceID)); n != len(g.APIIDs)+2 {
 		t.Errorf("after the second apply the fake cloud holds %d authorization(s), want %d", n, len(g.APIIDs)+2)
 	}
-	if _, ok := f.AppACL("", g.InstanceID, g.AppIDs[1]); !ok {
+	if _, ok := f.Gateway().AppACL("", g.InstanceID, g.AppIDs[1]); !ok {
 		t.Errorf("after the second apply the fake cloud holds no ACL for app %s", g.AppIDs[1])
 	}
 	if r := tf.Run("plan", "-detailed-exitcode"); r.ExitCode != 0 {
@@ -113,11 +114,11 @@ func testInterruptedApply(t *testing.T, flavor fakecloud.Flavor, writes int) {
 	if r := tf.Run("destroy", "-auto-approve"); r.ExitCode != 0 {
 		t.Fatalf("destroy failed:\n%s", r)
 	}
-	if left := f.AppAuths("", g.InstanceID); len(left) > 0 {
+	if left := f.Gateway().AppAuths("", g.InstanceID); len(left) > 0 {
 		t.Errorf("%d authorization(s) left in the fake cloud after destroy, first: %+v", len(left), left[0])
 	}
 	for _, app := range g.AppIDs {
-		if acl, ok := f.AppACL("", g.InstanceID, app); ok {
+		if acl, ok := f.Gateway().AppACL("", g.InstanceID, app); ok {
 			t.Errorf("an ACL is left in the fake cloud after destroy: %+v", acl)
 		}
 	}
@@ -139,7 +140,7 @@ func orphans(f *acctest.FakeCloud, g acctest.Gateway, state acctest.State) []str
 		}
 	}
 	var out []string
-	for _, a := range f.AppAuths("", g.InstanceID) {
+	for _, a := range f.Gateway().AppAuths("", g.InstanceID) {
 		if !recorded[a.ID] {
 			out = append(out, fmt.Sprintf("authorization %s: app %s, API %s, environment %s", a.ID, a.AppID, a.APIID, a.EnvID))
 		}
@@ -149,7 +150,7 @@ func orphans(f *acctest.FakeCloud, g acctest.Gateway, state acctest.State) []str
 		aclApps[r.String("app_id")] = true
 	}
 	for _, app := range g.AppIDs {
-		if acl, ok := f.AppACL("", g.InstanceID, app); ok && !aclApps[app] {
+		if acl, ok := f.Gateway().AppACL("", g.InstanceID, app); ok && !aclApps[app] {
 			out = append(out, fmt.Sprintf("%s ACL of app %s: %v", acl.Type, app, acl.Values))
 		}
 	}

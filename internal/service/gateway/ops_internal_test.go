@@ -9,6 +9,7 @@ import (
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
 	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud"
+	fakegateway "github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/gateway"
 )
 
 const (
@@ -20,18 +21,18 @@ const (
 
 var testAPIs = []string{"0123456789abcdef0123456789abcda1", "0123456789abcdef0123456789abcda2", "0123456789abcdef0123456789abcda3"}
 
-func newTestCloud(t *testing.T, opts fakecloud.Options) (*fakecloud.Server, string) {
+func newTestCloud(t *testing.T, opts fakegateway.Options) (*fakecloud.Server, string) {
 	t.Helper()
-	srv := fakecloud.New(opts)
+	srv := fakecloud.New(fakecloud.Options{Gateway: opts})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	inst := fakecloud.InstanceFixture{ID: testInstance, Name: "gw", Flavor: fakecloud.FlavorAPIG,
-		Envs: []fakecloud.Env{{ID: testEnv, Name: "staging"}}, Apps: []fakecloud.App{{ID: testApp, Name: "app_one"}}}
+	inst := fakegateway.InstanceFixture{ID: testInstance, Name: "gw", Flavor: fakegateway.FlavorAPIG,
+		Envs: []fakegateway.Env{{ID: testEnv, Name: "staging"}}, Apps: []fakegateway.App{{ID: testApp, Name: "app_one"}}}
 	for i, id := range testAPIs {
-		inst.APIs = append(inst.APIs, fakecloud.API{ID: id, Name: "api_" + string(rune('a'+i)) + "x", GroupID: "g1", GroupName: "group",
+		inst.APIs = append(inst.APIs, fakegateway.API{ID: id, Name: "api_" + string(rune('a'+i)) + "x", GroupID: "g1", GroupName: "group",
 			ReqMethod: "GET", ReqURI: "/x", AuthType: "APP", PublishedEnvs: []string{releaseEnv, testEnv}})
 	}
-	if err := srv.Load(fakecloud.Fixture{Projects: []fakecloud.ProjectFixture{{ID: fakecloud.DefaultProjectID, Instances: []fakecloud.InstanceFixture{inst}}}}); err != nil {
+	if err := srv.Load(fakecloud.Fixture{Gateway: fakegateway.InProject(fakecloud.DefaultProjectID, inst)}); err != nil {
 		t.Fatal(err)
 	}
 	return srv, ts.URL
@@ -54,7 +55,7 @@ func newTestClient(t *testing.T, url string) *cloud.Client {
 // APIG.3500 — by default before writing, with ConflictAfterWrite after it. Either way each grant reports
 // exactly the records that exist, each created once.
 func TestGrantWithConcurrentWriters(t *testing.T) {
-	for name, opts := range map[string]fakecloud.Options{
+	for name, opts := range map[string]fakegateway.Options{
 		"rejected": {WriteDelay: 200 * time.Millisecond},
 		"applied":  {WriteDelay: 200 * time.Millisecond, ConflictAfterWrite: true},
 	} {
@@ -98,7 +99,7 @@ func TestGrantWithConcurrentWriters(t *testing.T) {
 			if conflicts == 0 {
 				t.Fatal("the two writers never met a write conflict; the test proves nothing")
 			}
-			records := srv.AppAuths("", testInstance)
+			records := srv.Gateway().AppAuths("", testInstance)
 			if len(records) != 6 {
 				t.Fatalf("the fake cloud holds %d records, want 6", len(records))
 			}

@@ -42,10 +42,10 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&c.fixture, "fixture", "", "JSON fixture file to load at start")
 	fs.BoolVar(&c.opts.Admin, "admin", true, "serve the /_fakecloud/ admin endpoints")
 	fs.StringVar(&c.urlFile, "url-file", "", "after listening, write the base URL to this file (atomically)")
-	fs.DurationVar(&c.opts.WriteDelay, "write-delay", 0, "how long a gateway write keeps its app busy (APIG.3500 window)")
-	fs.BoolVar(&c.opts.DuplicateAuthError, "duplicate-auth-error", false,
+	fs.DurationVar(&c.opts.Gateway.WriteDelay, "write-delay", 0, "how long a gateway write keeps its app busy (APIG.3500 window)")
+	fs.BoolVar(&c.opts.Gateway.DuplicateAuthError, "duplicate-auth-error", false,
 		"fail a create app-auths naming an authorized (app, API, env) with 400 APIG.3316 instead of answering it SKIPPED")
-	fs.BoolVar(&c.opts.ConflictAfterWrite, "conflict-after-write", false,
+	fs.BoolVar(&c.opts.Gateway.ConflictAfterWrite, "conflict-after-write", false,
 		"apply a write that meets its app busy before answering it 500 APIG.3500, instead of changing nothing")
 	err := fs.Parse(args)
 	return c, err

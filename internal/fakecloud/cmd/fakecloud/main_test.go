@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud"
+	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/gateway"
 )
 
 // syncBuffer is a bytes.Buffer that run may write while the test reads it.
@@ -37,15 +38,12 @@ func (b *syncBuffer) String() string {
 
 func TestRun(t *testing.T) {
 	dir := t.TempDir()
-	fixture, err := json.Marshal(fakecloud.Fixture{Projects: []fakecloud.ProjectFixture{{
-		ID: fakecloud.DefaultProjectID,
-		Instances: []fakecloud.InstanceFixture{{
-			ID: "gw1", Name: "gateway", Flavor: fakecloud.FlavorAPIG,
-			Apps:     []fakecloud.App{{ID: "app1", Name: "app_one"}},
-			APIs:     []fakecloud.API{{ID: "api1", Name: "api_one", ReqMethod: "GET", ReqURI: "/a", AuthType: "APP", PublishedEnvs: []string{releaseEnvID}}},
-			AppAuths: []fakecloud.AppAuth{{AppID: "app1", APIID: "api1", EnvID: releaseEnvID}},
-		}},
-	}}})
+	fixture, err := json.Marshal(fakecloud.Fixture{Gateway: gateway.InProject(fakecloud.DefaultProjectID, gateway.InstanceFixture{
+		ID: "gw1", Name: "gateway", Flavor: gateway.FlavorAPIG,
+		Apps:     []gateway.App{{ID: "app1", Name: "app_one"}},
+		APIs:     []gateway.API{{ID: "api1", Name: "api_one", ReqMethod: "GET", ReqURI: "/a", AuthType: "APP", PublishedEnvs: []string{releaseEnvID}}},
+		AppAuths: []gateway.AppAuth{{AppID: "app1", APIID: "api1", EnvID: releaseEnvID}},
+	})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,9 +158,9 @@ func TestParseFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want = config{listen: ":9000", fixture: "f.json", urlFile: "u", opts: fakecloud.Options{
+	want = config{listen: ":9000", fixture: "f.json", urlFile: "u", opts: fakecloud.Options{Gateway: gateway.Options{
 		WriteDelay: 250 * time.Millisecond, DuplicateAuthError: true, ConflictAfterWrite: true,
-	}}
+	}}}
 	if !reflect.DeepEqual(c, want) { // Options holds a func, so == cannot compare it
 		t.Errorf("got %+v, want %+v", c, want)
 	}

@@ -1,11 +1,14 @@
-package fakecloud
+package gateway
 
 import (
 	"cmp"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/core"
 )
 
 // App authorizations (api-notes.md §1 and §4): which app may call which API in which environment.
@@ -45,31 +48,31 @@ type visitParam struct {
 }
 
 // validate checks the request in the gateway's order; state-dependent checks come later, in apply.
-func (req *authCreateRequest) validate() *apiError {
+func (req *authCreateRequest) validate() *core.Error {
 	switch {
 	case req.EnvID == "":
-		return errMissingParam.with("env_id")
+		return errMissingParam.With("env_id")
 	case !idPattern.MatchString(req.EnvID):
-		return errInvalidParam.with("env_id")
+		return errInvalidParam.With("env_id")
 	case len(req.AppIDs) == 0:
-		return errInvalidParam.with("app_ids")
+		return errInvalidParam.With("app_ids")
 	case len(req.APIIDs) == 0:
-		return errInvalidParam.with("api_ids")
+		return errInvalidParam.With("api_ids")
 	case req.AuthTunnel != tunnelNormal && req.AuthTunnel != tunnelGreen:
-		return errInvalidParam.with("auth_tunnel")
+		return errInvalidParam.With("auth_tunnel")
 	case req.AuthTunnel != tunnelGreen && len(req.AuthWhitelist) > 0:
-		return errInvalidParam.with("auth_whitelist")
+		return errInvalidParam.With("auth_whitelist")
 	case req.AuthTunnel != tunnelGreen && len(req.AuthBlacklist) > 0:
-		return errInvalidParam.with("auth_blacklist")
+		return errInvalidParam.With("auth_blacklist")
 	}
 	for _, vp := range req.VisitParams {
 		switch {
 		case vp.APIID == "":
-			return errMissingParam.with("api_id")
+			return errMissingParam.With("api_id")
 		case vp.VisitParam == nil:
-			return errMissingParam.with("visit_param")
+			return errMissingParam.With("visit_param")
 		case !visitParamPattern.MatchString(*vp.VisitParam):
-			return errInvalidParam.with("visit_param")
+			return errInvalidParam.With("visit_param")
 		}
 	}
 	return nil
@@ -111,21 +114,21 @@ type authNames struct{ api, app string }
 
 func newAuthItem(a *AppAuth, names authNames) authItem {
 	return authItem{
-		ID: a.ID, APIID: a.APIID, AppID: a.AppID, AuthTime: formatTime(a.AuthTime), AuthRole: a.AuthRole,
+		ID: a.ID, APIID: a.APIID, AppID: a.AppID, AuthTime: core.FormatTime(a.AuthTime), AuthRole: a.AuthRole,
 		AuthTunnel: a.AuthTunnel, AuthWhitelist: nonNil(a.AuthWhitelist), AuthBlacklist: nonNil(a.AuthBlacklist),
 		VisitParams: a.VisitParam, AuthResult: authResult{APIName: names.api, AppName: names.app},
 	}
 }
 
-func failedAuthItem(a *AppAuth, names authNames, err *apiError) authItem {
+func failedAuthItem(a *AppAuth, names authNames, err *core.Error) authItem {
 	item := newAuthItem(a, names)
-	item.AuthResult.Status, item.AuthResult.ErrorCode, item.AuthResult.ErrorMsg = authFailed, err.code, err.msg
+	item.AuthResult.Status, item.AuthResult.ErrorCode, item.AuthResult.ErrorMsg = authFailed, err.Code, err.Msg
 	return item
 }
 
 // addAuth stores an authorization record after checking what every record must satisfy: its app, API and
 // environment exist, it is the only one for its (app, API, environment), and the app's quota is not used up.
-func (in *instance) addAuth(a AppAuth, now time.Time) (*AppAuth, *apiError) {
+func (in *instance) addAuth(a AppAuth, now time.Time) (*AppAuth, *core.Error) {
 	if err := validateGivenID(a.ID); err != nil {
 		return nil, err
 	}
@@ -139,12 +142,12 @@ func (in *instance) addAuth(a AppAuth, now time.Time) (*AppAuth, *apiError) {
 		return nil, err
 	}
 	if _, taken := in.auths[a.ID]; taken || in.findAuth(a.AppID, a.APIID, a.EnvID) != nil {
-		return nil, errAuthExists.with()
+		return nil, errAuthExists.With()
 	}
 	if in.countAuths(func(x *AppAuth) bool { return x.AppID == a.AppID }) >= maxAuthsPerApp {
-		return nil, errAuthQuota.with(a.AppID, maxAuthsPerApp)
+		return nil, errAuthQuota.With(a.AppID, maxAuthsPerApp)
 	}
-	a.ID = cmp.Or(a.ID, newID())
+	a.ID = cmp.Or(a.ID, core.NewID())
 	a.InstanceID = in.id
 	if a.AuthTime.IsZero() {
 		a.AuthTime = now
@@ -166,14 +169,14 @@ func (in *instance) authorize(req *authCreateRequest, appID, apiID string, now t
 	names := authNames{app: in.apps[appID].Name}
 	api, known := in.apis[apiID]
 	if !known {
-		return failedAuthItem(&rec, names, errAPINotFound.with(apiID))
+		return failedAuthItem(&rec, names, errAPINotFound.With(apiID))
 	}
 	names.api = api.Name
 	if _, published := in.pubs[pubKey{apiID, req.EnvID}]; !published {
-		return failedAuthItem(&rec, names, errNotPublished.with(apiID))
+		return failedAuthItem(&rec, names, errNotPublished.With(apiID))
 	}
 	if api.AuthType != appAuthType {
-		return failedAuthItem(&rec, names, errNotAppAuth.with(apiID))
+		return failedAuthItem(&rec, names, errNotAppAuth.With(apiID))
 	}
 	if existing := in.findAuth(appID, apiID, req.EnvID); existing != nil {
 		return duplicateAuthResult(existing, names)
@@ -188,39 +191,39 @@ func (in *instance) authorize(req *authCreateRequest, appID, apiID string, now t
 }
 
 // createAppAuths is POST app-auths: one result item per (app, API) pair, failures included, in a 201.
-func (s *Server) createAppAuths(c *call) (reply, *apiError) {
+func (g *Service) createAppAuths(c *call) (core.Reply, *core.Error) {
 	var req authCreateRequest
-	if err := c.decode(&req); err != nil {
-		return fail(err)
+	if err := c.Decode(&req); err != nil {
+		return core.Fail(err)
 	}
-	if c.gw.flavor != FlavorROMA {
+	if c.base.flavor != FlavorROMA {
 		req.romaAuthOptions = romaAuthOptions{}
 	}
 	req.AuthTunnel = cmp.Or(req.AuthTunnel, tunnelNormal)
 	if err := req.validate(); err != nil {
-		return fail(err)
+		return core.Fail(err)
 	}
 	in := c.inst
-	return s.write(in, uniq(req.AppIDs), func() (reply, *apiError) {
+	return g.write(in, uniq(req.AppIDs), func() (core.Reply, *core.Error) {
 		if _, err := in.env(req.EnvID); err != nil {
-			return fail(err)
+			return core.Fail(err)
 		}
 		for _, id := range req.AppIDs {
 			if _, err := in.app(id); err != nil {
-				return fail(err)
+				return core.Fail(err)
 			}
 		}
-		if err := s.rejectDuplicateAuths(in, &req); err != nil {
-			return fail(err)
+		if err := g.rejectDuplicateAuths(in, &req); err != nil {
+			return core.Fail(err)
 		}
-		now := s.now()
+		now := g.now()
 		items := []authItem{}
 		for _, appID := range req.AppIDs {
 			for _, apiID := range req.APIIDs {
 				items = append(items, in.authorize(&req, appID, apiID, now))
 			}
 		}
-		return created(createAuthsBody(c.gw, items))
+		return core.Created(createAuthsBody(c.base, items))
 	})
 }
 
@@ -257,7 +260,7 @@ func (in *instance) authView(a *AppAuth) authView {
 	v := authView{
 		ID: a.ID, APIID: api.ID, APIName: api.Name, GroupID: api.GroupID, GroupName: api.GroupName,
 		APIType: api.Type, APIRemark: api.Remark, EnvID: env.ID, EnvName: env.Name,
-		AuthRole: a.AuthRole, AuthTime: formatTime(a.AuthTime),
+		AuthRole: a.AuthRole, AuthTime: core.FormatTime(a.AuthTime),
 		AppID: app.ID, AppName: app.Name, AppRemark: app.Remark, AppType: app.AppType, AppCreator: app.Creator,
 		PublishID: in.pubs[pubKey{a.APIID, a.EnvID}].id, AuthTunnel: a.AuthTunnel,
 		AuthWhitelist: nonNil(a.AuthWhitelist), AuthBlacklist: nonNil(a.AuthBlacklist), VisitParam: a.VisitParam,
@@ -276,54 +279,35 @@ func (in *instance) authViews(auths []*AppAuth) []authView {
 	return views
 }
 
-// listBoundAPIs is GET app-auths/binded-apis: the records of one app.
-func (s *Server) listBoundAPIs(c *call) (reply, *apiError) {
-	p, err := pageOf(c)
-	if err != nil {
-		return fail(err)
+// boundList collects the records of the object a required query parameter names (an app for binded-apis, an
+// API for binded-apps) that pass the call's filters.
+func boundList[R any](param string, find func(*instance, string) (R, *core.Error), filter func(in *instance, q url.Values, a *AppAuth) bool) func(*call, url.Values) ([]authView, *core.Error) {
+	return func(c *call, q url.Values) ([]authView, *core.Error) {
+		id := q.Get(param)
+		if id == "" {
+			return nil, errMissingParam.With(param)
+		}
+		in := c.inst
+		if _, err := find(in, id); err != nil {
+			return nil, err
+		}
+		auths := in.sortedAuths(func(a *AppAuth) bool { return filter(in, q, a) })
+		return in.authViews(auths), nil
 	}
-	q := c.r.URL.Query()
-	appID := q.Get("app_id")
-	if appID == "" {
-		return fail(errMissingParam.with("app_id"))
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	in := c.inst
-	if _, err := in.app(appID); err != nil {
-		return fail(err)
-	}
-	auths := in.sortedAuths(func(a *AppAuth) bool {
-		api := in.apis[a.APIID]
-		return a.AppID == appID && matchExact(q, "api_id", a.APIID) && matchSubstring(q, "api_name", api.Name) &&
-			matchExact(q, "group_id", api.GroupID) && matchSubstring(q, "group_name", api.GroupName) &&
-			matchExact(q, "env_id", a.EnvID)
-	})
-	return listReply(p, in.authViews(auths), "auths")
 }
 
-// listBoundApps is GET app-auths/binded-apps: the records of one API.
-func (s *Server) listBoundApps(c *call) (reply, *apiError) {
-	p, err := pageOf(c)
-	if err != nil {
-		return fail(err)
-	}
-	q := c.r.URL.Query()
-	apiID := q.Get("api_id")
-	if apiID == "" {
-		return fail(errMissingParam.with("api_id"))
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	in := c.inst
-	if _, err := in.api(apiID); err != nil {
-		return fail(err)
-	}
-	auths := in.sortedAuths(func(a *AppAuth) bool {
-		return a.APIID == apiID && matchExact(q, "app_id", a.AppID) &&
-			matchSubstring(q, "app_name", in.apps[a.AppID].Name) && matchExact(q, "env_id", a.EnvID)
-	})
-	return listReply(p, in.authViews(auths), "auths")
+// boundAPIsFilter picks the records of GET app-auths/binded-apis: one app's.
+func boundAPIsFilter(in *instance, q url.Values, a *AppAuth) bool {
+	api := in.apis[a.APIID]
+	return a.AppID == q.Get("app_id") && matchExact(q, "api_id", a.APIID) && matchSubstring(q, "api_name", api.Name) &&
+		matchExact(q, "group_id", api.GroupID) && matchSubstring(q, "group_name", api.GroupName) &&
+		matchExact(q, "env_id", a.EnvID)
+}
+
+// boundAppsFilter picks the records of GET app-auths/binded-apps: one API's.
+func boundAppsFilter(in *instance, q url.Values, a *AppAuth) bool {
+	return a.APIID == q.Get("api_id") && matchExact(q, "app_id", a.AppID) &&
+		matchSubstring(q, "app_name", in.apps[a.AppID].Name) && matchExact(q, "env_id", a.EnvID)
 }
 
 type apiOutline struct {
@@ -341,28 +325,21 @@ type apiOutline struct {
 
 // listUnboundAPIs is GET app-auths/unbinded-apis: the APIs published in env_id that the app may not call
 // there yet. Their auth_type is included, so a client can tell which of them can be authorized at all.
-func (s *Server) listUnboundAPIs(c *call) (reply, *apiError) {
-	p, err := pageOf(c)
-	if err != nil {
-		return fail(err)
-	}
-	q := c.r.URL.Query()
+func (g *Service) listUnboundAPIs(c *call, q url.Values) ([]apiOutline, *core.Error) {
 	appID, envID := q.Get("app_id"), q.Get("env_id")
 	switch {
 	case appID == "":
-		return fail(errMissingParam.with("app_id"))
+		return nil, errMissingParam.With("app_id")
 	case envID == "":
-		return fail(errMissingParam.with("env_id"))
+		return nil, errMissingParam.With("env_id")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	in := c.inst
 	if _, err := in.app(appID); err != nil {
-		return fail(err)
+		return nil, err
 	}
 	env, err := in.env(envID)
 	if err != nil {
-		return fail(err)
+		return nil, err
 	}
 	outlines := []apiOutline{}
 	for _, api := range in.apis {
@@ -379,28 +356,28 @@ func (s *Server) listUnboundAPIs(c *call) (reply, *apiError) {
 	slices.SortFunc(outlines, func(a, b apiOutline) int {
 		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID))
 	})
-	return listReply(p, outlines, "apis")
+	return outlines, nil
 }
 
 // deleteAppAuth is DELETE app-auths/{app_auth_id} (seeds 000 and 001).
-func (s *Server) deleteAppAuth(c *call) (reply, *apiError) {
-	id := c.r.PathValue("app_auth_id")
+func (g *Service) deleteAppAuth(c *call) (core.Reply, *core.Error) {
+	id := c.PathValue("app_auth_id")
 	if !idPattern.MatchString(id) {
-		return fail(errInvalidPath.with("id"))
+		return core.Fail(errInvalidPath.With("id"))
 	}
 	in := c.inst
-	s.mu.Lock()
+	g.mu.Lock()
 	a := in.auths[id] // records are never modified once stored, so a may be read without the lock
-	s.mu.Unlock()
+	g.mu.Unlock()
 	if a == nil {
-		return fail(errAuthNotFound.with(id))
+		return core.Fail(errAuthNotFound.With(id))
 	}
-	return s.write(in, []string{a.AppID}, func() (reply, *apiError) {
+	return g.write(in, []string{a.AppID}, func() (core.Reply, *core.Error) {
 		if _, found := in.auths[id]; !found { // deleted while this write waited
-			return fail(errAuthNotFound.with(id))
+			return core.Fail(errAuthNotFound.With(id))
 		}
 		delete(in.auths, id)
-		return noContent()
+		return core.NoContent()
 	})
 }
 

@@ -1,4 +1,4 @@
-package fakecloud
+package gateway
 
 import (
 	"encoding/json"
@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/core"
+	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/fakecloudtest"
 )
 
 func authBody(envID string, appIDs, apiIDs []string) map[string]any {
@@ -16,23 +19,23 @@ func authBody(envID string, appIDs, apiIDs []string) map[string]any {
 // createAuths posts to base/app-auths and returns the items, accepting both answer shapes.
 func createAuths(t *testing.T, f *fake, base string, body any) []authItem {
 	t.Helper()
-	resp := f.do(http.MethodPost, base+"/app-auths", body)
-	resp.expectStatus(t, http.StatusCreated)
+	resp := f.Do(http.MethodPost, base+"/app-auths", body)
+	resp.ExpectStatus(t, http.StatusCreated)
 	var wrapped struct {
 		Auths []authItem `json:"auths"`
 	}
-	if json.Unmarshal(resp.body, &wrapped) == nil {
+	if json.Unmarshal(resp.Body, &wrapped) == nil {
 		return wrapped.Auths
 	}
 	var bare []authItem
-	resp.decode(t, &bare)
+	resp.Decode(t, &bare)
 	return bare
 }
 
 func TestCreateAppAuthsItems(t *testing.T) {
 	t.Parallel()
-	clk := newClock()
-	f := startStandard(t, Options{Now: clk.Now})
+	clk := fakecloudtest.NewClock()
+	f := startStandard(t, Options{}, core.Options{Now: clk.Now})
 	items := createAuths(t, f, apigBase, authBody(releaseEnvID, []string{"app1"}, []string{"api-app", "api-nope", "api-draft", "api-none", "api-app"}))
 
 	want := []struct {
@@ -55,7 +58,7 @@ func TestCreateAppAuthsItems(t *testing.T) {
 		}
 	}
 	ok := items[0]
-	if !requestIDPattern.MatchString(ok.ID) || ok.AuthTime != formatTime(clk.Now()) || ok.AuthRole != "PROVIDER" ||
+	if !fakecloudtest.RequestIDPattern.MatchString(ok.ID) || ok.AuthTime != core.FormatTime(clk.Now()) || ok.AuthRole != "PROVIDER" ||
 		ok.AuthTunnel != "NORMAL" || ok.AuthWhitelist == nil || ok.AuthResult.APIName != "api_app" {
 		t.Errorf("success item %+v", ok)
 	}
@@ -104,7 +107,7 @@ func TestCreateAppAuthsDuplicateError(t *testing.T) {
 			authBody(releaseEnvID, []string{"app2", "app1"}, []string{"api-two", "api-app"}), // one pair of four exists
 			authBody(releaseEnvID, []string{"app2"}, []string{"api-two", "api-two"}),         // the same pair twice
 		} {
-			msg := f.do(http.MethodPost, base+"/app-auths", body).expectError(t, http.StatusBadRequest, "APIG.3316")
+			msg := f.Do(http.MethodPost, base+"/app-auths", body).ExpectError(t, http.StatusBadRequest, "APIG.3316")
 			if msg != "The API authorization record already exists." {
 				t.Errorf("%s: message %q", base, msg)
 			}
@@ -141,7 +144,7 @@ func TestCreateAppAuthsRequestErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			msg := f.do(http.MethodPost, apigBase+"/app-auths", tt.body).expectError(t, tt.wantStatus, tt.wantCode)
+			msg := f.Do(http.MethodPost, apigBase+"/app-auths", tt.body).ExpectError(t, tt.wantStatus, tt.wantCode)
 			if !strings.Contains(msg, tt.wantMsg) {
 				t.Errorf("message %q lacks %q", msg, tt.wantMsg)
 			}
@@ -159,11 +162,11 @@ func TestCreateAppAuthsAnswerShape(t *testing.T) {
 		base      string
 		wantArray bool
 	}{{apigBase, false}, {romaV2Base, false}, {romaV1Base, true}} {
-		resp := f.do(http.MethodPost, tt.base+"/app-auths", authBody(releaseEnvID, []string{"app2"}, []string{"api-app"}))
-		resp.expectStatus(t, http.StatusCreated)
-		isArray := strings.HasPrefix(string(resp.body), "[")
+		resp := f.Do(http.MethodPost, tt.base+"/app-auths", authBody(releaseEnvID, []string{"app2"}, []string{"api-app"}))
+		resp.ExpectStatus(t, http.StatusCreated)
+		isArray := strings.HasPrefix(string(resp.Body), "[")
 		if isArray != tt.wantArray {
-			t.Errorf("%s: body %s, want array: %v", tt.base, resp.body, tt.wantArray)
+			t.Errorf("%s: body %s, want array: %v", tt.base, resp.Body, tt.wantArray)
 		}
 	}
 }
@@ -207,7 +210,7 @@ func TestCreateAppAuthsROMAOptions(t *testing.T) {
 		for k, v := range tt.change {
 			body[k] = v
 		}
-		msg := f.do(http.MethodPost, romaV1Base+"/app-auths", body).expectError(t, http.StatusBadRequest, tt.code)
+		msg := f.Do(http.MethodPost, romaV1Base+"/app-auths", body).ExpectError(t, http.StatusBadRequest, tt.code)
 		if !strings.Contains(msg, tt.wantMsg) {
 			t.Errorf("%v: message %q lacks %q", tt.change, msg, tt.wantMsg)
 		}
@@ -229,7 +232,7 @@ func TestAppAuthQuota(t *testing.T) {
 			in.AppAuths = append(in.AppAuths, AppAuth{AppID: "app1", APIID: id, EnvID: releaseEnvID})
 		}
 	}
-	f := start(t, Options{}, Fixture{Projects: []ProjectFixture{{ID: DefaultProjectID, Instances: []InstanceFixture{in}}}})
+	f := start(t, Options{}, InProject(core.DefaultProjectID, in))
 	items := createAuths(t, f, apigBase, authBody(releaseEnvID, []string{"app1"}, []string{fmt.Sprintf("api%04d", maxAuthsPerApp)}))
 	if items[0].AuthResult.Status != authFailed || items[0].AuthResult.ErrorCode != "APIG.3106" {
 		t.Errorf("over quota: %+v", items[0])
@@ -252,8 +255,8 @@ func (l authList) apiIDs() []string {
 
 func TestListBoundAPIs(t *testing.T) {
 	t.Parallel()
-	clk := newClock()
-	f := startStandard(t, Options{Now: clk.Now})
+	clk := fakecloudtest.NewClock()
+	f := startStandard(t, Options{}, core.Options{Now: clk.Now})
 	for _, base := range []string{apigBase, romaV2Base} {
 		createAuths(t, f, base, authBody(releaseEnvID, []string{"app1"}, []string{"api-app", "api-two"}))
 		clk.Advance(time.Second)
@@ -274,19 +277,19 @@ func TestListBoundAPIs(t *testing.T) {
 		{"app_id=app1&api_id=api-none", ""},
 	}
 	for _, tt := range tests {
-		resp := f.do(http.MethodGet, apigBase+"/app-auths/binded-apis?"+tt.query, nil)
-		resp.expectStatus(t, http.StatusOK)
+		resp := f.Do(http.MethodGet, apigBase+"/app-auths/binded-apis?"+tt.query, nil)
+		resp.ExpectStatus(t, http.StatusOK)
 		var list authList
-		resp.decode(t, &list)
+		resp.Decode(t, &list)
 		// Records created in the same second are ordered by ID, so compare as sets within a second.
 		if got := strings.Join(list.apiIDs(), " "); !sameWords(got, tt.want) || list.Total != list.Size {
 			t.Errorf("%s: got %q (total %d size %d), want %q", tt.query, got, list.Total, list.Size, tt.want)
 		}
 	}
 
-	resp := f.do(http.MethodGet, apigBase+"/app-auths/binded-apis?app_id=app1&env_id=env-test", nil)
+	resp := f.Do(http.MethodGet, apigBase+"/app-auths/binded-apis?app_id=app1&env_id=env-test", nil)
 	var list authList
-	resp.decode(t, &list)
+	resp.Decode(t, &list)
 	got := list.Auths[0]
 	if got.APIName != "api_app" || got.GroupID != "g1" || got.GroupName != "group_one" || got.APIType != 1 ||
 		got.APIRemark != "app api" || got.EnvName != "TEST" || got.AppName != "app_one" || got.AppRemark != "first" ||
@@ -294,24 +297,24 @@ func TestListBoundAPIs(t *testing.T) {
 		got.AuthRole != "PROVIDER" || got.AuthTime == "" || got.RomaAppType != nil || got.AuthWhitelist == nil {
 		t.Errorf("APIG item %+v", got)
 	}
-	if strings.Contains(string(resp.body), "roma_app_type") {
+	if strings.Contains(string(resp.Body), "roma_app_type") {
 		t.Error("APIG item has roma_app_type")
 	}
-	resp = f.do(http.MethodGet, romaV2Base+"/app-auths/binded-apis?app_id=app2", nil)
-	resp.decode(t, &list)
+	resp = f.Do(http.MethodGet, romaV2Base+"/app-auths/binded-apis?app_id=app2", nil)
+	resp.Decode(t, &list)
 	if list.Total != 1 || list.Auths[0].RomaAppType == nil || *list.Auths[0].RomaAppType != "integration" || list.Auths[0].AppType != "roma" {
-		t.Errorf("ROMA items %s", resp.body)
+		t.Errorf("ROMA items %s", resp.Body)
 	}
 
 	// Paging.
-	resp = f.do(http.MethodGet, apigBase+"/app-auths/binded-apis?app_id=app1&limit=2&offset=1", nil)
-	resp.decode(t, &list)
+	resp = f.Do(http.MethodGet, apigBase+"/app-auths/binded-apis?app_id=app1&limit=2&offset=1", nil)
+	resp.Decode(t, &list)
 	if list.Total != 3 || list.Size != 2 || list.Auths[1].EnvID != "env-test" {
 		t.Errorf("paged: %+v", list)
 	}
 
-	f.do(http.MethodGet, apigBase+"/app-auths/binded-apis", nil).expectError(t, http.StatusBadRequest, "APIG.2001")
-	f.do(http.MethodGet, apigBase+"/app-auths/binded-apis?app_id=nope", nil).expectError(t, http.StatusNotFound, "APIG.3004")
+	f.Do(http.MethodGet, apigBase+"/app-auths/binded-apis", nil).ExpectError(t, http.StatusBadRequest, "APIG.2001")
+	f.Do(http.MethodGet, apigBase+"/app-auths/binded-apis?app_id=nope", nil).ExpectError(t, http.StatusNotFound, "APIG.3004")
 }
 
 func sameWords(a, b string) bool {
@@ -350,12 +353,12 @@ func TestListBoundApps(t *testing.T) {
 		{"api_id=api-app&env_id=env-test", 1},
 		{"api_id=api-two", 0},
 	} {
-		resp := f.do(http.MethodGet, apigBase+"/app-auths/binded-apps?"+tt.query, nil)
-		resp.expectStatus(t, http.StatusOK)
+		resp := f.Do(http.MethodGet, apigBase+"/app-auths/binded-apps?"+tt.query, nil)
+		resp.ExpectStatus(t, http.StatusOK)
 		var list authList
-		resp.decode(t, &list)
+		resp.Decode(t, &list)
 		if list.Total != tt.wantTotal || len(list.Auths) != tt.wantTotal {
-			t.Errorf("%s: %s", tt.query, resp.body)
+			t.Errorf("%s: %s", tt.query, resp.Body)
 		}
 		for _, a := range list.Auths {
 			if a.APIID != "api-app" || a.AppName == "" {
@@ -363,8 +366,8 @@ func TestListBoundApps(t *testing.T) {
 			}
 		}
 	}
-	f.do(http.MethodGet, apigBase+"/app-auths/binded-apps", nil).expectError(t, http.StatusBadRequest, "APIG.2001")
-	f.do(http.MethodGet, apigBase+"/app-auths/binded-apps?api_id=nope", nil).expectError(t, http.StatusNotFound, "APIG.3002")
+	f.Do(http.MethodGet, apigBase+"/app-auths/binded-apps", nil).ExpectError(t, http.StatusBadRequest, "APIG.2001")
+	f.Do(http.MethodGet, apigBase+"/app-auths/binded-apps?api_id=nope", nil).ExpectError(t, http.StatusNotFound, "APIG.3002")
 }
 
 func TestListUnboundAPIs(t *testing.T) {
@@ -372,31 +375,31 @@ func TestListUnboundAPIs(t *testing.T) {
 	f := startStandard(t, Options{})
 	createAuths(t, f, apigBase, authBody(releaseEnvID, []string{"app1"}, []string{"api-app"}))
 
-	resp := f.do(http.MethodGet, apigBase+"/app-auths/unbinded-apis?app_id=app1&env_id="+releaseEnvID, nil)
-	resp.expectStatus(t, http.StatusOK)
+	resp := f.Do(http.MethodGet, apigBase+"/app-auths/unbinded-apis?app_id=app1&env_id="+releaseEnvID, nil)
+	resp.ExpectStatus(t, http.StatusOK)
 	var list struct {
 		Total int          `json:"total"`
 		Size  int          `json:"size"`
 		APIs  []apiOutline `json:"apis"`
 	}
-	resp.decode(t, &list)
+	resp.Decode(t, &list)
 	// Published in RELEASE and not yet bound: api-none and api-two (by name); api-draft is unpublished.
 	if list.Total != 2 || list.APIs[0].ID != "api-none" || list.APIs[1].ID != "api-two" {
-		t.Fatalf("unbound %s", resp.body)
+		t.Fatalf("unbound %s", resp.Body)
 	}
 	if a := list.APIs[1]; a.AuthType != "APP" || a.RunEnvID != releaseEnvID || a.RunEnvName != "RELEASE" || a.PublishID == "" || a.ReqURI != "/b" || a.GroupName != "group_two" {
 		t.Errorf("outline %+v", a)
 	}
-	resp = f.do(http.MethodGet, apigBase+"/app-auths/unbinded-apis?app_id=app2&env_id=env-test", nil)
-	resp.decode(t, &list)
+	resp = f.Do(http.MethodGet, apigBase+"/app-auths/unbinded-apis?app_id=app2&env_id=env-test", nil)
+	resp.Decode(t, &list)
 	if list.Total != 1 || list.APIs[0].ID != "api-app" {
-		t.Errorf("app2 in TEST: %s", resp.body)
+		t.Errorf("app2 in TEST: %s", resp.Body)
 	}
 
-	f.do(http.MethodGet, apigBase+"/app-auths/unbinded-apis?env_id=env-test", nil).expectError(t, http.StatusBadRequest, "APIG.2001")
-	f.do(http.MethodGet, apigBase+"/app-auths/unbinded-apis?app_id=app1", nil).expectError(t, http.StatusBadRequest, "APIG.2001")
-	f.do(http.MethodGet, apigBase+"/app-auths/unbinded-apis?app_id=nope&env_id=env-test", nil).expectError(t, http.StatusNotFound, "APIG.3004")
-	f.do(http.MethodGet, apigBase+"/app-auths/unbinded-apis?app_id=app1&env_id=nope", nil).expectError(t, http.StatusNotFound, "APIG.3003")
+	f.Do(http.MethodGet, apigBase+"/app-auths/unbinded-apis?env_id=env-test", nil).ExpectError(t, http.StatusBadRequest, "APIG.2001")
+	f.Do(http.MethodGet, apigBase+"/app-auths/unbinded-apis?app_id=app1", nil).ExpectError(t, http.StatusBadRequest, "APIG.2001")
+	f.Do(http.MethodGet, apigBase+"/app-auths/unbinded-apis?app_id=nope&env_id=env-test", nil).ExpectError(t, http.StatusNotFound, "APIG.3004")
+	f.Do(http.MethodGet, apigBase+"/app-auths/unbinded-apis?app_id=app1&env_id=nope", nil).ExpectError(t, http.StatusNotFound, "APIG.3003")
 }
 
 func TestDeleteAppAuth(t *testing.T) {
@@ -406,25 +409,25 @@ func TestDeleteAppAuth(t *testing.T) {
 		id := createAuths(t, f, base, authBody(releaseEnvID, []string{"app1"}, []string{"api-app"}))[0].ID
 		if base == romaV1Base {
 			// Both ROMA generations see the same records.
-			f.do(http.MethodDelete, romaV2Base+"/app-auths/"+id+"?app_id=&env_id=", nil).expectStatus(t, http.StatusNoContent)
+			f.Do(http.MethodDelete, romaV2Base+"/app-auths/"+id+"?app_id=&env_id=", nil).ExpectStatus(t, http.StatusNoContent)
 			continue
 		}
 		// Existing clients send extra query parameters; they are ignored.
-		resp := f.do(http.MethodDelete, base+"/app-auths/"+id+"?app_id=&env_id=", nil)
-		resp.expectStatus(t, http.StatusNoContent)
-		if len(resp.body) != 0 {
-			t.Errorf("204 with body %q", resp.body)
+		resp := f.Do(http.MethodDelete, base+"/app-auths/"+id+"?app_id=&env_id=", nil)
+		resp.ExpectStatus(t, http.StatusNoContent)
+		if len(resp.Body) != 0 {
+			t.Errorf("204 with body %q", resp.Body)
 		}
-		msg := f.do(http.MethodDelete, base+"/app-auths/"+id, nil).expectError(t, http.StatusNotFound, "APIG.3009")
+		msg := f.Do(http.MethodDelete, base+"/app-auths/"+id, nil).ExpectError(t, http.StatusNotFound, "APIG.3009")
 		if msg != "The app authorization record does not exist,id:"+id {
 			t.Errorf("message %q", msg)
 		}
 	}
-	msg := f.do(http.MethodDelete, apigBase+"/app-auths/bad%20id", nil).expectError(t, http.StatusBadRequest, "APIG.2012")
+	msg := f.Do(http.MethodDelete, apigBase+"/app-auths/bad%20id", nil).ExpectError(t, http.StatusBadRequest, "APIG.2012")
 	if msg != "Invalid parameter value,parameterName:id. Please refer to the support documentation" {
 		t.Errorf("message %q", msg)
 	}
-	f.do(http.MethodDelete, apigBase+"/app-auths/"+strings.Repeat("a", 65), nil).expectError(t, http.StatusBadRequest, "APIG.2012")
+	f.Do(http.MethodDelete, apigBase+"/app-auths/"+strings.Repeat("a", 65), nil).ExpectError(t, http.StatusBadRequest, "APIG.2012")
 	if got := f.AppAuths("", apigID); len(got) != 0 {
 		t.Errorf("left %v", got)
 	}

@@ -1,9 +1,11 @@
-package fakecloud
+package gateway
 
 import (
 	"net/netip"
 	"regexp"
 	"strings"
+
+	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/core"
 )
 
 // App ACLs (api-notes.md §2, seed 003): the client IP addresses an app may (PERMIT) or may not (DENY) call from.
@@ -11,20 +13,20 @@ import (
 var aclAppIDPattern = regexp.MustCompile(`^[a-zA-Z0-9_-]{0,64}$`)
 
 // validateACL checks the body of PUT app-acl.
-func validateACL(acl AppACL) *apiError {
+func validateACL(acl AppACL) *core.Error {
 	switch {
 	case acl.Type == "":
-		return errMissingParam.with("app_acl_type")
+		return errMissingParam.With("app_acl_type")
 	case acl.Type != "PERMIT" && acl.Type != "DENY":
-		return errInvalidParam.with("app_acl_type")
+		return errInvalidParam.With("app_acl_type")
 	case len(acl.Values) == 0:
-		return errMissingParam.with("app_acl_values")
+		return errMissingParam.With("app_acl_values")
 	case len(acl.Values) > maxACLValues:
-		return errInvalidParam.with("app_acl_values")
+		return errInvalidParam.With("app_acl_values")
 	}
 	for _, v := range acl.Values {
 		if !validACLValue(v) {
-			return errInvalidIP.with()
+			return errInvalidIP.With()
 		}
 	}
 	return nil
@@ -46,67 +48,67 @@ func validACLValue(v string) bool {
 }
 
 // aclApp validates the path's app_id, the format check the gateway makes before looking the app up.
-func aclApp(c *call) (string, *apiError) {
-	id := c.r.PathValue("app_id")
+func aclApp(c *call) (string, *core.Error) {
+	id := c.PathValue("app_id")
 	if !aclAppIDPattern.MatchString(id) {
-		return "", errInvalidPath.with("app_id")
+		return "", errInvalidPath.With("app_id")
 	}
 	return id, nil
 }
 
 // putAppACL replaces the app's whole ACL, type included; values keep the order sent.
-func (s *Server) putAppACL(c *call) (reply, *apiError) {
+func (g *Service) putAppACL(c *call) (core.Reply, *core.Error) {
 	appID, err := aclApp(c)
 	if err != nil {
-		return fail(err)
+		return core.Fail(err)
 	}
 	var acl AppACL
-	if err := c.decode(&acl); err != nil {
-		return fail(err)
+	if err := c.Decode(&acl); err != nil {
+		return core.Fail(err)
 	}
 	if err := validateACL(acl); err != nil {
-		return fail(err)
+		return core.Fail(err)
 	}
 	acl.AppID = appID
 	in := c.inst
-	return s.write(in, []string{appID}, func() (reply, *apiError) {
+	return g.write(in, []string{appID}, func() (core.Reply, *core.Error) {
 		if _, err := in.app(appID); err != nil {
-			return fail(err)
+			return core.Fail(err)
 		}
 		in.acls[appID] = &acl
-		return created(acl)
+		return core.Created(acl)
 	})
 }
 
 // showAppACL answers the ACL, or {} for an app without one.
-func (s *Server) showAppACL(c *call) (reply, *apiError) {
+func (g *Service) showAppACL(c *call) (core.Reply, *core.Error) {
 	appID, err := aclApp(c)
 	if err != nil {
-		return fail(err)
+		return core.Fail(err)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	if _, err := c.inst.app(appID); err != nil {
-		return fail(err)
+		return core.Fail(err)
 	}
 	if acl, found := c.inst.acls[appID]; found {
-		return ok(*acl) // stored ACLs are replaced, never modified, so sharing Values is safe
+		return core.OK(*acl) // stored ACLs are replaced, never modified, so sharing Values is safe
 	}
-	return ok(struct{}{})
+	return core.OK(struct{}{})
 }
 
 // deleteAppACL answers 204 whether or not the app had an ACL (see quirks.go).
-func (s *Server) deleteAppACL(c *call) (reply, *apiError) {
+func (g *Service) deleteAppACL(c *call) (core.Reply, *core.Error) {
 	appID, err := aclApp(c)
 	if err != nil {
-		return fail(err)
+		return core.Fail(err)
 	}
 	in := c.inst
-	return s.write(in, []string{appID}, func() (reply, *apiError) {
+	return g.write(in, []string{appID}, func() (core.Reply, *core.Error) {
 		if _, err := in.app(appID); err != nil {
-			return fail(err)
+			return core.Fail(err)
 		}
 		delete(in.acls, appID)
-		return noContent()
+		return core.NoContent()
 	})
 }

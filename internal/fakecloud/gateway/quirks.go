@@ -1,6 +1,6 @@
-package fakecloud
+package gateway
 
-import "time"
+import "github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/core"
 
 // This file keeps the behaviour the clouds' documentation leaves open (api-notes.md calls it "unconfirmed"),
 // plus the documented limits, so that correcting the fake after observing the real service is a one-line change.
@@ -9,7 +9,8 @@ import "time"
 //   - DELETE app-acl on an app without an ACL answers 204, like one with an ACL (idempotent, as clients assume).
 //   - Deleting an environment (possible only with nothing published in it) also deletes its authorizations.
 //   - Name filters of the list calls (name, api_name, app_name, group_name) match substrings; id filters match exactly.
-//   - Authentication failures on the IAM routes use the gateway's APIG.1000-1005 and APIG.0301 codes.
+//   - A path no service claims is answered APIG.0101 as an unknown gateway API (the assembly makes the gateways
+//     the core's front door): on the real clouds an API gateway stands in front of every service endpoint.
 
 // Documented limits (APIG user guide).
 const (
@@ -20,13 +21,6 @@ const (
 )
 
 const (
-	// tokenLifetime is how long an IAM token issued by POST /v3/auth/tokens stays valid. The pre-issued
-	// DefaultToken and OtherProjectToken never expire, so tests with a frozen clock can use them.
-	tokenLifetime = 24 * time.Hour
-
-	// maxClockSkew is how far X-Sdk-Date may be from the server clock; the real gateway allows about 15 minutes.
-	maxClockSkew = 15 * time.Minute
-
 	// defaultAuthRole is the auth_role of every authorization record created through the API.
 	defaultAuthRole = "PROVIDER"
 
@@ -46,15 +40,15 @@ const (
 func duplicateAuthResult(existing *AppAuth, names authNames) authItem {
 	item := newAuthItem(existing, names)
 	item.AuthResult.Status = authSkipped
-	item.AuthResult.ErrorCode = errAuthExists.code
-	item.AuthResult.ErrorMsg = errAuthExists.msg
+	item.AuthResult.ErrorCode = errAuthExists.Code
+	item.AuthResult.ErrorMsg = errAuthExists.Msg
 	return item
 }
 
 // createAuthsBody shapes the 201 body of POST app-auths. Unconfirmed: ROMA Connect's /v1 API answers with a
 // bare JSON array, while APIG and ROMA /v2 wrap the items in {"auths": [...]}.
-func createAuthsBody(g gatewayBase, items []authItem) any {
-	if g.romaV1 {
+func createAuthsBody(b base, items []authItem) any {
+	if b.romaV1 {
 		return items
 	}
 	return map[string]any{"auths": items}
@@ -64,8 +58,8 @@ func createAuthsBody(g gatewayBase, items []authItem) any {
 // (app, API, environment) that is already authorized fails as a whole with 400 APIG.3316 and stores nothing.
 // A pair named twice in one request counts too, so that no SKIPPED item appears with the switch on. The check
 // comes before the per-item ones, as a request-level check would on the gateway.
-func (s *Server) rejectDuplicateAuths(in *instance, req *authCreateRequest) *apiError {
-	if !s.opts.DuplicateAuthError {
+func (g *Service) rejectDuplicateAuths(in *instance, req *authCreateRequest) *core.Error {
+	if !g.opts.DuplicateAuthError {
 		return nil
 	}
 	seen := map[[2]string]bool{}
@@ -73,7 +67,7 @@ func (s *Server) rejectDuplicateAuths(in *instance, req *authCreateRequest) *api
 		for _, apiID := range req.APIIDs {
 			pair := [2]string{appID, apiID}
 			if seen[pair] || in.findAuth(appID, apiID, req.EnvID) != nil {
-				return errAuthExists.with()
+				return errAuthExists.With()
 			}
 			seen[pair] = true
 		}
@@ -81,15 +75,15 @@ func (s *Server) rejectDuplicateAuths(in *instance, req *authCreateRequest) *api
 	return nil
 }
 
-// writeConflict answers a gateway write that meets one of its apps busy (see Server.write) with 500 APIG.3500.
+// writeConflict answers a write that meets one of its apps busy (see Service.write) with 500 APIG.3500.
 // By default nothing changes. With Options.ConflictAfterWrite the write is applied first, modelling the etcd
 // sync failing after the database write: the client loses the answer but not the change. A write its own
 // checks reject keeps its own error, since nothing was written that could fail to sync.
-func (s *Server) writeConflict(apply func() (reply, *apiError)) (reply, *apiError) {
-	if s.opts.ConflictAfterWrite {
+func (g *Service) writeConflict(apply func() (core.Reply, *core.Error)) (core.Reply, *core.Error) {
+	if g.opts.ConflictAfterWrite {
 		if _, err := apply(); err != nil {
-			return fail(err)
+			return core.Fail(err)
 		}
 	}
-	return fail(errWriteConflict.with())
+	return core.Fail(errWriteConflict.With())
 }

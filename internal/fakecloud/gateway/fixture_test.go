@@ -1,13 +1,14 @@
-package fakecloud
+package gateway
 
 import (
 	"encoding/json"
 	"net/http"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/core"
+	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/fakecloudtest"
 )
 
 func TestLoadErrors(t *testing.T) {
@@ -15,19 +16,15 @@ func TestLoadErrors(t *testing.T) {
 	inst := func(change func(*InstanceFixture)) Fixture {
 		in := standardInstance(apigID, FlavorAPIG)
 		change(&in)
-		return Fixture{Projects: []ProjectFixture{{ID: DefaultProjectID, Instances: []InstanceFixture{in}}}}
+		return InProject(core.DefaultProjectID, in)
 	}
 	tests := []struct {
 		name    string
 		fixture Fixture
 		wantErr string
 	}{
-		{"bad project id", Fixture{Projects: []ProjectFixture{{ID: "eu-de"}}}, "32 lower-case hex"},
-		{"new project without name", Fixture{Projects: []ProjectFixture{{ID: "11111111111111111111111111111111"}}}, "needs a name"},
-		{"new project with a taken name", Fixture{Projects: []ProjectFixture{{ID: "11111111111111111111111111111111", Name: OtherProjectName}}}, "taken"},
-		{"known project renamed", Fixture{Projects: []ProjectFixture{{ID: DefaultProjectID, Name: "xx-yy"}}}, "is named"},
-		{"instance twice", Fixture{Projects: []ProjectFixture{{ID: DefaultProjectID, Instances: []InstanceFixture{
-			standardInstance(apigID, FlavorAPIG), standardInstance(apigID, FlavorROMA)}}}}, "already exists"},
+		{"unknown project", InProject("11111111111111111111111111111111", standardInstance(apigID, FlavorAPIG)), "not known"},
+		{"instance twice", InProject(core.DefaultProjectID, standardInstance(apigID, FlavorAPIG), standardInstance(apigID, FlavorROMA)), "already exists"},
 		{"unknown flavour", inst(func(in *InstanceFixture) { in.Flavor = "cce" }), "flavor"},
 		{"instance without name", inst(func(in *InstanceFixture) { in.Name = "" }), "missing name"},
 		{"duplicate app name", inst(func(in *InstanceFixture) { in.Apps = append(in.Apps, App{Name: "app_one"}) }), "APIG.3203"},
@@ -57,55 +54,44 @@ func TestLoadErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			s := New(Options{})
-			before := s.Snapshot()
-			err := s.Load(tt.fixture)
+			c, g := newFake(Options{})
+			before := c.SnapshotFixture()
+			err := load(c, tt.fixture)
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("Load error %v, want one containing %q", err, tt.wantErr)
 			}
-			if after := s.Snapshot(); !reflect.DeepEqual(before, after) {
+			if after := c.SnapshotFixture(); !reflect.DeepEqual(before, after) || len(g.Snapshot().Projects) != 0 {
 				t.Errorf("a failed Load changed the state: %+v", after)
 			}
 		})
 	}
+	// An instance cannot be loaded again.
+	c, _ := newFake(Options{})
+	if err := load(c, standardFixture()); err != nil {
+		t.Fatal(err)
+	}
+	if err := load(c, InProject(core.DefaultProjectID, standardInstance(romaID, FlavorROMA))); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("loading an instance again: %v", err)
+	}
 }
 
+// TestLoadNewProject: a project the fixture adds holds instances and can be logged in to.
 func TestLoadNewProject(t *testing.T) {
 	t.Parallel()
 	const id, name = "11111111111111111111111111111111", "eu-ch2"
-	f := start(t, Options{}, Fixture{Projects: []ProjectFixture{{ID: id, Name: name, Instances: []InstanceFixture{standardInstance(apigID, FlavorAPIG)}}}})
-	resp := f.do(http.MethodPost, "/v3/auth/tokens", passwordLogin(DefaultUserName, DefaultPassword, DefaultDomainName, map[string]string{"name": name}), "X-Auth-Token", "")
-	resp.expectStatus(t, http.StatusCreated)
-	f.do(http.MethodGet, "/v2/"+id+"/apigw/instances/"+apigID+"/apps", nil, "X-Auth-Token", resp.header.Get("X-Subject-Token")).expectStatus(t, http.StatusOK)
-}
-
-func TestLoadFile(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	good, err := json.Marshal(standardFixture())
+	c, g := newFake(Options{})
+	raw, err := json.Marshal(InProject(id, standardInstance(apigID, FlavorAPIG)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	write := func(name, content string) string {
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return path
+	if err := c.LoadFixture(core.Fixture{Projects: []core.ProjectFixture{{ID: id, Name: name}}, Sections: map[string]json.RawMessage{"gateway": raw}}); err != nil {
+		t.Fatal(err)
 	}
-	s := New(Options{})
-	if err := s.LoadFile(write("good.json", string(good))); err != nil {
-		t.Fatalf("LoadFile: %v", err)
-	}
-	if n := len(s.AppAuths("", apigID)); n != 0 {
-		t.Errorf("%d auths", n)
-	}
-	if err := New(Options{}).LoadFile(write("typo.json", `{"projectz":[]}`)); err == nil || !strings.Contains(err.Error(), "projectz") {
-		t.Errorf("unknown field: %v", err)
-	}
-	if err := New(Options{}).LoadFile(filepath.Join(dir, "missing.json")); err == nil {
-		t.Error("missing file loaded")
-	}
+	f := &fake{Service: g, Client: fakecloudtest.Start(t, c, core.DefaultToken), core: c}
+	resp := f.Do(http.MethodPost, "/v3/auth/tokens", fakecloudtest.PasswordLogin(core.DefaultUserName, core.DefaultPassword, core.DefaultDomainName,
+		map[string]any{"project": map[string]string{"name": name}}), "X-Auth-Token", "")
+	resp.ExpectStatus(t, http.StatusCreated)
+	f.Do(http.MethodGet, "/v2/"+id+"/apigw/instances/"+apigID+"/apps", nil, "X-Auth-Token", resp.Header.Get("X-Subject-Token")).ExpectStatus(t, http.StatusOK)
 }
 
 // TestSnapshotRoundTrip: a snapshot loaded into a new server reproduces the state.
@@ -116,7 +102,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		"env_id": releaseEnvID, "app_ids": []string{"app1"}, "api_ids": []string{"api-app"},
 		"auth_tunnel": "GREEN", "auth_whitelist": []string{"10.0.0.1"},
 	})
-	f.do(http.MethodPut, apigBase+"/apps/app2/app-acl", aclBody("DENY", "10.0.0.0/8")).expectStatus(t, http.StatusCreated)
+	f.Do(http.MethodPut, apigBase+"/apps/app2/app-acl", aclBody("DENY", "10.0.0.0/8")).ExpectStatus(t, http.StatusCreated)
 
 	snap := f.Snapshot()
 	raw, err := json.Marshal(snap)
@@ -127,11 +113,11 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	if err := json.Unmarshal(raw, &decoded); err != nil {
 		t.Fatal(err)
 	}
-	s2 := New(Options{})
-	if err := s2.Load(decoded); err != nil {
+	c2, g2 := newFake(Options{})
+	if err := load(c2, decoded); err != nil {
 		t.Fatalf("Load(snapshot): %v", err)
 	}
-	if again := s2.Snapshot(); !reflect.DeepEqual(snap, again) {
+	if again := g2.Snapshot(); !reflect.DeepEqual(snap, again) {
 		t.Errorf("round trip differs:\n%+v\n%+v", snap, again)
 	}
 }
@@ -141,7 +127,7 @@ func TestBehindTheBackChanges(t *testing.T) {
 	f := startStandard(t, Options{})
 	// AddAppAuth accepts what the API refuses (an unpublished API), as the console state may hold it.
 	a, err := f.AddAppAuth("", apigID, AppAuth{AppID: "app1", APIID: "api-draft", EnvID: "env-test"})
-	if err != nil || !requestIDPattern.MatchString(a.ID) || a.AuthRole != "PROVIDER" || a.InstanceID != apigID {
+	if err != nil || !fakecloudtest.RequestIDPattern.MatchString(a.ID) || a.AuthRole != "PROVIDER" || a.InstanceID != apigID {
 		t.Fatalf("AddAppAuth = %+v, %v", a, err)
 	}
 	if _, err := f.AddAppAuth("", apigID, AppAuth{AppID: "app1", APIID: "api-draft", EnvID: "env-test"}); err == nil {
@@ -153,16 +139,16 @@ func TestBehindTheBackChanges(t *testing.T) {
 	if err := f.RemoveAppAuth("", apigID, a.ID); err != nil {
 		t.Fatal(err)
 	}
-	f.do(http.MethodDelete, apigBase+"/app-auths/"+a.ID, nil).expectError(t, http.StatusNotFound, "APIG.3009")
+	f.Do(http.MethodDelete, apigBase+"/app-auths/"+a.ID, nil).ExpectError(t, http.StatusNotFound, "APIG.3009")
 	if err := f.RemoveAppAuth("", apigID, a.ID); err == nil {
 		t.Error("second RemoveAppAuth succeeded")
 	}
 
-	f.do(http.MethodPut, apigBase+"/apps/app1/app-acl", aclBody("PERMIT", "10.0.0.1")).expectStatus(t, http.StatusCreated)
+	f.Do(http.MethodPut, apigBase+"/apps/app1/app-acl", aclBody("PERMIT", "10.0.0.1")).ExpectStatus(t, http.StatusCreated)
 	if err := f.RemoveAppACL("", apigID, "app1"); err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.TrimSpace(string(f.do(http.MethodGet, apigBase+"/apps/app1/app-acl", nil).body)); got != "{}" {
+	if got := strings.TrimSpace(string(f.Do(http.MethodGet, apigBase+"/apps/app1/app-acl", nil).Body)); got != "{}" {
 		t.Errorf("ACL after RemoveAppACL: %s", got)
 	}
 	if err := f.RemoveAppACL("", apigID, "app1"); err == nil {
@@ -173,15 +159,15 @@ func TestBehindTheBackChanges(t *testing.T) {
 	if err := f.RemoveAPI("", apigID, "api-two"); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.RemoveApp(DefaultProjectID, apigID, "app2"); err != nil {
+	if err := f.RemoveApp(core.DefaultProjectID, apigID, "app2"); err != nil {
 		t.Fatal(err)
 	}
 	auths := f.AppAuths("", apigID)
 	if len(auths) != 1 || auths[0].AppID != "app1" || auths[0].APIID != "api-app" {
 		t.Errorf("after removals: %+v", auths)
 	}
-	f.do(http.MethodGet, apigBase+"/apps/app2", nil).expectError(t, http.StatusNotFound, "APIG.3004")
-	f.do(http.MethodGet, apigBase+"/apis/api-two", nil).expectError(t, http.StatusNotFound, "APIG.3002")
+	f.Do(http.MethodGet, apigBase+"/apps/app2", nil).ExpectError(t, http.StatusNotFound, "APIG.3004")
+	f.Do(http.MethodGet, apigBase+"/apis/api-two", nil).ExpectError(t, http.StatusNotFound, "APIG.3002")
 	if err := f.RemoveApp("", apigID, "app2"); err == nil {
 		t.Error("second RemoveApp succeeded")
 	}

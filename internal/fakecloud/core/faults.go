@@ -1,4 +1,4 @@
-package fakecloud
+package core
 
 import (
 	"cmp"
@@ -15,8 +15,8 @@ type Fault struct {
 	Skip           int    `json:"skip,omitempty"`            // let the first Skip matching requests through untouched
 	Times          int    `json:"times,omitempty"`           // then fail this many matching requests (0 = every one from then on)
 	Status         int    `json:"status,omitempty"`          // HTTP status to answer; 0 = 500
-	ErrorCode      string `json:"error_code,omitempty"`      // "" = APIG.9999
-	ErrorMsg       string `json:"error_msg,omitempty"`       // "" = "System error"
+	ErrorCode      string `json:"error_code,omitempty"`      // "" = the service's SystemError code (APIG.9999 on the gateways)
+	ErrorMsg       string `json:"error_msg,omitempty"`       // "" = the service's SystemError message
 	RetryAfter     string `json:"retry_after,omitempty"`     // Retry-After header value, if any
 	AfterApply     bool   `json:"after_apply,omitempty"`     // run the real handler first (state changes!), then discard its answer and send the fault instead — a response lost after the server acted
 	DropConnection bool   `json:"drop_connection,omitempty"` // hijack and close the connection without answering (after applying if AfterApply)
@@ -78,27 +78,31 @@ func (s *Server) fire(r *http.Request) *Fault {
 	return fired
 }
 
-func (s *Server) serveWithFaults(w http.ResponseWriter, r *http.Request) {
-	f := s.fire(r)
-	if f == nil {
-		s.mux.ServeHTTP(w, r)
-		return
+// endpoint puts fault injection in front of one route of a service; a fault's defaults are the service's
+// SystemError.
+func (s *Server) endpoint(errs ServiceErrors, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		f := s.fire(r)
+		if f == nil {
+			h(w, r)
+			return
+		}
+		if f.AfterApply {
+			h(discardWriter{header: http.Header{}}, r)
+		}
+		if f.DropConnection {
+			dropConnection(w)
+			return
+		}
+		if f.RetryAfter != "" {
+			w.Header().Set("Retry-After", f.RetryAfter)
+		}
+		writeError(w, &Error{
+			Status: cmp.Or(f.Status, errs.SystemError.Status),
+			Code:   cmp.Or(f.ErrorCode, errs.SystemError.Code),
+			Msg:    cmp.Or(f.ErrorMsg, errs.SystemError.Msg),
+		})
 	}
-	if f.AfterApply {
-		s.mux.ServeHTTP(discardWriter{header: http.Header{}}, r)
-	}
-	if f.DropConnection {
-		dropConnection(w)
-		return
-	}
-	if f.RetryAfter != "" {
-		w.Header().Set("Retry-After", f.RetryAfter)
-	}
-	writeError(w, &apiError{
-		status: cmp.Or(f.Status, errSystem.status),
-		code:   cmp.Or(f.ErrorCode, errSystem.code),
-		msg:    cmp.Or(f.ErrorMsg, errSystem.msg),
-	})
 }
 
 // dropConnection closes the connection without an answer, as a crashed server or broken network would.

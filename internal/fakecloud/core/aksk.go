@@ -1,4 +1,4 @@
-package fakecloud
+package core
 
 import (
 	"crypto/hmac"
@@ -20,27 +20,27 @@ const (
 	headerBodyHash = "X-Sdk-Content-Sha256" // replaces the body hash when present, e.g. UNSIGNED-PAYLOAD
 )
 
-// verifySignature checks the Authorization header of an AK/SK caller. X-Security-Token (temporary
-// credentials) is accepted without being checked.
-func (s *Server) verifySignature(r *http.Request, body []byte) *apiError {
+// verifySignature checks the Authorization header of an AK/SK caller, answering failures in the service's
+// codes. X-Security-Token (temporary credentials) is accepted without being checked.
+func (s *Server) verifySignature(r *http.Request, body []byte, errs ServiceErrors) *Error {
 	ak, signedHeaders, signature, ok := parseAuthorization(r.Header.Get("Authorization"))
 	if !ok {
-		return errSigMalformed.with()
+		return errs.SignatureMalformed.With()
 	}
 	dateValue := r.Header.Get(headerSdkDate)
 	date, err := time.Parse(sdkDateFormat, dateValue)
 	if err != nil {
-		return errSigMalformed.with()
+		return errs.SignatureMalformed.With()
 	}
 	if ak != DefaultAccessKey {
-		return errSigUnknownAK.with(ak)
+		return errs.AccessKeyUnknown.With(ak)
 	}
 	if skew := s.opts.Now().Sub(date).Abs(); skew > maxClockSkew {
-		return errSigClockSkew.with(dateValue)
+		return errs.ClockSkew.With(dateValue)
 	}
 	want := signString(DefaultSecretKey, stringToSign(dateValue, canonicalRequest(r, signedHeaders, body)))
 	if !hmac.Equal([]byte(want), []byte(signature)) {
-		return errSigMismatch.with()
+		return errs.SignatureMismatch.With()
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package fakecloud
+package gateway
 
 import (
 	"fmt"
@@ -16,39 +16,39 @@ func TestAppACLLifecycle(t *testing.T) {
 	f := startStandard(t, Options{})
 	for _, gw := range []struct{ base, instanceID string }{{apigBase, apigID}, {romaV2Base, romaID}} {
 		base, path := gw.base, gw.base+"/apps/app1/app-acl"
-		f.do(http.MethodGet, path, nil).expectStatus(t, http.StatusOK)
-		if got := string(f.do(http.MethodGet, path, nil).body); strings.TrimSpace(got) != "{}" {
+		f.Do(http.MethodGet, path, nil).ExpectStatus(t, http.StatusOK)
+		if got := string(f.Do(http.MethodGet, path, nil).Body); strings.TrimSpace(got) != "{}" {
 			t.Errorf("%s: ACL of an app without one = %s, want {}", base, got)
 		}
 
 		values := []string{"192.168.0.5-192.168.0.10", "10.0.0.1", "192.168.0.100/28", "::1", "2407:c080:17ef:ffff::3104:703a/64"}
-		resp := f.do(http.MethodPut, path, aclBody("PERMIT", values...))
-		resp.expectStatus(t, http.StatusCreated)
+		resp := f.Do(http.MethodPut, path, aclBody("PERMIT", values...))
+		resp.ExpectStatus(t, http.StatusCreated)
 		var acl AppACL
-		resp.decode(t, &acl)
+		resp.Decode(t, &acl)
 		if acl.AppID != "app1" || acl.Type != "PERMIT" || strings.Join(acl.Values, ",") != strings.Join(values, ",") {
 			t.Errorf("%s: PUT answered %+v", base, acl)
 		}
-		f.do(http.MethodGet, path, nil).decode(t, &acl)
+		f.Do(http.MethodGet, path, nil).Decode(t, &acl)
 		if strings.Join(acl.Values, ",") != strings.Join(values, ",") {
 			t.Errorf("%s: GET lost the order: %+v", base, acl)
 		}
 
 		// PUT replaces the whole ACL, type included.
-		f.do(http.MethodPut, path, aclBody("DENY", "172.16.0.1")).expectStatus(t, http.StatusCreated)
-		f.do(http.MethodGet, path, nil).decode(t, &acl)
+		f.Do(http.MethodPut, path, aclBody("DENY", "172.16.0.1")).ExpectStatus(t, http.StatusCreated)
+		f.Do(http.MethodGet, path, nil).Decode(t, &acl)
 		if acl.Type != "DENY" || len(acl.Values) != 1 {
 			t.Errorf("%s: after replace %+v", base, acl)
 		}
 
-		f.do(http.MethodDelete, path, nil).expectStatus(t, http.StatusNoContent)
+		f.Do(http.MethodDelete, path, nil).ExpectStatus(t, http.StatusNoContent)
 		if _, found := f.AppACL("", gw.instanceID, "app1"); found {
 			t.Errorf("%s: ACL left after DELETE", base)
 		}
-		f.do(http.MethodDelete, path, nil).expectStatus(t, http.StatusNoContent) // idempotent (quirks.go)
+		f.Do(http.MethodDelete, path, nil).ExpectStatus(t, http.StatusNoContent) // idempotent (quirks.go)
 	}
 	// ROMA's first generation has no ACL calls.
-	f.do(http.MethodGet, romaV1Base+"/apps/app1/app-acl", nil).expectError(t, http.StatusNotFound, "APIG.0101")
+	f.Do(http.MethodGet, romaV1Base+"/apps/app1/app-acl", nil).ExpectError(t, http.StatusNotFound, "APIG.0101")
 }
 
 func TestAppACLValidation(t *testing.T) {
@@ -83,14 +83,14 @@ func TestAppACLValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			msg := f.do(http.MethodPut, apigBase+"/apps/"+tt.path+"/app-acl", tt.body).expectError(t, tt.wantStatus, tt.wantCode)
+			msg := f.Do(http.MethodPut, apigBase+"/apps/"+tt.path+"/app-acl", tt.body).ExpectError(t, tt.wantStatus, tt.wantCode)
 			if !strings.Contains(msg, tt.wantMsg) {
 				t.Errorf("message %q lacks %q", msg, tt.wantMsg)
 			}
 		})
 	}
-	f.do(http.MethodGet, apigBase+"/apps/nope/app-acl", nil).expectError(t, http.StatusNotFound, "APIG.3004")
-	f.do(http.MethodDelete, apigBase+"/apps/nope/app-acl", nil).expectError(t, http.StatusNotFound, "APIG.3004")
+	f.Do(http.MethodGet, apigBase+"/apps/nope/app-acl", nil).ExpectError(t, http.StatusNotFound, "APIG.3004")
+	f.Do(http.MethodDelete, apigBase+"/apps/nope/app-acl", nil).ExpectError(t, http.StatusNotFound, "APIG.3004")
 	if _, found := f.AppACL("", apigID, "app1"); found {
 		t.Error("a rejected PUT stored an ACL")
 	}

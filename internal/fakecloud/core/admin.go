@@ -1,4 +1,4 @@
-package fakecloud
+package core
 
 import "net/http"
 
@@ -8,7 +8,7 @@ const adminPrefix = "/_fakecloud/"
 
 func (s *Server) adminRoutes() *http.ServeMux {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/", notFound)
+	mux.HandleFunc("/", s.unrouted)
 	mux.HandleFunc("GET "+adminPrefix+"requests", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.Requests())
 	})
@@ -17,7 +17,7 @@ func (s *Server) adminRoutes() *http.ServeMux {
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("GET "+adminPrefix+"state", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, s.Snapshot())
+		writeJSON(w, http.StatusOK, s.SnapshotFixture())
 	})
 	mux.HandleFunc("POST "+adminPrefix+"fixture", s.adminLoadFixture)
 	mux.HandleFunc("POST "+adminPrefix+"faults", s.adminInjectFault)
@@ -30,12 +30,12 @@ func (s *Server) adminRoutes() *http.ServeMux {
 
 func (s *Server) adminLoadFixture(w http.ResponseWriter, r *http.Request) {
 	var f Fixture
-	err := decodeStrict(http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes), &f)
+	err := DecodeStrict(http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes), &f)
 	if err == nil {
-		err = s.Load(f)
+		err = s.LoadFixture(f)
 	}
 	if err != nil {
-		writeError(w, errAdminBadRequest.with(err.Error()))
+		writeError(w, errAdminBadRequest.With(err.Error()))
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -43,13 +43,13 @@ func (s *Server) adminLoadFixture(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) adminInjectFault(w http.ResponseWriter, r *http.Request) {
 	var f Fault
-	err := decodeStrict(http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes), &f)
+	err := DecodeStrict(http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes), &f)
 	var af *activeFault
 	if err == nil {
 		af, err = newActiveFault(f)
 	}
 	if err != nil {
-		writeError(w, errAdminBadRequest.with(err.Error()))
+		writeError(w, errAdminBadRequest.With(err.Error()))
 		return
 	}
 	s.addFault(af)

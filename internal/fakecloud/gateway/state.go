@@ -1,12 +1,11 @@
-package fakecloud
+package gateway
 
 import (
-	"crypto/rand"
-	"encoding/hex"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/core"
 )
 
 // The built-in environment every gateway has; it cannot be deleted.
@@ -14,27 +13,6 @@ const (
 	releaseEnvID   = "DEFAULT_ENVIRONMENT_RELEASE_ID"
 	releaseEnvName = "RELEASE"
 )
-
-// domainID is the ID of the one IAM domain (account) that owns every project.
-const domainID = "5d1c6b0a4e8f4c2d9a7b3e1f0c6d8a2b"
-
-var projectIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
-
-// state is everything the fake cloud holds; Server.mu guards it.
-type state struct {
-	projects map[string]*project
-	tokens   map[string]token
-}
-
-type token struct {
-	projectID string
-	expires   time.Time // zero: never
-}
-
-type project struct {
-	id, name  string
-	instances map[string]*instance
-}
 
 // instance is one APIG gateway or ROMA Connect instance.
 type instance struct {
@@ -46,7 +24,7 @@ type instance struct {
 	pubs     map[pubKey]publication
 	auths    map[string]*AppAuth
 	acls     map[string]*AppACL
-	// busy holds the apps with a write in flight (see Server.write).
+	// busy holds the apps with a write in flight (see Service.write).
 	busy map[string]bool
 }
 
@@ -73,30 +51,6 @@ type publication struct {
 	at                    time.Time
 }
 
-func newState() *state {
-	st := &state{projects: map[string]*project{}, tokens: map[string]token{}}
-	st.addProject(DefaultProjectID, DefaultProjectName)
-	st.addProject(OtherProjectID, OtherProjectName)
-	st.tokens[DefaultToken] = token{projectID: DefaultProjectID}
-	st.tokens[OtherProjectToken] = token{projectID: OtherProjectID}
-	return st
-}
-
-func (st *state) addProject(id, name string) *project {
-	p := &project{id: id, name: name, instances: map[string]*instance{}}
-	st.projects[id] = p
-	return p
-}
-
-func (st *state) projectByName(name string) *project {
-	for _, p := range st.projects {
-		if p.name == name {
-			return p
-		}
-	}
-	return nil
-}
-
 func newInstance(id, name string, flavor Flavor, now time.Time) *instance {
 	release := &envRecord{Env: Env{ID: releaseEnvID, Name: releaseEnvName, Remark: "Production environment"}, created: now}
 	return &instance{
@@ -111,25 +65,25 @@ func newInstance(id, name string, flavor Flavor, now time.Time) *instance {
 	}
 }
 
-func (in *instance) app(id string) (*appRecord, *apiError) {
+func (in *instance) app(id string) (*appRecord, *core.Error) {
 	if a, ok := in.apps[id]; ok {
 		return a, nil
 	}
-	return nil, errAppNotFound.with(id)
+	return nil, errAppNotFound.With(id)
 }
 
-func (in *instance) env(id string) (*envRecord, *apiError) {
+func (in *instance) env(id string) (*envRecord, *core.Error) {
 	if e, ok := in.envs[id]; ok {
 		return e, nil
 	}
-	return nil, errEnvNotFound.with(id)
+	return nil, errEnvNotFound.With(id)
 }
 
-func (in *instance) api(id string) (*apiRecord, *apiError) {
+func (in *instance) api(id string) (*apiRecord, *core.Error) {
 	if a, ok := in.apis[id]; ok {
 		return a, nil
 	}
-	return nil, errAPINotFound.with(id)
+	return nil, errAPINotFound.With(id)
 }
 
 // findAuth returns the record authorizing app for api in env, if any.
@@ -208,19 +162,4 @@ func (in *instance) sortedAuths(keep func(*AppAuth) bool) []*AppAuth {
 		return strings.Compare(a.ID, b.ID)
 	})
 	return out
-}
-
-// newID returns 32 random lower-case hex characters, the shape of every ID the clouds generate.
-func newID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
-	return hex.EncodeToString(b[:])
-}
-
-// formatTime renders times the way the gateway does: RFC 3339 in UTC, whole seconds.
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
 }

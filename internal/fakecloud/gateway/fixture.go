@@ -1,27 +1,34 @@
-package fakecloud
+package gateway
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
+	"maps"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/core"
 )
 
-// Fixture is the JSON seed format: the standalone server loads one from a file, tests build it in Go, and
-// Snapshot returns the whole state in it.
+// Fixture is the gateways' section of a fixture ("gateway"): the instances of each project. The projects
+// themselves are the fixture's top-level "projects" (or the two every fake cloud has).
 type Fixture struct {
 	Projects []ProjectFixture `json:"projects"`
 }
 
+// ProjectFixture holds the instances of one project.
 type ProjectFixture struct {
-	ID        string            `json:"id"`             // one of the two known projects, or a new one (then Name is required)
-	Name      string            `json:"name,omitempty"` // the region name
+	ID        string            `json:"id"`
 	Instances []InstanceFixture `json:"instances"`
+}
+
+// InProject is a section holding instances in one project, the common case of a test.
+func InProject(projectID string, instances ...InstanceFixture) Fixture {
+	return Fixture{Projects: []ProjectFixture{{ID: projectID, Instances: instances}}}
 }
 
 type InstanceFixture struct {
@@ -92,68 +99,48 @@ type AppACL struct {
 	Values []string `json:"app_acl_values"`
 }
 
-// Load adds the fixture's projects and instances. It checks everything first, every reference included,
-// and changes nothing when it fails. Instances that already exist cannot be loaded again.
-func (s *Server) Load(f Fixture) error {
-	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-
-	type staged struct {
-		id, name  string
-		instances []*instance
+// LoadSection implements core.Service: it checks a Fixture and returns the change that adds its instances.
+// Instances that already exist cannot be loaded again.
+func (g *Service) LoadSection(section json.RawMessage, tenants core.Tenants) (apply func(), err error) {
+	var f Fixture
+	if err := core.DecodeStrict(bytes.NewReader(section), &f); err != nil {
+		return nil, err
 	}
-	var stage []staged
-	names := map[string]string{} // project ID → name, known and staged
-	for id, p := range s.st.projects {
-		names[id] = p.name
-	}
-	loaded := map[string]bool{} // "project/instance" loaded by this fixture
+	now := g.now()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	staged := map[string]map[string]*instance{} // project ID → instance ID → instance
 	for _, pf := range f.Projects {
-		if !projectIDPattern.MatchString(pf.ID) {
-			return fmt.Errorf("fakecloud: project ID %q is not 32 lower-case hex characters", pf.ID)
+		if !tenants.HasProject(pf.ID) {
+			return nil, fmt.Errorf("project %s is not known: list it under the fixture's \"projects\"", pf.ID)
 		}
-		name, known := names[pf.ID]
-		switch {
-		case known && pf.Name != "" && pf.Name != name:
-			return fmt.Errorf("fakecloud: project %s is named %q, not %q", pf.ID, name, pf.Name)
-		case !known && pf.Name == "":
-			return fmt.Errorf("fakecloud: new project %s needs a name", pf.ID)
-		case !known:
-			for otherID, otherName := range names {
-				if otherName == pf.Name {
-					return fmt.Errorf("fakecloud: project name %q is taken by project %s", pf.Name, otherID)
-				}
-			}
-			name = pf.Name
-			names[pf.ID] = name
+		if staged[pf.ID] == nil {
+			staged[pf.ID] = map[string]*instance{}
 		}
-		st := staged{id: pf.ID, name: name}
 		for _, fi := range pf.Instances {
-			key := pf.ID + "/" + fi.ID
-			if p := s.st.projects[pf.ID]; loaded[key] || (p != nil && p.instances[fi.ID] != nil) {
-				return fmt.Errorf("fakecloud: instance %s already exists in project %s", fi.ID, pf.ID)
+			if staged[pf.ID][fi.ID] != nil || g.projects[pf.ID][fi.ID] != nil {
+				return nil, fmt.Errorf("instance %s already exists in project %s", fi.ID, pf.ID)
 			}
-			loaded[key] = true
 			in, err := buildInstance(fi, now)
 			if err != nil {
-				return fmt.Errorf("fakecloud: instance %q of project %s: %w", fi.ID, pf.ID, err)
+				return nil, fmt.Errorf("instance %q of project %s: %w", fi.ID, pf.ID, err)
 			}
-			st.instances = append(st.instances, in)
-		}
-		stage = append(stage, st)
-	}
-
-	for _, st := range stage {
-		p := s.st.projects[st.id]
-		if p == nil {
-			p = s.st.addProject(st.id, st.name)
-		}
-		for _, in := range st.instances {
-			p.instances[in.id] = in
+			staged[pf.ID][fi.ID] = in
 		}
 	}
-	return nil
+	return func() {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		for pid, instances := range staged {
+			if len(instances) == 0 {
+				continue
+			}
+			if g.projects[pid] == nil {
+				g.projects[pid] = map[string]*instance{}
+			}
+			maps.Copy(g.projects[pid], instances)
+		}
+	}, nil
 }
 
 // buildInstance makes an instance from its fixture with the same checks the API makes when the objects are
@@ -211,36 +198,22 @@ func buildInstance(fi InstanceFixture, now time.Time) (*instance, error) {
 	return in, nil
 }
 
-// LoadFile loads a fixture from a JSON file; unknown fields are an error, to catch typos.
-func (s *Server) LoadFile(path string) error {
-	file, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("fakecloud: %w", err)
+// SnapshotSection implements core.Service.
+func (g *Service) SnapshotSection() any {
+	if f := g.Snapshot(); len(f.Projects) > 0 {
+		return f
 	}
-	defer file.Close()
-	var f Fixture
-	if err := decodeStrict(file, &f); err != nil {
-		return fmt.Errorf("fakecloud: %s: %w", path, err)
-	}
-	return s.Load(f)
+	return nil
 }
 
-// decodeStrict decodes JSON written by hand (fixtures, faults), where an unknown field is a typo.
-func decodeStrict(r io.Reader, v any) error {
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	return dec.Decode(v)
-}
-
-// Snapshot returns the whole state (tokens aside) as a fixture, sorted; loading it into a new server
-// reproduces the objects.
-func (s *Server) Snapshot() Fixture {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// Snapshot returns every instance as a fixture section, sorted; projects without instances are left out.
+func (g *Service) Snapshot() Fixture {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	var f Fixture
-	for _, p := range s.st.projects {
-		pf := ProjectFixture{ID: p.id, Name: p.name, Instances: []InstanceFixture{}}
-		for _, in := range p.instances {
+	for pid, instances := range g.projects {
+		pf := ProjectFixture{ID: pid}
+		for _, in := range instances {
 			pf.Instances = append(pf.Instances, in.fixture())
 		}
 		slices.SortFunc(pf.Instances, func(a, b InstanceFixture) int { return strings.Compare(a.ID, b.ID) })
@@ -285,125 +258,4 @@ func copyAuth(a *AppAuth) AppAuth {
 	c := *a
 	c.AuthWhitelist, c.AuthBlacklist = slices.Clone(a.AuthWhitelist), slices.Clone(a.AuthBlacklist)
 	return c
-}
-
-// Inspection and behind-the-back changes for tests. projectID "" means DefaultProjectID.
-
-// instanceFor finds an instance for the helpers below; s.mu must be held.
-func (s *Server) instanceFor(projectID, instanceID string) (*instance, error) {
-	projectID = cmp.Or(projectID, DefaultProjectID)
-	p := s.st.projects[projectID]
-	if p == nil {
-		return nil, fmt.Errorf("fakecloud: unknown project %s", projectID)
-	}
-	in := p.instances[instanceID]
-	if in == nil {
-		return nil, fmt.Errorf("fakecloud: unknown instance %s in project %s", instanceID, projectID)
-	}
-	return in, nil
-}
-
-// AppAuths returns copies of the instance's authorization records, sorted by ID; nil for an unknown instance.
-func (s *Server) AppAuths(projectID, instanceID string) []AppAuth {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	in, err := s.instanceFor(projectID, instanceID)
-	if err != nil {
-		return nil
-	}
-	out := make([]AppAuth, 0, len(in.auths))
-	for _, a := range in.auths {
-		out = append(out, copyAuth(a))
-	}
-	slices.SortFunc(out, func(a, b AppAuth) int { return strings.Compare(a.ID, b.ID) })
-	return out
-}
-
-// AppACL returns a copy of the app's ACL, if it has one.
-func (s *Server) AppACL(projectID, instanceID, appID string) (AppACL, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	in, err := s.instanceFor(projectID, instanceID)
-	if err != nil {
-		return AppACL{}, false
-	}
-	acl, found := in.acls[appID]
-	if !found {
-		return AppACL{}, false
-	}
-	return AppACL{AppID: acl.AppID, Type: acl.Type, Values: slices.Clone(acl.Values)}, true
-}
-
-// AddAppAuth stores a record as if it was created in the console: its app, API and environment must exist,
-// but the API need not be published or use app authentication. It returns the record with its ID.
-func (s *Server) AddAppAuth(projectID, instanceID string, a AppAuth) (AppAuth, error) {
-	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	in, err := s.instanceFor(projectID, instanceID)
-	if err != nil {
-		return AppAuth{}, err
-	}
-	stored, apiErr := in.addAuth(a, now)
-	if apiErr != nil {
-		return AppAuth{}, fmt.Errorf("fakecloud: %w", apiErr)
-	}
-	return copyAuth(stored), nil
-}
-
-// RemoveAppAuth deletes a record behind the provider's back.
-func (s *Server) RemoveAppAuth(projectID, instanceID, authID string) error {
-	return s.change(projectID, instanceID, func(in *instance) error {
-		if in.auths[authID] == nil {
-			return errAuthNotFound.with(authID)
-		}
-		delete(in.auths, authID)
-		return nil
-	})
-}
-
-// RemoveAppACL deletes an app's ACL behind the provider's back; it fails when the app has none.
-func (s *Server) RemoveAppACL(projectID, instanceID, appID string) error {
-	return s.change(projectID, instanceID, func(in *instance) error {
-		if in.acls[appID] == nil {
-			return fmt.Errorf("app %s has no ACL", appID)
-		}
-		delete(in.acls, appID)
-		return nil
-	})
-}
-
-// RemoveApp deletes an app with its authorizations and ACL.
-func (s *Server) RemoveApp(projectID, instanceID, appID string) error {
-	return s.change(projectID, instanceID, func(in *instance) error {
-		if _, err := in.app(appID); err != nil {
-			return err
-		}
-		in.removeApp(appID)
-		return nil
-	})
-}
-
-// RemoveAPI deletes an API with its publications and authorizations.
-func (s *Server) RemoveAPI(projectID, instanceID, apiID string) error {
-	return s.change(projectID, instanceID, func(in *instance) error {
-		if _, err := in.api(apiID); err != nil {
-			return err
-		}
-		in.removeAPI(apiID)
-		return nil
-	})
-}
-
-func (s *Server) change(projectID, instanceID string, f func(*instance) error) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	in, err := s.instanceFor(projectID, instanceID)
-	if err != nil {
-		return err
-	}
-	if err := f(in); err != nil {
-		return fmt.Errorf("fakecloud: %w", err)
-	}
-	return nil
 }

@@ -1,4 +1,4 @@
-package fakecloud
+package core
 
 import (
 	"net/http"

@@ -1,0 +1,169 @@
+package core
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// IAM, the token service (api-notes.md §0): password logins scoped to a project or to the account, and the
+// project lookup clients use to turn a region name into a project ID. It answers in its own IAM.* codes.
+
+// iamErrors are IAM's answers, in its own codes. Every row is chosen: the public IAM error list documents
+// none of these cases.
+var (
+	errIAMBadRequest = ErrorDef{http.StatusBadRequest, "IAM.0011", "Request parameter %s is invalid."}
+	errIAMLogin      = ErrorDef{http.StatusUnauthorized, "IAM.0001", "The username or password is wrong."}
+	errIAMNoProject  = ErrorDef{http.StatusBadRequest, "IAM.0003", "The project does not exist."}
+	errIAMNoDomain   = ErrorDef{http.StatusBadRequest, "IAM.0004", "The domain does not exist."}
+
+	iamErrors = ServiceErrors{
+		Malformed:          ErrorDef{http.StatusBadRequest, "IAM.0011", "Request parameter body is invalid."},
+		TokenMissing:       ErrorDef{http.StatusUnauthorized, "IAM.0101", "The request you have made requires authentication."},
+		TokenExpired:       ErrorDef{http.StatusUnauthorized, "IAM.0102", "The token has expired."},
+		TokenInvalid:       ErrorDef{http.StatusUnauthorized, "IAM.0103", "The token is invalid."},
+		Forbidden:          ErrorDef{http.StatusForbidden, "IAM.0104", "You are not authorized to perform the requested action."},
+		SignatureMalformed: ErrorDef{http.StatusUnauthorized, "IAM.0105", "Incorrect IAM authentication information: malformed Authorization or X-Sdk-Date header"},
+		AccessKeyUnknown:   ErrorDef{http.StatusUnauthorized, "IAM.0105", "Incorrect IAM authentication information: Get secretKey failed,ak:%s,err:ak not exist"},
+		ClockSkew:          ErrorDef{http.StatusUnauthorized, "IAM.0105", "Incorrect IAM authentication information: X-Sdk-Date %s is more than 15 minutes from the server time"},
+		SignatureMismatch:  ErrorDef{http.StatusUnauthorized, "IAM.0105", "Incorrect IAM authentication information: verify aksk signature fail"},
+		UnknownRoute:       ErrorDef{http.StatusNotFound, "IAM.0106", "The requested resource could not be found."},
+		SystemError:        ErrorDef{http.StatusInternalServerError, "IAM.0107", "Internal server error."},
+	}
+)
+
+func (s *Server) registerIAM() {
+	r := &Routes{srv: s, errs: iamErrors}
+	r.handle("POST", "/v3/auth/tokens", scopePublic, s.issueToken)
+	r.handle("GET", "/v3/projects", scopeAnyCaller, s.listProjects)
+}
+
+type nameRef struct {
+	ID   string `json:"id,omitempty"`
+	Name string `json:"name"`
+}
+
+type tokenRequest struct {
+	Auth struct {
+		Identity struct {
+			Methods  []string `json:"methods"`
+			Password struct {
+				User struct {
+					Name     string `json:"name"`
+					Password string `json:"password"`
+					Domain   struct {
+						Name string `json:"name"`
+					} `json:"domain"`
+				} `json:"user"`
+			} `json:"password"`
+		} `json:"identity"`
+		Scope struct {
+			Project *nameRef `json:"project"`
+			Domain  *nameRef `json:"domain"`
+		} `json:"scope"`
+	} `json:"auth"`
+}
+
+type projectRef struct {
+	ID     string  `json:"id"`
+	Name   string  `json:"name"`
+	Domain nameRef `json:"domain"`
+}
+
+type tokenBody struct {
+	Token struct {
+		ExpiresAt string      `json:"expires_at"`
+		IssuedAt  string      `json:"issued_at"`
+		Methods   []string    `json:"methods"`
+		Project   *projectRef `json:"project,omitempty"`
+		Domain    *nameRef    `json:"domain,omitempty"` // an account-scoped token's scope
+		User      struct {
+			Name   string  `json:"name"`
+			Domain nameRef `json:"domain"`
+		} `json:"user"`
+	} `json:"token"`
+}
+
+// issueToken is POST /v3/auth/tokens with a password identity scoped to a project or to the account.
+func (s *Server) issueToken(c *Call) (Reply, *Error) {
+	var req tokenRequest
+	if err := c.Decode(&req); err != nil {
+		return Fail(err)
+	}
+	id := req.Auth.Identity
+	user := id.Password.User
+	project, domain := req.Auth.Scope.Project, req.Auth.Scope.Domain
+	switch {
+	case !slices.Contains(id.Methods, "password"):
+		return Fail(errIAMBadRequest.With("auth.identity.methods"))
+	case user.Name == "" || user.Password == "" || user.Domain.Name == "":
+		return Fail(errIAMBadRequest.With("auth.identity.password.user"))
+	case project != nil && domain != nil:
+		return Fail(errIAMBadRequest.With("auth.scope"))
+	case domain != nil && domain.ID == "" && domain.Name == "":
+		return Fail(errIAMBadRequest.With("auth.scope.domain"))
+	case domain == nil && (project == nil || project.ID == "" && project.Name == ""):
+		return Fail(errIAMBadRequest.With("auth.scope.project"))
+	}
+	if user.Name != DefaultUserName || user.Password != DefaultPassword || user.Domain.Name != DefaultDomainName {
+		return Fail(errIAMLogin.With())
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var tok token
+	if domain != nil {
+		if (domain.ID != "" && domain.ID != DefaultDomainID) || (domain.Name != "" && domain.Name != DefaultDomainName) {
+			return Fail(errIAMNoDomain.With())
+		}
+	} else {
+		pid := project.ID
+		if pid == "" {
+			pid, _ = s.id.projectByName(project.Name)
+		}
+		name, known := s.id.projects[pid]
+		if !known || (project.Name != "" && name != project.Name) {
+			return Fail(errIAMNoProject.With())
+		}
+		tok.projectID = pid
+	}
+	now := s.Now()
+	tok.expires = now.Add(tokenLifetime)
+	value := "fake-token-" + NewID()
+	s.id.tokens[value] = tok
+
+	var body tokenBody
+	t := &body.Token
+	t.ExpiresAt, t.IssuedAt = FormatTime(tok.expires), FormatTime(now)
+	t.Methods = []string{"password"}
+	account := nameRef{ID: DefaultDomainID, Name: DefaultDomainName}
+	if tok.projectID == "" {
+		t.Domain = &account
+	} else {
+		t.Project = &projectRef{ID: tok.projectID, Name: s.id.projects[tok.projectID], Domain: account}
+	}
+	t.User.Name, t.User.Domain = DefaultUserName, account
+	return Reply{Status: http.StatusCreated, Body: body, Header: http.Header{"X-Subject-Token": {value}}}, nil
+}
+
+type projectView struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	DomainID string `json:"domain_id"`
+	Enabled  bool   `json:"enabled"`
+}
+
+// listProjects is GET /v3/projects, which clients use to turn a region name into a project ID.
+func (s *Server) listProjects(c *Call) (Reply, *Error) {
+	name := c.Query("name")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []projectView{}
+	for id, pname := range s.id.projects {
+		if name == "" || pname == name {
+			out = append(out, projectView{ID: id, Name: pname, DomainID: DefaultDomainID, Enabled: true})
+		}
+	}
+	slices.SortFunc(out, func(a, b projectView) int { return strings.Compare(a.Name, b.Name) })
+	return OK(map[string]any{"projects": out})
+}

@@ -1,0 +1,106 @@
+// Package fakecloud is an in-memory stand-in for the Huawei Cloud / Open Telekom Cloud APIs the provider calls:
+// a real HTTP server with the clouds' paths, status codes, JSON shapes and error bodies. This package
+// assembles it from the core (package core) and one package per service family (package gateway, ...).
+package fakecloud
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/core"
+	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/gateway"
+)
+
+// What every service shares, under the names callers of a whole fake cloud use.
+type (
+	Credentials    = core.Credentials
+	Fault          = core.Fault
+	RequestRecord  = core.RequestRecord
+	ProjectFixture = core.ProjectFixture
+)
+
+const (
+	DefaultProjectID   = core.DefaultProjectID
+	DefaultProjectName = core.DefaultProjectName
+	OtherProjectID     = core.OtherProjectID
+	OtherProjectName   = core.OtherProjectName
+	DefaultDomainID    = core.DefaultDomainID
+	DefaultDomainName  = core.DefaultDomainName
+	DefaultUserName    = core.DefaultUserName
+	DefaultPassword    = core.DefaultPassword
+	DefaultAccessKey   = core.DefaultAccessKey
+	DefaultSecretKey   = core.DefaultSecretKey
+	DefaultToken       = core.DefaultToken
+	OtherProjectToken  = core.OtherProjectToken
+	DomainToken        = core.DomainToken
+)
+
+// Options configure a Server; the zero value is ready to use.
+type Options struct {
+	Now          func() time.Time // the clock of every service; nil = time.Now
+	Admin        bool             // serve the /_fakecloud/ admin endpoints (request log, fixture, state, faults)
+	MaxBodyBytes int64            // request body limit; 0 = 1 MiB
+
+	Gateway gateway.Options // write delay and the documented alternatives of the gateways
+}
+
+// Server is a whole fake cloud: the core with every service registered. Every Server has its own state.
+type Server struct {
+	*core.Server
+	gateway *gateway.Service
+}
+
+// New returns a fake cloud holding the two projects DefaultProject* and OtherProject* and nothing else.
+func New(opts Options) *Server {
+	c := core.New(core.Options{Now: opts.Now, Admin: opts.Admin, MaxBodyBytes: opts.MaxBodyBytes})
+	gw := gateway.New(opts.Gateway, c.Now)
+	c.Register(gw)
+	// An API gateway fronts every endpoint of the real clouds, so it answers the paths no service claims.
+	c.SetFrontDoor(gw)
+	return &Server{Server: c, gateway: gw}
+}
+
+// Gateway is the APIG and ROMA Connect service: its test accessors inspect and change instances behind the
+// provider's back.
+func (s *Server) Gateway() *gateway.Service { return s.gateway }
+
+// Fixture is the JSON seed format, typed: the projects of the account and one section per service. Its JSON
+// is what the standalone server's -fixture file, POST /_fakecloud/fixture and GET /_fakecloud/state hold.
+type Fixture struct {
+	Projects []ProjectFixture `json:"projects,omitempty"` // new projects; the two known ones need not be listed
+	Gateway  gateway.Fixture  `json:"gateway,omitzero"`   // gateway instances per project
+}
+
+// Load adds the fixture's projects and every service's objects. It checks everything first, every reference
+// included, and changes nothing when it fails.
+func (s *Server) Load(f Fixture) error {
+	var cf core.Fixture
+	if err := convert(f, &cf); err != nil {
+		return err
+	}
+	return s.LoadFixture(cf)
+}
+
+// Snapshot returns the whole state (tokens aside) as a fixture, sorted; loading it into a new server
+// reproduces the objects.
+func (s *Server) Snapshot() Fixture {
+	var f Fixture
+	if err := convert(s.SnapshotFixture(), &f); err != nil {
+		panic(err) // the core's snapshot is made of the services' own fixture types
+	}
+	return f
+}
+
+// convert moves a fixture between its typed and its per-section form through their one JSON encoding, so the
+// section names are stated once, in Fixture's tags.
+func convert(from, to any) error {
+	raw, err := json.Marshal(from)
+	if err == nil {
+		err = json.Unmarshal(raw, to)
+	}
+	if err != nil {
+		return fmt.Errorf("fakecloud: fixture: %w", err)
+	}
+	return nil
+}

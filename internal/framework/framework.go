@@ -10,7 +10,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
 )
@@ -127,4 +129,20 @@ func WriteLocked[T any](ctx context.Context, c *cloud.Client, key string, write 
 	}
 	defer unlock()
 	return write()
+}
+
+// KeepWhenUnchanged plans the computed map attribute computed as its prior value while the set attribute
+// input does not change: an authoritative set's record IDs stay known in a plan that changes nothing.
+func KeepWhenUnchanged(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, input, computed string) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var planned, prior types.Set
+	var priorComputed types.Map
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(input), &planned)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(input), &prior)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(computed), &priorComputed)...)
+	if !resp.Diagnostics.HasError() && !planned.IsUnknown() && planned.Equal(prior) {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(computed), priorComputed)...)
+	}
 }

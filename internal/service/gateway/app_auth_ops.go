@@ -183,8 +183,8 @@ func grantBatch(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, req g
 	g := c.Gateway(flavor)
 	pending := slices.Clone(apiIDs)
 	adopt := req.AdoptExisting
-	var lastAnswer error
-	for attempt := 0; len(pending) > 0; attempt++ {
+	attempts := framework.Attempts{MaxRetries: c.Config().MaxRetries}
+	for len(pending) > 0 {
 		body := cloud.CreateAppAuthsRequest{}
 		if req.Options != nil {
 			body = req.Options(pending)
@@ -194,12 +194,7 @@ func grantBatch(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, req g
 			defer sharedOf(c).auths.Invalidate(appLockKey(flavor, req.InstanceID, req.AppID))
 			return g.CreateAppAuths(ctx, req.InstanceID, body)
 		})
-		// A timeout or Ctrl-C is reported with the cloud's last answer, which tells why it took so long.
-		if _, isAnswer := cloud.AsAPIError(err); isAnswer {
-			lastAnswer = err
-		} else if cloud.OutcomeOf(err) == cloud.InFlight && lastAnswer != nil {
-			err = fmt.Errorf("%w; the last answer of the cloud was %w", err, lastAnswer)
-		}
+		err = attempts.Observe(err)
 		if err == nil {
 			answered := map[string]bool{}
 			for _, item := range results {
@@ -264,15 +259,9 @@ func grantBatch(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, req g
 		if len(pending) == 0 {
 			break
 		}
-		if ctx.Err() != nil || attempt >= c.Config().MaxRetries || !(cloud.Transient(err) || exists) {
+		if again, final := attempts.Again(ctx, err, cloud.Transient(err) || exists); !again {
 			for _, id := range pending {
-				out.Failed[id] = err
-			}
-			break
-		}
-		if sleepErr := framework.Sleep(ctx, framework.RetryDelay(attempt)); sleepErr != nil {
-			for _, id := range pending {
-				out.Failed[id] = fmt.Errorf("%w; the last answer of the cloud was %w", sleepErr, err)
+				out.Failed[id] = final
 			}
 			break
 		}

@@ -97,18 +97,7 @@ func (r *appAuthorizationSetResource) Schema(ctx context.Context, _ resource.Sch
 
 // ModifyPlan keeps authorization_ids known when the set of APIs does not change.
 func (r *appAuthorizationSetResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
-		return
-	}
-	var plan, state appAuthorizationSetModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || plan.APIIDs.IsUnknown() {
-		return
-	}
-	if plan.APIIDs.Equal(state.APIIDs) {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("authorization_ids"), state.AuthorizationIDs)...)
-	}
+	framework.KeepWhenUnchanged(ctx, req, resp, "api_ids", "authorization_ids")
 }
 
 func (r *appAuthorizationSetResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

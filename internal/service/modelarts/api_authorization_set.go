@@ -80,15 +80,7 @@ func (r *apiAuthorizationSetResource) Schema(ctx context.Context, _ resource.Sch
 
 // ModifyPlan keeps authorization_ids known when the set of apps does not change.
 func (r *apiAuthorizationSetResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
-		return
-	}
-	var plan, state apiAuthorizationSetModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if !resp.Diagnostics.HasError() && !plan.AppIDs.IsUnknown() && plan.AppIDs.Equal(state.AppIDs) {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("authorization_ids"), state.AuthorizationIDs)...)
-	}
+	framework.KeepWhenUnchanged(ctx, req, resp, "app_ids", "authorization_ids")
 }
 
 func (r *apiAuthorizationSetResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

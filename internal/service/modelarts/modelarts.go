@@ -147,15 +147,11 @@ type grantOutcome struct {
 func grant(ctx context.Context, c *cloud.Client, k apiKey, appIDs []string, adopt bool) grantOutcome {
 	out := grantOutcome{Granted: map[string]cloud.ModelArtsAuthResult{}, Failed: map[string]error{}}
 	pending := slices.Clone(appIDs)
-	var lastAnswer error
-	for attempt := 0; len(pending) > 0; attempt++ {
+	attempts := framework.Attempts{MaxRetries: c.Config().MaxRetries}
+	for len(pending) > 0 {
 		results, err := c.ModelArts().Authorize(ctx, k.ServiceID, k.APIID, k.WorkspaceID, pending)
 		sharedOf(c).authed.Invalidate(k.cacheKey())
-		if _, isAnswer := cloud.AsAPIError(err); isAnswer {
-			lastAnswer = err
-		} else if cloud.OutcomeOf(err) == cloud.InFlight && lastAnswer != nil {
-			err = fmt.Errorf("%w; the last answer of the cloud was %w", err, lastAnswer)
-		}
+		err = attempts.Observe(err)
 		if err == nil && allSucceeded(results, pending) {
 			for _, r := range results {
 				out.Granted[r.AppID] = r
@@ -206,15 +202,9 @@ func grant(ctx context.Context, c *cloud.Client, k apiKey, appIDs []string, adop
 		if len(pending) == 0 {
 			break
 		}
-		if ctx.Err() != nil || attempt >= c.Config().MaxRetries || !cloud.Transient(err) {
+		if again, final := attempts.Again(ctx, err, cloud.Transient(err)); !again {
 			for _, id := range pending {
-				out.Failed[id] = err
-			}
-			break
-		}
-		if sleepErr := framework.Sleep(ctx, framework.RetryDelay(attempt)); sleepErr != nil {
-			for _, id := range pending {
-				out.Failed[id] = fmt.Errorf("%w; the last answer of the cloud was %w", sleepErr, err)
+				out.Failed[id] = final
 			}
 			break
 		}

@@ -73,14 +73,14 @@ func (k accessKey) authenticate(_ context.Context, req *http.Request) error {
 	return nil
 }
 
-// passwordLogin exchanges user name and password for a project-scoped token once per client, and again
-// only when the token is close to expiry.
+// passwordLogin exchanges user name and password for a token once per client and scope — one for the
+// project, one for the account (domain) that account-scoped services need — and again only when a token is
+// close to expiry.
 type passwordLogin struct {
 	client *Client
 
 	mu      sync.Mutex
-	value   string
-	expires time.Time
+	tokens  map[Scope]Token
 	project string
 	// refused is IAM's answer to a login it refused. It is remembered for the life of the provider: repeating
 	// a wrong password for every resource would only lock the IAM user.
@@ -88,7 +88,8 @@ type passwordLogin struct {
 }
 
 func (p *passwordLogin) authenticate(ctx context.Context, req *http.Request) error {
-	tok, err := p.token(ctx)
+	info, _ := ctx.Value(callKey{}).(callInfo)
+	tok, err := p.token(ctx, services[info.service].scope)
 	if err != nil {
 		return err
 	}
@@ -96,23 +97,26 @@ func (p *passwordLogin) authenticate(ctx context.Context, req *http.Request) err
 	return nil
 }
 
-func (p *passwordLogin) token(ctx context.Context) (string, error) {
+func (p *passwordLogin) token(ctx context.Context, scope Scope) (string, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.value != "" && time.Until(p.expires) > 5*time.Minute {
-		return p.value, nil
+	if tok, ok := p.tokens[scope]; ok && time.Until(tok.ExpiresAt) > 5*time.Minute {
+		return tok.Value, nil
 	}
 	if p.refused != nil {
 		return "", p.refused
 	}
 	cfg := p.client.cfg
-	scope := ProjectScope{ID: cfg.ProjectID, Name: cfg.ProjectName}
-	if scope.ID == "" && scope.Name == "" {
-		scope.Name = cfg.Region
+	req := PasswordTokenRequest{UserName: cfg.UserName, Password: cfg.Password, DomainName: cfg.DomainName}
+	if scope == AccountScoped {
+		req.AccountScope = true
+	} else {
+		req.Scope = ProjectScope{ID: cfg.ProjectID, Name: cfg.ProjectName}
+		if req.Scope.ID == "" && req.Scope.Name == "" {
+			req.Scope.Name = cfg.Region
+		}
 	}
-	tok, err := p.client.IAM().CreatePasswordToken(ctx, PasswordTokenRequest{
-		UserName: cfg.UserName, Password: cfg.Password, DomainName: cfg.DomainName, Scope: scope,
-	})
+	tok, err := p.client.IAM().CreatePasswordToken(ctx, req)
 	if err != nil {
 		err = fmt.Errorf("obtaining an IAM token for user %q in domain %q: %w", cfg.UserName, cfg.DomainName, err)
 		if apiErr, ok := AsAPIError(err); ok && apiErr.StatusCode < http.StatusInternalServerError && apiErr.StatusCode != http.StatusTooManyRequests {
@@ -120,8 +124,14 @@ func (p *passwordLogin) token(ctx context.Context) (string, error) {
 		}
 		return "", err
 	}
-	p.value, p.expires, p.project = tok.Value, tok.ExpiresAt, tok.ProjectID
-	return p.value, nil
+	if p.tokens == nil {
+		p.tokens = map[Scope]Token{}
+	}
+	p.tokens[scope] = tok
+	if tok.ProjectID != "" {
+		p.project = tok.ProjectID
+	}
+	return tok.Value, nil
 }
 
 func (p *passwordLogin) projectID() string {
@@ -150,8 +160,8 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if _, ok := t.client.creds.(accessKey); ok {
 		switch id, _ := t.client.resolvedProject.Load().(string); {
 		case services[info.service].scope == AccountScoped:
-			if t.client.cfg.DomainID != "" {
-				req.Header.Set("X-Domain-Id", t.client.cfg.DomainID)
+			if domain, _ := t.client.resolvedDomain.Load().(string); domain != "" {
+				req.Header.Set("X-Domain-Id", domain)
 			}
 		case id != "":
 			req.Header.Set("X-Project-Id", id)

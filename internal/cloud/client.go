@@ -37,6 +37,9 @@ type Client struct {
 	// resolvedProject mirrors projectID for the transport, which must not wait on projectMu: resolving
 	// the project is itself a call through the transport.
 	resolvedProject atomic.Value
+	// resolvedDomain is the account AK/SK callers of account-scoped services name in X-Domain-Id.
+	domainMu       sync.Mutex
+	resolvedDomain atomic.Value
 
 	sharedMu sync.Mutex
 	shared   map[any]any
@@ -59,6 +62,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c := &Client{cfg: cfg, projectID: cfg.ProjectID}
 	c.resolvedProject.Store(cfg.ProjectID)
+	c.resolvedDomain.Store(cfg.DomainID)
 
 	base := cleanhttp.DefaultPooledTransport()
 	if cfg.Insecure {
@@ -100,6 +104,8 @@ type call struct {
 	body    any // JSON-encoded when not nil
 	out     any // JSON-decoded from a 2xx body when not nil
 	noAuth  bool
+	// headers are sent with the request besides the usual ones.
+	headers map[string]string
 	// idempotent marks a POST that may be repeated safely (an IAM login), so it is retried like a GET.
 	idempotent bool
 	// header receives the response headers when not nil (IAM returns its token in one).
@@ -135,6 +141,9 @@ func (c *Client) do(ctx context.Context, cl call) error {
 		req.Header.Set("Content-Type", "application/json;charset=UTF-8")
 	} else {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range cl.headers {
+		req.Header.Set(k, v)
 	}
 
 	resp, err := c.http.Do(req)
@@ -174,6 +183,31 @@ func bodyOrNil(b []byte) any {
 	return b
 }
 
+// DomainID returns the account (domain) that account-scoped calls act for: the configured one, or for an
+// AK/SK caller the one IAM names, asked once. Token and password callers need none: their token tells.
+func (c *Client) DomainID(ctx context.Context) (string, error) {
+	if id, _ := c.resolvedDomain.Load().(string); id != "" {
+		return id, nil
+	}
+	if _, aksk := c.creds.(accessKey); !aksk {
+		return "", nil
+	}
+	c.domainMu.Lock()
+	defer c.domainMu.Unlock()
+	if id, _ := c.resolvedDomain.Load().(string); id != "" {
+		return id, nil
+	}
+	domains, err := c.IAM().ListAuthDomains(ctx)
+	if err != nil {
+		return "", notSent("finding the account of the access key", err)
+	}
+	if len(domains) != 1 {
+		return "", notSent("finding the account of the access key", fmt.Errorf("IAM names %d accounts for these credentials; set domain_id", len(domains)))
+	}
+	c.resolvedDomain.Store(domains[0].ID)
+	return domains[0].ID, nil
+}
+
 // credentialsHint tells where the credentials of a refused call came from.
 func (c *Client) credentialsHint() string {
 	if c.cfg.CredentialsFrom == "" {
@@ -204,7 +238,7 @@ func (c *Client) resolveProjectID(ctx context.Context) (string, error) {
 	}
 	// A password login scoped by name already tells the ID.
 	if p, ok := c.creds.(*passwordLogin); ok {
-		if _, err := p.token(ctx); err != nil {
+		if _, err := p.token(ctx, ProjectScoped); err != nil {
 			return "", err
 		}
 		if id := p.projectID(); id != "" {

@@ -51,6 +51,10 @@ type Config struct {
 	Password      string
 	DomainName    string
 
+	// Site, Language and TimeZone are sent to the service-ticket service as X-Site (0 China site, 1
+	// international site), X-Language and X-Time-Zone when set.
+	Site, Language, TimeZone string
+
 	// CredentialsFrom names the environment variables the credentials were read from, if they were, so that
 	// a refused call can say which ones to check.
 	CredentialsFrom string

@@ -35,12 +35,28 @@ type ProjectScope struct {
 	Name string
 }
 
-// PasswordTokenRequest is a password login.
+// PasswordTokenRequest is a password login, for a token scoped to a project or to the whole account.
 type PasswordTokenRequest struct {
-	UserName   string
-	Password   string
-	DomainName string
-	Scope      ProjectScope
+	UserName     string
+	Password     string
+	DomainName   string
+	Scope        ProjectScope
+	AccountScope bool // scope the token to the account (domain DomainName) instead of a project
+}
+
+// Domain is an IAM account.
+type Domain struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// ListAuthDomains answers GET /v3/auth/domains: the accounts the caller's credentials belong to.
+func (i *IAMClient) ListAuthDomains(ctx context.Context) ([]Domain, error) {
+	var out struct {
+		Domains []Domain `json:"domains"`
+	}
+	err := i.c.do(ctx, call{service: ServiceIAM, method: http.MethodGet, path: "/v3/auth/domains", out: &out})
+	return out.Domains, err
 }
 
 // Token is an IAM token and what it is scoped to.
@@ -74,14 +90,19 @@ func (i *IAMClient) CreatePasswordToken(ctx context.Context, r PasswordTokenRequ
 				} `json:"password"`
 			} `json:"identity"`
 			Scope struct {
-				Project scopeProject `json:"project"`
+				Project *scopeProject `json:"project,omitempty"`
+				Domain  *named        `json:"domain,omitempty"`
 			} `json:"scope"`
 		} `json:"auth"`
 	}
 	body.Auth.Identity.Methods = []string{"password"}
 	u := &body.Auth.Identity.Password.User
 	u.Name, u.Password, u.Domain.Name = r.UserName, r.Password, r.DomainName
-	body.Auth.Scope.Project = scopeProject{ID: r.Scope.ID, Name: r.Scope.Name}
+	if r.AccountScope {
+		body.Auth.Scope.Domain = &named{Name: r.DomainName}
+	} else {
+		body.Auth.Scope.Project = &scopeProject{ID: r.Scope.ID, Name: r.Scope.Name}
+	}
 
 	var out struct {
 		Token struct {

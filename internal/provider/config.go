@@ -10,6 +10,14 @@ import (
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
 )
 
+// Sites of the service-ticket service.
+const (
+	siteInternational = "international"
+	siteChina         = "china"
+)
+
+var siteNames = []string{siteInternational, siteChina}
+
 // lookupEnv is os.LookupEnv, injectable for tests.
 type lookupEnv func(string) (string, bool)
 
@@ -44,6 +52,19 @@ func configFromModel(m providerModel, env lookupEnv) (cloud.Config, error) {
 	if !m.ProjectID.IsNull() || !m.ProjectName.IsNull() {
 		// An explicit choice in the configuration wins over the other one in the environment.
 		cfg.ProjectID, cfg.ProjectName = m.ProjectID.ValueString(), m.ProjectName.ValueString()
+	}
+
+	cfg.DomainID = orEnv(m.DomainID, env, "HW_DOMAIN_ID", "OS_DOMAIN_ID")
+	cfg.Language = orEnv(m.Language, env, "AUTHZ_LANGUAGE")
+	cfg.TimeZone = orEnv(m.TimeZone, env, "AUTHZ_TIME_ZONE")
+	switch site := orEnv(m.Site, env, "AUTHZ_SITE"); site {
+	case "":
+	case siteChina:
+		cfg.Site = "0"
+	case siteInternational:
+		cfg.Site = "1"
+	default:
+		return cfg, fmt.Errorf("AUTHZ_SITE: %q is neither %q nor %q", site, siteInternational, siteChina)
 	}
 
 	cfg.Cloud = orEnv(m.Cloud, env, "AUTHZ_CLOUD")

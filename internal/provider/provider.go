@@ -24,6 +24,7 @@ import (
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
 	"github.com/cloudauthz/terraform-provider-authz/internal/service/gateway"
 	"github.com/cloudauthz/terraform-provider-authz/internal/service/modelarts"
+	"github.com/cloudauthz/terraform-provider-authz/internal/service/servicerequest"
 	"github.com/cloudauthz/terraform-provider-authz/internal/validate"
 )
 
@@ -123,6 +124,25 @@ func (p *authzProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Optional:            true,
 				Sensitive:           true,
 			},
+			"domain_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the account (domain). Service tickets are account-level: with `access_key` the provider names the account in `X-Domain-Id`, and finds it through IAM once when this is not set. Environment: `HW_DOMAIN_ID`, `OS_DOMAIN_ID`.",
+				Optional:            true,
+			},
+			"site": schema.StringAttribute{
+				MarkdownDescription: "Site of the service-ticket service, sent as `X-Site`: `international` (1) or `china` (0, the service's default). Accounts registered on the international site (most users of these clouds) must set `international`. Environment: `AUTHZ_SITE`.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.OneOf(siteNames...)},
+			},
+			"language": schema.StringAttribute{
+				MarkdownDescription: "Language of the service-ticket service's texts, sent as `X-Language`, e.g. `en-us` (the service's default is `zh-cn`). Environment: `AUTHZ_LANGUAGE`.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, 32)},
+			},
+			"time_zone": schema.StringAttribute{
+				MarkdownDescription: "Time zone of the service-ticket service's times, sent as `X-Time-Zone`, e.g. `GMT+1` (the service's default is `GMT+8`). Environment: `AUTHZ_TIME_ZONE`.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, 32)},
+			},
 			"domain_name": schema.StringAttribute{
 				MarkdownDescription: "Account (domain) name of `user_name`. Environment: `HW_DOMAIN_NAME`, `OS_DOMAIN_NAME`.",
 				Optional:            true,
@@ -146,6 +166,10 @@ type providerModel struct {
 	UserName      types.String `tfsdk:"user_name"`
 	Password      types.String `tfsdk:"password"`
 	DomainName    types.String `tfsdk:"domain_name"`
+	DomainID      types.String `tfsdk:"domain_id"`
+	Site          types.String `tfsdk:"site"`
+	Language      types.String `tfsdk:"language"`
+	TimeZone      types.String `tfsdk:"time_zone"`
 }
 
 func (p *authzProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -180,6 +204,7 @@ func (p *authzProvider) Resources(_ context.Context) []func() resource.Resource 
 	return slices.Concat(
 		gateway.Resources(),
 		modelarts.Resources(),
+		servicerequest.Resources(),
 	)
 }
 
@@ -188,6 +213,7 @@ func (p *authzProvider) DataSources(_ context.Context) []func() datasource.DataS
 	return slices.Concat(
 		gateway.DataSources(),
 		modelarts.DataSources(),
+		servicerequest.DataSources(),
 	)
 }
 

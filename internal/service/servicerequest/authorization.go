@@ -1,0 +1,421 @@
+// Package servicerequest holds the resources and data sources of service-ticket (OSM) authorizations: the
+// access a support engineer asks for on a ticket, which the tenant accepts, rejects or cancels.
+package servicerequest
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
+	"github.com/cloudauthz/terraform-provider-authz/internal/framework"
+)
+
+// Resources are the service-ticket resources.
+func Resources() []func() resource.Resource {
+	return []func() resource.Resource{NewAuthorizationResource}
+}
+
+// DataSources are the service-ticket data sources.
+func DataSources() []func() datasource.DataSource {
+	return []func() datasource.DataSource{NewAuthorizationsDataSource}
+}
+
+var (
+	_ resource.ResourceWithConfigure      = (*authorizationResource)(nil)
+	_ resource.ResourceWithImportState    = (*authorizationResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*authorizationResource)(nil)
+)
+
+const (
+	decisionAccept = "accept"
+	decisionReject = "reject"
+	// maxHostCredentials is how many host credentials one decision carries.
+	maxHostCredentials = 6
+	// destroyRejectReason is told the engineer when destroy rejects a request no reason was configured for.
+	destroyRejectReason = "Access declined: the Terraform resource that decides this request was destroyed."
+	defaultTimeout      = 5 * time.Minute
+)
+
+// NewAuthorizationResource is authz_service_request_authorization: the tenant's decision on one access
+// request of a support engineer.
+func NewAuthorizationResource() resource.Resource {
+	return &authorizationResource{ResourceBase: framework.ResourceBase{TypeName: "authz_service_request_authorization"}}
+}
+
+type authorizationResource struct {
+	framework.ResourceBase
+}
+
+func (r *authorizationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The tenant's decision on a support engineer's request for access on a service ticket: **accept** it for a " +
+			"time window, or **reject** it. Only a pending request can be decided; deciding any other fails, naming its status.\n\n" +
+			"Destroying the resource takes the access away: an accepted request (or one in approval) is **canceled**, a request still " +
+			"pending is **rejected** with `reject_reason`, and one that already ended (rejected, expired, withdrawn, canceled) needs " +
+			"nothing. A failed cancel is an error: destroy never reports success while access remains.\n\n" +
+			"An accepted request that was canceled, expired or withdrawn outside Terraform is drift: it leaves the state, and the " +
+			"next plan proposes deciding it again, which fails clearly when the service no longer allows it. The service decides a " +
+			"request once, so every argument, the time window included, replaces the resource.",
+		Attributes: map[string]schema.Attribute{
+			"id": computed("The authorization ID."),
+			"authorization_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the authorization request (see `data.authz_service_request_authorizations`). Changing it replaces the resource.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, 32), stringvalidator.RegexMatches(authorizationIDPattern, "must be letters, digits, hyphens (-) or underscores (_)")},
+				PlanModifiers:       replace,
+			},
+			"decision": schema.StringAttribute{
+				MarkdownDescription: "`accept` (default) or `reject`. Changing it replaces the resource.",
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString(decisionAccept),
+				Validators:          []validator.String{stringvalidator.OneOf(decisionAccept, decisionReject)},
+				PlanModifiers:       replace,
+			},
+			"reject_reason": schema.StringAttribute{
+				MarkdownDescription: "Why the request is rejected, 1 to 300 characters; required with `decision = \"reject\"`. Also told the engineer when destroy rejects a request that is still pending. Changing it replaces the resource.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, 300)},
+				PlanModifiers:       replace,
+			},
+			"effective_time": schema.StringAttribute{
+				MarkdownDescription: "When the access begins, RFC 3339 (e.g. `2026-12-01T08:00:00Z`); only with `accept`. Changing it replaces the resource.",
+				Optional:            true,
+				CustomType:          timetypes.RFC3339Type{},
+				PlanModifiers:       replace,
+			},
+			"expire_time": schema.StringAttribute{
+				MarkdownDescription: "When the access ends, RFC 3339, after `effective_time`; only with `accept`. Changing it replaces the resource: the service decides a request once.",
+				Optional:            true,
+				CustomType:          timetypes.RFC3339Type{},
+				PlanModifiers:       replace,
+			},
+			"agency_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the agency the engineer may use, for account or agency access; only with `accept`. Changing it replaces the resource.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, 64)},
+				PlanModifiers:       replace,
+			},
+			"group_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the group the request belongs to, 1 to 64 characters. Changing it replaces the resource.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, 64)},
+				PlanModifiers:       replace,
+			},
+			"verify_hosts": schema.BoolAttribute{
+				MarkdownDescription: "Check each of `host_credentials` with the service's verify-host call before accepting, so a wrong password fails before any access is granted. Default `true`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(true),
+				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+			},
+			"host_credentials": schema.ListNestedAttribute{
+				MarkdownDescription: fmt.Sprintf("The account the engineer may use on each host of the request, at most %d; only with `accept`. Passwords are sensitive: they are never logged, never shown in plans or errors, and only kept in the state to tell a change. Changing them replaces the resource.", maxHostCredentials),
+				Optional:            true,
+				Validators:          []validator.List{listvalidator.SizeBetween(1, maxHostCredentials)},
+				PlanModifiers:       []planmodifier.List{listplanmodifier.RequiresReplace()},
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"detail_id": schema.Int64Attribute{MarkdownDescription: "ID of the host in the request's `details`.", Required: true},
+					"port":      schema.Int64Attribute{MarkdownDescription: "Port, 1 to 65535.", Optional: true, Validators: []validator.Int64{int64validator.Between(1, 65535)}},
+					"account":   schema.StringAttribute{MarkdownDescription: "Account, 1 to 64 characters.", Optional: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 64)}},
+					"password":  schema.StringAttribute{MarkdownDescription: "Password of the account, 1 to 1024 characters.", Optional: true, Sensitive: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 1024)}},
+				}},
+			},
+			"status": schema.Int64Attribute{
+				MarkdownDescription: "Status of the request as a number (0 pending, 1 authorized, 2 rejected, 3 expired, 4 withdrawn, 5 canceled, 6 approval pending, 7 approval rejected, -1 initializing).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"status_name":   computed("Status of the request: `initializing`, `pending`, `authorized`, `rejected`, `expired`, `withdrawn`, `canceled`, `approval_pending` or `approval_rejected`."),
+			"incident_id":   computed("ID of the service ticket."),
+			"description":   computed("What the engineer asked for."),
+			"resource_type": computed("Kind of resource the access is for."),
+			"visit_type":    computed("Kind of access asked for."),
+			"details": schema.ListNestedAttribute{
+				MarkdownDescription: "What the request gives access to (no secrets).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":            schema.Int64Attribute{MarkdownDescription: "Detail ID, for `host_credentials.detail_id`.", Computed: true},
+					"type":          schema.StringAttribute{MarkdownDescription: "`console` or `host`.", Computed: true},
+					"instance_id":   schema.StringAttribute{MarkdownDescription: "ID of the host.", Computed: true},
+					"instance_name": schema.StringAttribute{MarkdownDescription: "Name of the host.", Computed: true},
+					"region_id":     schema.StringAttribute{MarkdownDescription: "Region of the host.", Computed: true},
+					"port":          schema.Int64Attribute{MarkdownDescription: "Port the engineer asked for.", Computed: true},
+					"account":       schema.StringAttribute{MarkdownDescription: "Account the engineer asked for.", Computed: true},
+				}},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Delete: true}),
+		},
+	}
+}
+
+// ValidateConfig checks at plan time what ties the arguments together.
+func (r *authorizationResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m authorizationModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	decision := m.Decision.ValueString()
+	if m.Decision.IsNull() {
+		decision = decisionAccept
+	}
+	if m.Decision.IsUnknown() {
+		return
+	}
+	if decision == decisionReject {
+		if m.RejectReason.IsNull() {
+			resp.Diagnostics.AddAttributeError(path.Root("reject_reason"), "Missing reject_reason", `decision = "reject" needs a reject_reason (1 to 300 characters) to tell the engineer why.`)
+		}
+		for name, set := range map[string]bool{"effective_time": !m.EffectiveTime.IsNull(), "expire_time": !m.ExpireTime.IsNull(), "agency_id": !m.AgencyID.IsNull(), "host_credentials": !m.HostCredentials.IsNull()} {
+			if set {
+				resp.Diagnostics.AddAttributeError(path.Root(name), "Argument only for accept", fmt.Sprintf(`%s is only used with decision = "accept"; this decision is "reject".`, name))
+			}
+		}
+	}
+	if m.EffectiveTime.IsUnknown() || m.ExpireTime.IsUnknown() || m.ExpireTime.IsNull() {
+		return
+	}
+	expire, d := m.ExpireTime.ValueRFC3339Time()
+	resp.Diagnostics.Append(d...)
+	if !m.EffectiveTime.IsNull() {
+		effective, d := m.EffectiveTime.ValueRFC3339Time()
+		resp.Diagnostics.Append(d...)
+		if !d.HasError() && !expire.After(effective) {
+			resp.Diagnostics.AddAttributeError(path.Root("expire_time"), "Access window ends before it begins",
+				fmt.Sprintf("expire_time %s must be after effective_time %s.", m.ExpireTime.ValueString(), m.EffectiveTime.ValueString()))
+		}
+	}
+}
+
+func (r *authorizationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m authorizationModel
+	ctx, ok := r.Open(ctx, req.Plan, &m, func() framework.Timeout { return m.Timeouts.Create }, defaultTimeout, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	id, summary := m.AuthorizationID.ValueString(), "Error creating "+r.TypeName
+	osm := r.Client.OSM()
+	current, err := osm.Get(ctx, id, m.GroupID.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddError(summary, framework.Detail("Reading authorization request "+id, err))
+		return
+	}
+	if current.Status != cloud.OSMPending {
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("Authorization request %s is %s, not pending: only a pending request can be decided.%s",
+			id, statusName(current.Status), importAdvice(r.TypeName, id, current.Status)))
+		return
+	}
+
+	decide := func() error {
+		if m.Decision.ValueString() == decisionReject {
+			return osm.Act(ctx, id, cloud.OSMReject, m.RejectReason.ValueString(), m.GroupID.ValueString())
+		}
+		accept, diags := m.acceptRequest(ctx)
+		resp.Diagnostics.Append(diags...)
+		if diags.HasError() {
+			return nil
+		}
+		if m.VerifyHosts.ValueBool() {
+			for _, h := range accept.Details {
+				if err := osm.VerifyHost(ctx, h.DetailID, h.Port, h.Account, h.Password, m.GroupID.ValueString()); err != nil {
+					return fmt.Errorf("verifying the credentials of host detail %d (account %q) failed, so nothing was accepted: %w", h.DetailID, h.Account, err)
+				}
+			}
+		}
+		return osm.Accept(ctx, id, accept)
+	}
+	err = decide()
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// The decision is read back: it tells what the service did, also when the answer was lost or a retry
+	// of an accept that had gone through was refused.
+	after, rbErr := framework.ReadBack(ctx, cloud.OutcomeOf(err), func(ctx context.Context) (cloud.OSMAuthorization, bool, error) {
+		a, err := osm.Get(ctx, id, m.GroupID.ValueString())
+		return a, err == nil && a.Status != cloud.OSMPending, err
+	})
+	decided := rbErr == nil && after.Status != cloud.OSMPending && matchesDecision(m.Decision.ValueString(), after.Status)
+	if !decided {
+		if err == nil && rbErr != nil {
+			err = rbErr
+		}
+		if err == nil {
+			err = fmt.Errorf("the service answered, but the request is %s", statusName(after.Status))
+		}
+		resp.Diagnostics.AddError(summary, framework.Detail(fmt.Sprintf("Deciding (%s) authorization request %s", m.Decision.ValueString(), id), err))
+		return
+	}
+	m.fromAuthorization(ctx, after, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *authorizationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m authorizationModel
+	if !r.Refresh(ctx, req.State, &m, &resp.Diagnostics) {
+		return
+	}
+	a, err := r.Client.OSM().Get(ctx, m.AuthorizationID.ValueString(), m.GroupID.ValueString())
+	switch {
+	case cloud.HasCode(err, cloud.CodeOSMAuthorizationUnknown):
+		resp.State.RemoveResource(ctx)
+		return
+	case err != nil:
+		resp.Diagnostics.AddError("Error reading "+r.TypeName, framework.Detail("Reading authorization request "+m.AuthorizationID.ValueString(), err))
+		return
+	case !matchesDecision(m.Decision.ValueString(), a.Status):
+		// Canceled, expired or withdrawn outside Terraform: the decision no longer stands.
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	m.fromAuthorization(ctx, a, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// Update only ever sees timeouts change: every other argument replaces the resource.
+func (r *authorizationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m authorizationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *authorizationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m authorizationModel
+	ctx, ok := r.Open(ctx, req.State, &m, func() framework.Timeout { return m.Timeouts.Delete }, defaultTimeout, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	id, groupID, summary := m.AuthorizationID.ValueString(), m.GroupID.ValueString(), "Error deleting "+r.TypeName
+	osm := r.Client.OSM()
+	a, err := osm.Get(ctx, id, groupID)
+	if cloud.HasCode(err, cloud.CodeOSMAuthorizationUnknown) {
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError(summary, framework.Detail("Reading authorization request "+id, err))
+		return
+	}
+	var action, reason string
+	switch a.Status {
+	case cloud.OSMAuthorized, cloud.OSMApprovalPending:
+		action = cloud.OSMCancel
+	case cloud.OSMPending, cloud.OSMInitializing:
+		action, reason = cloud.OSMReject, m.RejectReason.ValueString()
+		if reason == "" {
+			reason = destroyRejectReason
+		}
+	default:
+		return // rejected, expired, withdrawn, canceled: no access to take away
+	}
+	err = osm.Act(ctx, id, action, reason, groupID)
+	// A lost answer, or a retry refused because the first attempt went through: the status tells.
+	after, rbErr := framework.ReadBack(ctx, cloud.OutcomeOf(err), func(ctx context.Context) (cloud.OSMAuthorization, bool, error) {
+		a, err := osm.Get(ctx, id, groupID)
+		return a, err == nil && !hasAccess(a.Status), err
+	})
+	if rbErr == nil && !hasAccess(after.Status) {
+		return
+	}
+	if err == nil {
+		err = rbErr
+	}
+	if err == nil {
+		err = fmt.Errorf("the service answered, but the request is still %s", statusName(after.Status))
+	}
+	resp.Diagnostics.AddError(summary, framework.Detail(fmt.Sprintf("Taking the access of authorization request %s away (%s)", id, action), err)+
+		"\n\nThe access may remain: the resource stays in the state.")
+}
+
+func (r *authorizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id := req.ID
+	if !authorizationIDPattern.MatchString(id) || len(id) > 32 {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("the import ID %q must be an authorization ID: 1 to 32 letters, digits, hyphens or underscores", id))
+		return
+	}
+	if r.Client == nil {
+		resp.Diagnostics.AddError("Provider not configured", "Importing needs the cloud, which the provider cannot reach until its configuration is known.")
+		return
+	}
+	a, err := r.Client.OSM().Get(ctx, id, "")
+	if err != nil {
+		resp.Diagnostics.AddError("Error importing "+r.TypeName, framework.Detail("Reading authorization request "+id, err))
+		return
+	}
+	// The decision follows from the status; a request not decided, or no longer standing, has none.
+	var decision string
+	switch a.Status {
+	case cloud.OSMAuthorized, cloud.OSMApprovalPending:
+		decision = decisionAccept
+	case cloud.OSMRejected:
+		decision = decisionReject
+	default:
+		resp.Diagnostics.AddError("Error importing "+r.TypeName, fmt.Sprintf("Authorization request %s is %s: only an accepted or rejected request can be imported; a pending one is decided by creating the resource.", id, statusName(a.Status)))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("authorization_id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("decision"), decision)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("verify_hosts"), true)...)
+	if decision == decisionReject && a.RejectReason != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("reject_reason"), a.RejectReason)...)
+	}
+}
+
+// matchesDecision reports whether status is what the decision leads to, and still stands.
+func matchesDecision(decision string, status int) bool {
+	if decision == decisionReject {
+		return status == cloud.OSMRejected
+	}
+	return status == cloud.OSMAuthorized || status == cloud.OSMApprovalPending
+}
+
+// hasAccess reports whether a request in status gives, or may still give, access.
+func hasAccess(status int) bool {
+	switch status {
+	case cloud.OSMAuthorized, cloud.OSMApprovalPending, cloud.OSMPending, cloud.OSMInitializing:
+		return true
+	}
+	return false
+}
+
+func statusName(status int) string {
+	if name, ok := cloud.OSMStatusNames[status]; ok {
+		return name
+	}
+	return "in status " + strconv.Itoa(status)
+}
+
+// importAdvice tells how to take over a request that was decided already.
+func importAdvice(typeName, id string, status int) string {
+	if status == cloud.OSMAuthorized || status == cloud.OSMApprovalPending || status == cloud.OSMRejected {
+		return "\n\n" + framework.ImportHint(typeName, id)
+	}
+	return ""
+}

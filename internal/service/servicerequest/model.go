@@ -1,0 +1,111 @@
+package servicerequest
+
+import (
+	"context"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
+)
+
+// authorizationIDPattern is what an authorization ID may hold.
+var authorizationIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+
+type authorizationModel struct {
+	ID              types.String      `tfsdk:"id"`
+	AuthorizationID types.String      `tfsdk:"authorization_id"`
+	Decision        types.String      `tfsdk:"decision"`
+	RejectReason    types.String      `tfsdk:"reject_reason"`
+	EffectiveTime   timetypes.RFC3339 `tfsdk:"effective_time"`
+	ExpireTime      timetypes.RFC3339 `tfsdk:"expire_time"`
+	AgencyID        types.String      `tfsdk:"agency_id"`
+	GroupID         types.String      `tfsdk:"group_id"`
+	VerifyHosts     types.Bool        `tfsdk:"verify_hosts"`
+	HostCredentials types.List        `tfsdk:"host_credentials"`
+	Status          types.Int64       `tfsdk:"status"`
+	StatusName      types.String      `tfsdk:"status_name"`
+	IncidentID      types.String      `tfsdk:"incident_id"`
+	Description     types.String      `tfsdk:"description"`
+	ResourceType    types.String      `tfsdk:"resource_type"`
+	VisitType       types.String      `tfsdk:"visit_type"`
+	Details         types.List        `tfsdk:"details"`
+	Timeouts        timeouts.Value    `tfsdk:"timeouts"`
+}
+
+type hostCredentialModel struct {
+	DetailID types.Int64  `tfsdk:"detail_id"`
+	Port     types.Int64  `tfsdk:"port"`
+	Account  types.String `tfsdk:"account"`
+	Password types.String `tfsdk:"password"`
+}
+
+var detailType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"id": types.Int64Type, "type": types.StringType, "instance_id": types.StringType, "instance_name": types.StringType,
+	"region_id": types.StringType, "port": types.Int64Type, "account": types.StringType,
+}}
+
+// acceptRequest is the accept call's body: the window in epoch milliseconds and the host credentials.
+func (m *authorizationModel) acceptRequest(ctx context.Context) (cloud.OSMAcceptRequest, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	req := cloud.OSMAcceptRequest{GroupID: m.GroupID.ValueString(), AgencyID: m.AgencyID.ValueString()}
+	for _, t := range []struct {
+		v   timetypes.RFC3339
+		dst *int64
+	}{{m.EffectiveTime, &req.EffectiveTime}, {m.ExpireTime, &req.ExpireTime}} {
+		if t.v.IsNull() {
+			continue
+		}
+		at, d := t.v.ValueRFC3339Time()
+		diags.Append(d...)
+		*t.dst = at.UnixMilli()
+	}
+	var creds []hostCredentialModel
+	if !m.HostCredentials.IsNull() {
+		diags.Append(m.HostCredentials.ElementsAs(ctx, &creds, false)...)
+	}
+	for _, c := range creds {
+		req.Details = append(req.Details, cloud.OSMHostCredential{
+			DetailID: c.DetailID.ValueInt64(), Port: int(c.Port.ValueInt64()), Account: c.Account.ValueString(), Password: c.Password.ValueString(),
+		})
+	}
+	return req, diags
+}
+
+// fromAuthorization records what the service says of the request; the configured arguments stay.
+func (m *authorizationModel) fromAuthorization(ctx context.Context, a cloud.OSMAuthorization, diags *diag.Diagnostics) {
+	m.ID = types.StringValue(a.ID)
+	if a.ID == "" {
+		m.ID = m.AuthorizationID
+	}
+	m.Status = types.Int64Value(int64(a.Status))
+	m.StatusName = types.StringValue(statusName(a.Status))
+	m.IncidentID = types.StringValue(a.IncidentID)
+	m.Description = types.StringValue(a.SimpleDescription)
+	m.ResourceType = types.StringValue(a.ResourceTypeName)
+	m.VisitType = types.StringValue(a.VisitTypeName)
+	details := make([]attr.Value, 0, len(a.Details))
+	for _, d := range a.Details {
+		kind := "console"
+		if d.Type == 1 {
+			kind = "host"
+		}
+		obj, dd := types.ObjectValue(detailType.AttrTypes, map[string]attr.Value{
+			"id": types.Int64Value(d.ID), "type": types.StringValue(kind), "instance_id": types.StringValue(d.InstanceID),
+			"instance_name": types.StringValue(d.InstanceName), "region_id": types.StringValue(d.RegionID),
+			"port": types.Int64Value(int64(d.Port)), "account": types.StringValue(d.Account),
+		})
+		diags.Append(dd...)
+		details = append(details, obj)
+	}
+	list, d := types.ListValue(detailType, details)
+	diags.Append(d...)
+	m.Details = list
+	if m.VerifyHosts.IsNull() || m.VerifyHosts.IsUnknown() {
+		m.VerifyHosts = types.BoolValue(true)
+	}
+}

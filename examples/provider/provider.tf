@@ -30,3 +30,14 @@ provider "authz" {
     iam       = "http://127.0.0.1:8780"
   }
 }
+
+# Service tickets are account-level: name the account and the site the account is registered on.
+provider "authz" {
+  alias      = "tickets"
+  access_key = var.access_key
+  secret_key = var.secret_key
+  domain_id  = var.domain_id
+  site       = "international"
+  language   = "en-us"
+  time_zone  = "GMT+1"
+}

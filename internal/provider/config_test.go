@@ -19,6 +19,7 @@ func nullModel() providerModel {
 		Endpoints: types.MapNull(types.StringType), Insecure: types.BoolNull(), MaxRetries: types.Int64Null(),
 		Token: types.StringNull(), AccessKey: types.StringNull(), SecretKey: types.StringNull(), SecurityToken: types.StringNull(),
 		UserName: types.StringNull(), Password: types.StringNull(), DomainName: types.StringNull(),
+		DomainID: types.StringNull(), Site: types.StringNull(), Language: types.StringNull(), TimeZone: types.StringNull(),
 	}
 }
 
@@ -54,6 +55,35 @@ func TestConfigFromModel_environment(t *testing.T) {
 			check: func(t *testing.T, c cloud.Config) {
 				if c.Token != "tok" || c.AccessKey != "" {
 					t.Errorf("got %+v", c)
+				}
+			},
+		},
+		"service-ticket account and headers from the environment": {
+			env: map[string]string{"HW_AUTH_TOKEN": "tok", "HW_DOMAIN_ID": "d1", "AUTHZ_SITE": "international", "AUTHZ_LANGUAGE": "en-us", "AUTHZ_TIME_ZONE": "GMT+1"},
+			check: func(t *testing.T, c cloud.Config) {
+				if c.DomainID != "d1" || c.Site != "1" || c.Language != "en-us" || c.TimeZone != "GMT+1" {
+					t.Errorf("got %+v", c)
+				}
+			},
+		},
+		"configured site wins": {
+			model: func(m *providerModel) { m.Token = types.StringValue("tok"); m.Site = types.StringValue("china") },
+			env:   map[string]string{"AUTHZ_SITE": "international"},
+			check: func(t *testing.T, c cloud.Config) {
+				if c.Site != "0" {
+					t.Errorf("site %q, want 0", c.Site)
+				}
+			},
+		},
+		"unknown site in the environment": {
+			env:     map[string]string{"HW_AUTH_TOKEN": "tok", "AUTHZ_SITE": "moon"},
+			wantErr: `AUTHZ_SITE: "moon" is neither "international" nor "china"`,
+		},
+		"credentials from the environment are named": {
+			env: map[string]string{"HW_USER_NAME": "u", "HW_USER_PASSWORD": "p", "OS_DOMAIN_NAME": "d"},
+			check: func(t *testing.T, c cloud.Config) {
+				if c.CredentialsFrom != "HW_USER_NAME, HW_USER_PASSWORD, OS_DOMAIN_NAME" {
+					t.Errorf("CredentialsFrom %q", c.CredentialsFrom)
 				}
 			},
 		},

@@ -1,6 +1,6 @@
 // Package fakecloud is an in-memory stand-in for the Huawei Cloud / Open Telekom Cloud APIs the provider calls:
 // a real HTTP server with the clouds' paths, status codes, JSON shapes and error bodies. This package
-// assembles it from the core (package core) and one package per service family (package gateway, ...).
+// assembles it from the core (package core) and one package per service family (package gateway, modelarts).
 package fakecloud
 
 import (
@@ -10,6 +10,7 @@ import (
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/core"
 	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/gateway"
+	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/modelarts"
 )
 
 // What every service shares, under the names callers of a whole fake cloud use.
@@ -28,6 +29,7 @@ const (
 	DefaultDomainID    = core.DefaultDomainID
 	DefaultDomainName  = core.DefaultDomainName
 	DefaultUserName    = core.DefaultUserName
+	DefaultUserID      = core.DefaultUserID
 	DefaultPassword    = core.DefaultPassword
 	DefaultAccessKey   = core.DefaultAccessKey
 	DefaultSecretKey   = core.DefaultSecretKey
@@ -41,6 +43,7 @@ type Options struct {
 	Now          func() time.Time // the clock of every service; nil = time.Now
 	Admin        bool             // serve the /_fakecloud/ admin endpoints (request log, fixture, state, faults)
 	MaxBodyBytes int64            // request body limit; 0 = 1 MiB
+	Latency      time.Duration    // how long every cloud API request (admin endpoints aside) is held before it is served
 
 	Gateway gateway.Options // write delay and the documented alternatives of the gateways
 }
@@ -48,28 +51,35 @@ type Options struct {
 // Server is a whole fake cloud: the core with every service registered. Every Server has its own state.
 type Server struct {
 	*core.Server
-	gateway *gateway.Service
+	gateway   *gateway.Service
+	modelarts *modelarts.Service
 }
 
 // New returns a fake cloud holding the two projects DefaultProject* and OtherProject* and nothing else.
 func New(opts Options) *Server {
-	c := core.New(core.Options{Now: opts.Now, Admin: opts.Admin, MaxBodyBytes: opts.MaxBodyBytes})
-	gw := gateway.New(opts.Gateway, c.Now)
-	c.Register(gw)
+	c := core.New(core.Options{Now: opts.Now, Admin: opts.Admin, MaxBodyBytes: opts.MaxBodyBytes, Latency: opts.Latency})
+	s := &Server{Server: c, gateway: gateway.New(opts.Gateway, c.Now), modelarts: modelarts.New(c.Now)}
+	c.Register(s.gateway)
+	c.Register(s.modelarts)
 	// An API gateway fronts every endpoint of the real clouds, so it answers the paths no service claims.
-	c.SetFrontDoor(gw)
-	return &Server{Server: c, gateway: gw}
+	c.SetFrontDoor(s.gateway)
+	return s
 }
 
 // Gateway is the APIG and ROMA Connect service: its test accessors inspect and change instances behind the
 // provider's back.
 func (s *Server) Gateway() *gateway.Service { return s.gateway }
 
+// ModelArts is the app authentication of ModelArts' real-time services: its test accessors inspect and
+// change apps and authorizations behind the provider's back.
+func (s *Server) ModelArts() *modelarts.Service { return s.modelarts }
+
 // Fixture is the JSON seed format, typed: the projects of the account and one section per service. Its JSON
 // is what the standalone server's -fixture file, POST /_fakecloud/fixture and GET /_fakecloud/state hold.
 type Fixture struct {
-	Projects []ProjectFixture `json:"projects,omitempty"` // new projects; the two known ones need not be listed
-	Gateway  gateway.Fixture  `json:"gateway,omitzero"`   // gateway instances per project
+	Projects  []ProjectFixture  `json:"projects,omitempty"` // new projects; the two known ones need not be listed
+	Gateway   gateway.Fixture   `json:"gateway,omitzero"`   // gateway instances per project
+	ModelArts modelarts.Fixture `json:"modelarts,omitzero"` // apps, real-time services and authorizations per project
 }
 
 // Load adds the fixture's projects and every service's objects. It checks everything first, every reference

@@ -23,6 +23,10 @@ func TestDemoFixture(t *testing.T) {
 	if len(snap.Projects) != 2 || len(snap.Gateway.Projects) != 1 || len(snap.Gateway.Projects[0].Instances) != 2 {
 		t.Fatalf("snapshot %+v", snap)
 	}
+	if ma := snap.ModelArts.Projects; len(ma) != 1 || len(ma[0].Apps) != 3 || len(ma[0].Services) != 1 || len(ma[0].Services[0].APIs) != 3 ||
+		len(ma[0].Authorizations) != 0 {
+		t.Fatalf("ModelArts snapshot %+v", snap.ModelArts)
+	}
 	s2 := New(Options{})
 	if err := s2.Load(snap); err != nil {
 		t.Fatalf("Load(snapshot): %v", err)
@@ -43,14 +47,51 @@ func TestDemoFixture(t *testing.T) {
 	}
 }
 
-// TestEachServiceAnswersInItsOwnCodes: the same missing credential is IAM.* on IAM and APIG.* on a gateway,
-// and a path no service claims is answered by the gateways, which front every endpoint.
+// TestEachServiceAnswersInItsOwnCodes: the same missing credential is IAM.* on IAM, APIG.* on a gateway and
+// ModelArts.* on ModelArts; unknown calls under a service's paths are the service's, and a path no service
+// claims is answered by the gateways, which front every endpoint.
 func TestEachServiceAnswersInItsOwnCodes(t *testing.T) {
 	t.Parallel()
 	f := startDemo(t, Options{})
 	f.Do(http.MethodGet, "/v3/projects", nil, "X-Auth-Token", "").ExpectError(t, http.StatusUnauthorized, "IAM.0101")
 	f.Do(http.MethodGet, apigBase, nil, "X-Auth-Token", "").ExpectError(t, http.StatusUnauthorized, "APIG.1000")
+	f.Do(http.MethodGet, modelArtsBase+"/app-auth/apps", nil, "X-Auth-Token", "").ExpectError(t, http.StatusUnauthorized, "ModelArts.0101")
+	f.Do(http.MethodGet, modelArtsBase+"/app-auth/apps", nil, "X-Auth-Token", OtherProjectToken).ExpectError(t, http.StatusForbidden, "ModelArts.0105")
+	f.Do(http.MethodGet, modelArtsBase+"/services/"+maServiceID, nil).ExpectError(t, http.StatusNotFound, "ModelArts.0107")
+	f.Do(http.MethodGet, apigBase+"/nothing", nil).ExpectError(t, http.StatusNotFound, "APIG.0101")
+	f.Do(http.MethodGet, modelArtsBase+"/notebooks", nil).ExpectError(t, http.StatusNotFound, "APIG.0101")
 	f.Do(http.MethodGet, "/v9/whatever", nil).ExpectError(t, http.StatusNotFound, "APIG.0101")
+}
+
+// TestModelArts: the demo's ModelArts service answers through the assembly, and its accessors reach it.
+func TestModelArts(t *testing.T) {
+	t.Parallel()
+	f := startDemo(t, Options{})
+	path := modelArtsBase + "/services/" + maServiceID + "/app-auth-apis/" + maAPIID + "/app-auth-api"
+	resp := f.Do(http.MethodPost, path, map[string]any{"apps": []map[string]string{{"app_id": maAppID}}, "workspace_id": "0"})
+	resp.ExpectStatus(t, http.StatusOK)
+	if got := f.ModelArts().Authorized("", maServiceID, maAPIID, ""); !slices.Equal(got, []string{maAppID}) {
+		t.Errorf("authorized %v after %s", got, resp.Body)
+	}
+	if err := f.ModelArts().Revoke("", maServiceID, maAPIID, "0", maAppID); err != nil {
+		t.Fatal(err)
+	}
+	f.Do(http.MethodGet, modelArtsBase+"/services/"+maServiceID+"/app-auth-apis/"+maAPIID+"/api-auths?show_only=AUTH", nil).ExpectStatus(t, http.StatusOK)
+	if got := f.Snapshot().ModelArts.Projects[0].Authorizations; len(got) != 0 {
+		t.Errorf("authorizations %+v", got)
+	}
+}
+
+// TestLatency: the assembly passes its latency to the core.
+func TestLatency(t *testing.T) {
+	t.Parallel()
+	const latency = 50 * time.Millisecond
+	f := startDemo(t, Options{Latency: latency})
+	start := time.Now()
+	f.Do(http.MethodGet, modelArtsBase+"/app-auth/apps", nil).ExpectStatus(t, http.StatusOK)
+	if took := time.Since(start); took < latency {
+		t.Errorf("a request took %v, want at least %v", took, latency)
+	}
 }
 
 func TestRequestLog(t *testing.T) {

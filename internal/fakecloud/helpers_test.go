@@ -16,6 +16,11 @@ const (
 	appID       = "356de8eb7a8742168586e5daf5339965" // billing_frontend
 	apiID       = "5f918d104dc84480a75166ba99efff21" // list_orders, published in RELEASE
 	releaseEnv  = "DEFAULT_ENVIRONMENT_RELEASE_ID"
+
+	modelArtsBase = "/v1/" + DefaultProjectID
+	maServiceID   = "2c8a6e4f-1b3d-4f5a-9c7e-0d2b4f6a8c1e" // fraud_detector
+	maAPIID       = "7d3f9b1e5a2c4e6f8b0d2a4c6e8f0b1d"     // score_transaction, app authentication
+	maAppID       = "4a6c8e0b2d4f4a6c8e0b2d4f6a8c0e1b"     // checkout_service
 )
 
 type fake struct {

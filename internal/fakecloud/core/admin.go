@@ -28,6 +28,27 @@ func (s *Server) adminRoutes() *http.ServeMux {
 	return mux
 }
 
+// AdminHandler is a service's own admin endpoint: a change behind the API's back that its test accessors
+// also make (an engineer withdrawing an OSM request), for scripts driving a standalone server. An error
+// answers 400 FAKECLOUD.0400 with its text; success answers 204.
+type AdminHandler func(r *http.Request) error
+
+// Admin registers a service's admin endpoint at /_fakecloud/<pattern>; pattern starts with the service's name,
+// e.g. Admin("POST", "osm/authorizations/{authorization_id}/withdraw", h). Like the core's admin endpoints it
+// needs no authentication, is not logged, knows no faults and exists only with Options.Admin.
+func (r *Routes) Admin(method, pattern string, h AdminHandler) {
+	if r.srv.admin == nil {
+		return
+	}
+	r.srv.admin.HandleFunc(method+" "+adminPrefix+pattern, func(w http.ResponseWriter, req *http.Request) {
+		if err := h(req); err != nil {
+			writeError(w, errAdminBadRequest.With(err.Error()))
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
 func (s *Server) adminLoadFixture(w http.ResponseWriter, r *http.Request) {
 	var f Fixture
 	err := DecodeStrict(http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes), &f)

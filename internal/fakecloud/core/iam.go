@@ -6,8 +6,9 @@ import (
 	"strings"
 )
 
-// IAM, the token service (api-notes.md §0): password logins scoped to a project or to the account, and the
-// project lookup clients use to turn a region name into a project ID. It answers in its own IAM.* codes.
+// IAM, the token service (api-notes.md §0): password logins scoped to a project or to the account, the
+// project lookup clients use to turn a region name into a project ID, and the account lookup AK/SK clients
+// of global services use to find the X-Domain-Id to send. It answers in its own IAM.* codes.
 
 // iamErrors are IAM's answers, in its own codes. Every row is chosen: the public IAM error list documents
 // none of these cases.
@@ -36,6 +37,7 @@ func (s *Server) registerIAM() {
 	r := &Routes{srv: s, errs: iamErrors}
 	r.handle("POST", "/v3/auth/tokens", scopePublic, s.issueToken)
 	r.handle("GET", "/v3/projects", scopeAnyCaller, s.listProjects)
+	r.handle("GET", "/v3/auth/domains", scopeAnyCaller, s.listAuthDomains)
 }
 
 type nameRef struct {
@@ -78,6 +80,7 @@ type tokenBody struct {
 		Project   *projectRef `json:"project,omitempty"`
 		Domain    *nameRef    `json:"domain,omitempty"` // an account-scoped token's scope
 		User      struct {
+			ID     string  `json:"id"`
 			Name   string  `json:"name"`
 			Domain nameRef `json:"domain"`
 		} `json:"user"`
@@ -142,7 +145,7 @@ func (s *Server) issueToken(c *Call) (Reply, *Error) {
 	} else {
 		t.Project = &projectRef{ID: tok.projectID, Name: s.id.projects[tok.projectID], Domain: account}
 	}
-	t.User.Name, t.User.Domain = DefaultUserName, account
+	t.User.ID, t.User.Name, t.User.Domain = DefaultUserID, DefaultUserName, account
 	return Reply{Status: http.StatusCreated, Body: body, Header: http.Header{"X-Subject-Token": {value}}}, nil
 }
 
@@ -166,4 +169,16 @@ func (s *Server) listProjects(c *Call) (Reply, *Error) {
 	}
 	slices.SortFunc(out, func(a, b projectView) int { return strings.Compare(a.Name, b.Name) })
 	return OK(map[string]any{"projects": out})
+}
+
+type domainView struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Enabled bool   `json:"enabled"`
+}
+
+// listAuthDomains is GET /v3/auth/domains: the accounts the caller's credentials may act in, the one account
+// of the fake cloud for any caller. An AK/SK client learns from it the account ID to send as X-Domain-Id.
+func (s *Server) listAuthDomains(*Call) (Reply, *Error) {
+	return OK(map[string]any{"domains": []domainView{{ID: DefaultDomainID, Name: DefaultDomainName, Enabled: true}}})
 }

@@ -2,6 +2,7 @@ package core
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -118,4 +119,30 @@ func TestListProjects(t *testing.T) {
 	f.Do(http.MethodGet, "/v3/projects", nil, "X-Auth-Token", DomainToken).ExpectStatus(t, http.StatusOK)
 	f.Do(http.MethodGet, "/v3/projects", nil, "X-Auth-Token", "").ExpectError(t, http.StatusUnauthorized, "IAM.0101")
 	f.Do(http.MethodGet, "/v3/projects", nil, "X-Auth-Token", "not-a-token").ExpectError(t, http.StatusUnauthorized, "IAM.0103")
+}
+
+// TestListAuthDomains: any caller of the account, with a token of any scope or an AK/SK signature (no
+// X-Domain-Id needed: finding it is what the call is for), learns the account's ID.
+func TestListAuthDomains(t *testing.T) {
+	t.Parallel()
+	clk := fakecloudtest.NewClock()
+	_, f := startProbes(t, Options{Now: clk.Now})
+	want := `{"domains":[{"id":"` + DefaultDomainID + `","name":"` + DefaultDomainName + `","enabled":true}]}`
+	check := func(who string, resp fakecloudtest.Response) {
+		t.Helper()
+		resp.ExpectStatus(t, http.StatusOK)
+		if got := strings.TrimSpace(string(resp.Body)); got != want {
+			t.Errorf("%s: got %s, want %s", who, got, want)
+		}
+	}
+	for _, tok := range []string{DefaultToken, OtherProjectToken, DomainToken} {
+		check(tok, f.Do(http.MethodGet, "/v3/auth/domains", nil, "X-Auth-Token", tok))
+	}
+	signed := fakecloudtest.SignedRequest{Method: http.MethodGet, Path: "/v3/auth/domains", AK: DefaultAccessKey, SK: DefaultSecretKey, Date: clk.Now()}
+	check("AK/SK", signed.Send(f, nil))
+
+	f.Do(http.MethodGet, "/v3/auth/domains", nil, "X-Auth-Token", "").ExpectError(t, http.StatusUnauthorized, "IAM.0101")
+	f.Do(http.MethodGet, "/v3/auth/domains", nil, "X-Auth-Token", "not-a-token").ExpectError(t, http.StatusUnauthorized, "IAM.0103")
+	signed.SK = "not-the-secret-key"
+	signed.Send(f, nil).ExpectError(t, http.StatusUnauthorized, "IAM.0105")
 }

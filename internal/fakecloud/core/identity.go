@@ -17,6 +17,7 @@ const (
 	DefaultDomainID    = "5d1c6b0a4e8f4c2d9a7b3e1f0c6d8a2b" // the account; X-Domain-Id of AK/SK callers of global services
 	DefaultDomainName  = "demo-domain"
 	DefaultUserName    = "demo-user"
+	DefaultUserID      = "7c4e2a9d1b3f4e6a8c0d2f4b6a8e1c3d" // the user's ID, which objects a service records their creator by
 	DefaultPassword    = "demo-password-123"
 	DefaultAccessKey   = "FAKEACCESSKEY0000001"
 	DefaultSecretKey   = "fakeSecretKey0000000000000000000000000001"

@@ -16,6 +16,9 @@ type Options struct {
 	Now          func() time.Time // clock for token expiry, the AK/SK date check and the services; nil = time.Now
 	Admin        bool             // serve the /_fakecloud/ admin endpoints (request log, fixture, state, faults)
 	MaxBodyBytes int64            // request body limit; 0 = 1 MiB
+	// Latency holds every cloud API request (admin endpoints aside) this long before it is served, to model
+	// a real cloud's round trip.
+	Latency time.Duration
 }
 
 // Server is the core of the fake cloud; services plug into it with Register. It is safe for concurrent use.
@@ -82,8 +85,8 @@ func (s *Server) service(name string) Service {
 // Now is the service clock: UTC, whole seconds, as the clouds render times.
 func (s *Server) Now() time.Time { return s.opts.Now().UTC().Truncate(time.Second) }
 
-// ServeHTTP answers one request: admin endpoints directly, everything else through the request log, fault
-// injection and the routes.
+// ServeHTTP answers one request: admin endpoints directly, everything else through the request log, the
+// latency, fault injection and the routes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Request-Id", NewID())
 	if s.admin != nil && strings.HasPrefix(r.URL.Path, adminPrefix) {
@@ -92,8 +95,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := s.logArrival(r)
 	sw := &statusWriter{ResponseWriter: w}
+	s.delay(r)
 	s.mux.ServeHTTP(sw, r)
 	s.logStatus(rec, sw.status)
+}
+
+// delay holds a request for Options.Latency, or until its client goes away.
+func (s *Server) delay(r *http.Request) {
+	if s.opts.Latency <= 0 {
+		return
+	}
+	t := time.NewTimer(s.opts.Latency)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-r.Context().Done():
+	}
 }
 
 func (s *Server) unrouted(w http.ResponseWriter, _ *http.Request) {

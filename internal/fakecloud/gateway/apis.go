@@ -56,7 +56,7 @@ func (a *apiRecord) view() apiView {
 
 // addAPI creates an API; the fake has no API groups, so group_id and group_name are taken as given.
 func (in *instance) addAPI(a API, now time.Time) (*apiRecord, *core.Error) {
-	if err := firstError(validateGivenID(a.ID), validateName(a.Name), validateRemark(a.Remark)); err != nil {
+	if err := core.FirstError(validateGivenID(a.ID), validateName(a.Name), validateRemark(a.Remark)); err != nil {
 		return nil, err
 	}
 	a.Type = cmp.Or(a.Type, 1)

@@ -54,7 +54,7 @@ func (a *appRecord) view() appView {
 
 // addApp creates an app after the checks the gateway makes, filling in what was left empty.
 func (in *instance) addApp(a App, now time.Time) (*appRecord, *core.Error) {
-	if err := firstError(validateGivenID(a.ID), validateName(a.Name), validateRemark(a.Remark)); err != nil {
+	if err := core.FirstError(validateGivenID(a.ID), validateName(a.Name), validateRemark(a.Remark)); err != nil {
 		return nil, err
 	}
 	if a.AppKey != "" && !appKeyPattern.MatchString(a.AppKey) {

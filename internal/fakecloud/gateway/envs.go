@@ -31,7 +31,7 @@ func (e *envRecord) view() envView {
 }
 
 func (in *instance) addEnv(e Env, now time.Time) (*envRecord, *core.Error) {
-	if err := firstError(validateGivenID(e.ID), validateName(e.Name), validateRemark(e.Remark)); err != nil {
+	if err := core.FirstError(validateGivenID(e.ID), validateName(e.Name), validateRemark(e.Remark)); err != nil {
 		return nil, err
 	}
 	for _, other := range in.envs {

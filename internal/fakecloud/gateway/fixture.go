@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
@@ -16,15 +15,15 @@ import (
 
 // Fixture is the gateways' section of a fixture ("gateway"): the instances of each project. The projects
 // themselves are the fixture's top-level "projects" (or the two every fake cloud has).
-type Fixture struct {
-	Projects []ProjectFixture `json:"projects"`
-}
+type Fixture = core.ProjectSection[ProjectFixture]
 
 // ProjectFixture holds the instances of one project.
 type ProjectFixture struct {
 	ID        string            `json:"id"`
 	Instances []InstanceFixture `json:"instances"`
 }
+
+func (p ProjectFixture) ProjectID() string { return p.ID }
 
 // InProject is a section holding instances in one project, the common case of a test.
 func InProject(projectID string, instances ...InstanceFixture) Fixture {
@@ -102,8 +101,8 @@ type AppACL struct {
 // LoadSection implements core.Service: it checks a Fixture and returns the change that adds its instances.
 // Instances that already exist cannot be loaded again.
 func (g *Service) LoadSection(section json.RawMessage, tenants core.Tenants) (apply func(), err error) {
-	var f Fixture
-	if err := core.DecodeStrict(bytes.NewReader(section), &f); err != nil {
+	f, err := core.DecodeProjectSection[ProjectFixture](section, tenants)
+	if err != nil {
 		return nil, err
 	}
 	now := g.now()
@@ -111,9 +110,6 @@ func (g *Service) LoadSection(section json.RawMessage, tenants core.Tenants) (ap
 	defer g.mu.Unlock()
 	staged := map[string]map[string]*instance{} // project ID → instance ID → instance
 	for _, pf := range f.Projects {
-		if !tenants.HasProject(pf.ID) {
-			return nil, fmt.Errorf("project %s is not known: list it under the fixture's \"projects\"", pf.ID)
-		}
 		if staged[pf.ID] == nil {
 			staged[pf.ID] = map[string]*instance{}
 		}
@@ -199,28 +195,22 @@ func buildInstance(fi InstanceFixture, now time.Time) (*instance, error) {
 }
 
 // SnapshotSection implements core.Service.
-func (g *Service) SnapshotSection() any {
-	if f := g.Snapshot(); len(f.Projects) > 0 {
-		return f
-	}
-	return nil
-}
+func (g *Service) SnapshotSection() any { return g.Snapshot().OrNil() }
 
 // Snapshot returns every instance as a fixture section, sorted; projects without instances are left out.
 func (g *Service) Snapshot() Fixture {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	var f Fixture
+	var projects []ProjectFixture
 	for pid, instances := range g.projects {
 		pf := ProjectFixture{ID: pid}
 		for _, in := range instances {
 			pf.Instances = append(pf.Instances, in.fixture())
 		}
 		slices.SortFunc(pf.Instances, func(a, b InstanceFixture) int { return strings.Compare(a.ID, b.ID) })
-		f.Projects = append(f.Projects, pf)
+		projects = append(projects, pf)
 	}
-	slices.SortFunc(f.Projects, func(a, b ProjectFixture) int { return strings.Compare(a.ID, b.ID) })
-	return f
+	return core.SortedSection(projects)
 }
 
 func (in *instance) fixture() InstanceFixture {

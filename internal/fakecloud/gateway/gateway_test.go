@@ -167,8 +167,8 @@ func TestListPaging(t *testing.T) {
 	}
 	// limit=600 is clamped to 500, which still covers everything; the clamp itself is visible with more items
 	// only, so check the function directly.
-	if p, err := pageOf(url.Values{"limit": {"600"}, "offset": {"-1"}}); err != nil || p.limit != maxPageLimit || p.offset != 0 {
-		t.Errorf("pageOf = %+v, %v", p, err)
+	if p, err := paging.Page(url.Values{"limit": {"600"}, "offset": {"-1"}}); err != nil || p.Limit != 500 || p.Offset != 0 {
+		t.Errorf("paging.Page = %+v, %v", p, err)
 	}
 	f.Do(http.MethodGet, apigBase+"/apps?limit=ten", nil).ExpectError(t, http.StatusBadRequest, "APIG.2011")
 }

@@ -4,10 +4,8 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/core"
 )
@@ -25,20 +23,11 @@ var (
 const maxRemarkLength = 255
 
 func validateName(name string) *core.Error {
-	switch {
-	case name == "":
-		return errMissingParam.With("name")
-	case !namePattern.MatchString(name):
-		return errInvalidParam.With("name")
-	}
-	return nil
+	return core.CheckRequired("name", name, namePattern, errMissingParam, errInvalidParam)
 }
 
 func validateRemark(remark string) *core.Error {
-	if utf8.RuneCountInString(remark) > maxRemarkLength {
-		return errInvalidParam.With("remark")
-	}
-	return nil
+	return core.CheckMaxLength("remark", remark, maxRemarkLength, errInvalidParam)
 }
 
 // validateGivenID checks an ID a fixture or test supplies; generated IDs always pass.
@@ -49,45 +38,8 @@ func validateGivenID(id string) *core.Error {
 	return nil
 }
 
-// firstError returns the first failed check.
-func firstError(errs ...*core.Error) *core.Error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// page is the offset/limit window of a list call (api-notes.md §0).
-type page struct{ offset, limit int }
-
-const (
-	defaultPageLimit = 20
-	maxPageLimit     = 500
-)
-
-func pageOf(q url.Values) (page, *core.Error) {
-	p := page{limit: defaultPageLimit}
-	for _, f := range []struct {
-		name string
-		dst  *int
-	}{{"offset", &p.offset}, {"limit", &p.limit}} {
-		if v := q.Get(f.name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil {
-				return page{}, errInvalidParam.With(f.name)
-			}
-			*f.dst = n
-		}
-	}
-	p.offset = max(p.offset, 0)
-	if p.limit <= 0 {
-		p.limit = defaultPageLimit
-	}
-	p.limit = min(p.limit, maxPageLimit)
-	return p, nil
-}
+// paging is the gateways' rule for lists (api-notes.md §0).
+var paging = core.Paging{DefaultLimit: 20, MaxLimit: 500, Invalid: errInvalidParam, TotalKey: "total", SizeKey: "size"}
 
 // Query filters of the list calls: an absent or empty parameter lets everything through.
 func matchExact(q url.Values, name, value string) bool {
@@ -104,20 +56,13 @@ func matchSubstring(q url.Values, name, value string) bool {
 func listOf[T any](g *Service, key string, collect func(c *call, q url.Values) ([]T, *core.Error)) handler {
 	return func(c *call) (core.Reply, *core.Error) {
 		q := c.Request.URL.Query()
-		p, err := pageOf(q)
-		if err != nil {
-			return core.Fail(err)
-		}
 		g.mu.Lock()
 		defer g.mu.Unlock()
 		items, err := collect(c, q)
 		if err != nil {
 			return core.Fail(err)
 		}
-		start := min(p.offset, len(items))
-		end := min(start+p.limit, len(items))
-		window := append([]T{}, items[start:end]...)
-		return core.OK(map[string]any{"total": len(items), "size": len(window), key: window})
+		return core.Paged(paging, q, key, items)
 	}
 }
 

@@ -42,6 +42,7 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&c.fixture, "fixture", "", "JSON fixture file to load at start")
 	fs.BoolVar(&c.opts.Admin, "admin", true, "serve the /_fakecloud/ admin endpoints")
 	fs.StringVar(&c.urlFile, "url-file", "", "after listening, write the base URL to this file (atomically)")
+	fs.DurationVar(&c.opts.Latency, "latency", 0, "how long every cloud API request is held before it is served, e.g. 50ms for a real cloud's round trip")
 	fs.DurationVar(&c.opts.Gateway.WriteDelay, "write-delay", 0, "how long a gateway write keeps its app busy (APIG.3500 window)")
 	fs.BoolVar(&c.opts.Gateway.DuplicateAuthError, "duplicate-auth-error", false,
 		"fail a create app-auths naming an authorized (app, API, env) with 400 APIG.3316 instead of answering it SKIPPED")
@@ -106,7 +107,7 @@ func printBanner(w io.Writer, url string, c fakecloud.Credentials) {
   secret key:   %[10]s
   token:        %[11]s
 Point the provider at it with:
-  endpoints = { apig = %[12]q, roma = %[12]q, iam = %[12]q }
+  endpoints = { apig = %[12]q, roma = %[12]q, modelarts = %[12]q, iam = %[12]q }
 `, url, c.ProjectID, c.ProjectName, c.OtherProjectID, c.OtherProjectName, c.DomainName, c.UserName,
 		c.Password, c.AccessKey, c.SecretKey, c.Token, url)
 }

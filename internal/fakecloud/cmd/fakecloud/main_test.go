@@ -66,7 +66,7 @@ func TestRun(t *testing.T) {
 		t.Fatalf("url %q", url)
 	}
 	for _, want := range []string{url, fakecloud.DefaultProjectID, fakecloud.DefaultAccessKey, fakecloud.DefaultSecretKey,
-		fakecloud.DefaultToken, fakecloud.DefaultPassword, `apig = "` + url + `"`} {
+		fakecloud.DefaultToken, fakecloud.DefaultPassword, `apig = "` + url + `"`, `modelarts = "` + url + `"`} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("banner lacks %q:\n%s", want, out.String())
 		}
@@ -154,11 +154,11 @@ func TestParseFlags(t *testing.T) {
 	}
 
 	c, err = parseFlags([]string{"-listen", ":9000", "-fixture", "f.json", "-url-file", "u", "-admin=false",
-		"-write-delay", "250ms", "-duplicate-auth-error", "-conflict-after-write"})
+		"-write-delay", "250ms", "-duplicate-auth-error", "-conflict-after-write", "-latency", "50ms"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want = config{listen: ":9000", fixture: "f.json", urlFile: "u", opts: fakecloud.Options{Gateway: gateway.Options{
+	want = config{listen: ":9000", fixture: "f.json", urlFile: "u", opts: fakecloud.Options{Latency: 50 * time.Millisecond, Gateway: gateway.Options{
 		WriteDelay: 250 * time.Millisecond, DuplicateAuthError: true, ConflictAfterWrite: true,
 	}}}
 	if !reflect.DeepEqual(c, want) { // Options holds a func, so == cannot compare it

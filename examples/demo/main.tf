@@ -102,3 +102,18 @@ data "authz_apig_app_authorizations" "list_orders_callers" {
 output "list_orders_callers" {
   value = [for a in data.authz_apig_app_authorizations.list_orders_callers.authorizations : a.app_name]
 }
+
+# ModelArts: the checkout service, found by name, may call the fraud detector's scoring API.
+data "authz_modelarts_apps" "checkout" {
+  name = "checkout_service"
+}
+
+resource "authz_modelarts_app_authorization" "checkout_scoring" {
+  service_id = "2c8a6e4f-1b3d-4f5a-9c7e-0d2b4f6a8c1e"
+  api_id     = "7d3f9b1e5a2c4e6f8b0d2a4c6e8f0b1d"
+  app_id     = data.authz_modelarts_apps.checkout.apps[0].app_id
+}
+
+output "fraud_scoring_callers" {
+  value = "${authz_modelarts_app_authorization.checkout_scoring.app_name} may call ${authz_modelarts_app_authorization.checkout_scoring.api_name} of ${authz_modelarts_app_authorization.checkout_scoring.service_name}"
+}

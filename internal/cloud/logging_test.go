@@ -11,6 +11,7 @@ import (
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
 	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud"
+	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/osm"
 )
 
 // Every credential mode is exercised with logging at TRACE; the log must show the calls but no secret.
@@ -58,5 +59,31 @@ func TestLogsNeverShowSecrets(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A service ticket's host password never shows in the logs, in the verify-host check nor in the accept.
+func TestLogsNeverShowHostPasswords(t *testing.T) {
+	srv, url := newFake(t)
+	const password = "host-password-never-logged"
+	if err := srv.Load(fakecloud.Fixture{OSM: osm.InAccount("", osm.Authorization{ID: "Auth-log", Status: osm.StatusPending,
+		Details: []osm.Detail{{ID: 3000001, Type: osm.DetailHost, Port: 22, Account: "support", Password: password}}})}); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &out)
+	c := newClient(t, url, func(c *cloud.Config) { c.Token = fakecloud.DomainToken })
+	if err := c.OSM().VerifyHost(ctx, 3000001, 22, "support", password, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.OSM().Accept(ctx, "Auth-log", cloud.OSMAcceptRequest{Details: []cloud.OSMHostCredential{{DetailID: 3000001, Port: 22, Account: "support", Password: password}}}); err != nil {
+		t.Fatal(err)
+	}
+	log := out.String()
+	if !strings.Contains(log, "verify-host") || !strings.Contains(log, `\"password\":\"***\"`) {
+		t.Fatalf("the log does not show the calls with the password masked:\n%s", log)
+	}
+	if strings.Contains(log, password) {
+		t.Errorf("the log shows the host password:\n%s", log)
 	}
 }

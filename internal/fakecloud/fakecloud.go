@@ -1,6 +1,6 @@
 // Package fakecloud is an in-memory stand-in for the Huawei Cloud / Open Telekom Cloud APIs the provider calls:
 // a real HTTP server with the clouds' paths, status codes, JSON shapes and error bodies. This package
-// assembles it from the core (package core) and one package per service family (package gateway, modelarts).
+// assembles it from the core (package core) and one package per service family (package gateway, modelarts, osm).
 package fakecloud
 
 import (
@@ -11,6 +11,7 @@ import (
 	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/core"
 	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/gateway"
 	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/modelarts"
+	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/osm"
 )
 
 // What every service shares, under the names callers of a whole fake cloud use.
@@ -53,14 +54,16 @@ type Server struct {
 	*core.Server
 	gateway   *gateway.Service
 	modelarts *modelarts.Service
+	osm       *osm.Service
 }
 
 // New returns a fake cloud holding the two projects DefaultProject* and OtherProject* and nothing else.
 func New(opts Options) *Server {
 	c := core.New(core.Options{Now: opts.Now, Admin: opts.Admin, MaxBodyBytes: opts.MaxBodyBytes, Latency: opts.Latency})
-	s := &Server{Server: c, gateway: gateway.New(opts.Gateway, c.Now), modelarts: modelarts.New(c.Now)}
+	s := &Server{Server: c, gateway: gateway.New(opts.Gateway, c.Now), modelarts: modelarts.New(c.Now), osm: osm.New(c.Now)}
 	c.Register(s.gateway)
 	c.Register(s.modelarts)
+	c.Register(s.osm)
 	// An API gateway fronts every endpoint of the real clouds, so it answers the paths no service claims.
 	c.SetFrontDoor(s.gateway)
 	return s
@@ -74,12 +77,17 @@ func (s *Server) Gateway() *gateway.Service { return s.gateway }
 // change apps and authorizations behind the provider's back.
 func (s *Server) ModelArts() *modelarts.Service { return s.modelarts }
 
+// OSM is the service tickets' authorizations: its test accessors play the support engineer (filing and
+// withdrawing requests) and change statuses behind the provider's back.
+func (s *Server) OSM() *osm.Service { return s.osm }
+
 // Fixture is the JSON seed format, typed: the projects of the account and one section per service. Its JSON
 // is what the standalone server's -fixture file, POST /_fakecloud/fixture and GET /_fakecloud/state hold.
 type Fixture struct {
 	Projects  []ProjectFixture  `json:"projects,omitempty"` // new projects; the two known ones need not be listed
 	Gateway   gateway.Fixture   `json:"gateway,omitzero"`   // gateway instances per project
 	ModelArts modelarts.Fixture `json:"modelarts,omitzero"` // apps, real-time services and authorizations per project
+	OSM       osm.Fixture       `json:"osm,omitzero"`       // service-ticket authorization requests per account
 }
 
 // Load adds the fixture's projects and every service's objects. It checks everything first, every reference

@@ -89,7 +89,8 @@ func (r *Routes) handle(method, pattern string, scope Scope, h Handler) {
 }
 
 // Claim makes every other request under prefix (an unknown path, or a method a known path does not have)
-// answer the service's UnknownRoute. prefix ends in "/".
+// answer the service's UnknownRoute. A prefix ending in "/" claims the subtree; one without claims just that
+// path, whose other methods the subtree's claim would otherwise answer with a redirect to the subtree.
 func (r *Routes) Claim(prefix string) {
 	errs := r.errs
 	r.srv.mux.HandleFunc(prefix, r.srv.endpoint(errs, func(w http.ResponseWriter, _ *http.Request) {

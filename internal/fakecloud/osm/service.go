@@ -42,7 +42,10 @@ const basePath = "/v2/servicerequest/authorizations"
 // Routes registers the calls, claims their path family so that an unknown call there answers in OSM's
 // codes, and adds the admin endpoint through which a script plays the engineer withdrawing a request.
 func (s *Service) Routes(r *core.Routes) {
-	r.Claim("/v2/servicerequest/")
+	// Only the calls' own subtree: a wider claim such as /v2/servicerequest/ would overlap the project-scoped
+	// /v2/{project_id}/... paths of the gateways, which the router refuses.
+	r.Claim(basePath + "/")
+	r.Claim(basePath)
 	handle := func(method, path string, h handler) { r.Handle(method, basePath+path, s.enter(h)) }
 	handle("GET", "", listAuthorizations)
 	handle("GET", "/{authorization_id}", showAuthorization)

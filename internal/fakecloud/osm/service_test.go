@@ -7,17 +7,32 @@ import (
 	"time"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/core"
+	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/fakecloudtest"
+	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/gateway"
 )
 
 // TestRouting: unknown calls under OSM's paths answer OSM's 404, injected faults its 500.
 func TestRouting(t *testing.T) {
 	t.Parallel()
 	f := startStandard(t)
-	f.Do(http.MethodGet, "/v2/servicerequest/nothing", nil).ExpectError(t, http.StatusNotFound, "OSM.0005")
+	f.Do(http.MethodGet, authPath(pendingID)+"/details", nil).ExpectError(t, http.StatusNotFound, "OSM.0005")
+	f.Do(http.MethodGet, verifyPath+"101", nil).ExpectError(t, http.StatusNotFound, "OSM.0005")
 	f.Do(http.MethodDelete, authPath(pendingID), nil).ExpectError(t, http.StatusNotFound, "OSM.0005")
 	f.Do(http.MethodPost, listPath, map[string]string{}).ExpectError(t, http.StatusNotFound, "OSM.0005")
+	// Answered at once, not redirected to the subtree.
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, err := http.NewRequest(http.MethodDelete, f.URL+listPath, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fakecloudtest.Read(t, resp).ExpectError(t, http.StatusNotFound, "OSM.0005")
 	f.Do(http.MethodGet, verifyPath+"101/verify-host", nil).ExpectError(t, http.StatusNotFound, "OSM.0005")
 	f.Do(http.MethodGet, "/v9/elsewhere", nil).ExpectError(t, http.StatusNotFound, "FAKECLOUD.0404") // not OSM's
+	f.Do(http.MethodGet, "/v2/servicerequest/orders", nil).ExpectError(t, http.StatusNotFound, "FAKECLOUD.0404")
 
 	f.core.InjectFault(core.Fault{PathRegexp: "/action$", Times: 1})
 	f.Do(http.MethodPut, actionPath(pendingID)+"?action_id=reject", map[string]string{"reject_reason": "x"}).
@@ -25,6 +40,20 @@ func TestRouting(t *testing.T) {
 	if st := f.status(pendingID); st != StatusPending {
 		t.Errorf("a fault before the handler changed the status to %d", st)
 	}
+}
+
+// TestBesideTheGateways: OSM's paths share /v2/ with the gateways' /v2/{project_id}/...; registered in one
+// core, as the assembly does, each answers its own.
+func TestBesideTheGateways(t *testing.T) {
+	t.Parallel()
+	c := core.New(core.Options{})
+	c.Register(gateway.New(gateway.Options{}, c.Now))
+	c.Register(New(c.Now))
+	f := fakecloudtest.Start(t, c, core.DomainToken)
+	f.Do(http.MethodGet, listPath, nil).ExpectStatus(t, http.StatusOK)
+	f.Do(http.MethodGet, authPath("x")+"/y", nil).ExpectError(t, http.StatusNotFound, "OSM.0005")
+	f.Do(http.MethodGet, "/v2/"+core.DefaultProjectID+"/apigw/instances/i1/nothing", nil, "X-Auth-Token", core.DefaultToken).
+		ExpectError(t, http.StatusNotFound, "APIG.0101")
 }
 
 // TestHeaders: X-Site, X-Language and X-Time-Zone are checked and show in the request log.

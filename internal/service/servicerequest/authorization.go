@@ -326,13 +326,13 @@ func (r *authorizationResource) Delete(ctx context.Context, req resource.DeleteR
 	switch a.Status {
 	case cloud.OSMAuthorized, cloud.OSMApprovalPending:
 		action = cloud.OSMCancel
-	case cloud.OSMPending, cloud.OSMInitializing:
+	case cloud.OSMPending:
 		action, reason = cloud.OSMReject, m.RejectReason.ValueString()
 		if reason == "" {
 			reason = destroyRejectReason
 		}
 	default:
-		return // rejected, expired, withdrawn, canceled: no access to take away
+		return // initializing, rejected, expired, withdrawn, canceled: no access to take away
 	}
 	err = osm.Act(ctx, id, action, reason, groupID)
 	// A lost answer, or a retry refused because the first attempt went through: the status tells.
@@ -399,7 +399,7 @@ func matchesDecision(decision string, status int) bool {
 // hasAccess reports whether a request in status gives, or may still give, access.
 func hasAccess(status int) bool {
 	switch status {
-	case cloud.OSMAuthorized, cloud.OSMApprovalPending, cloud.OSMPending, cloud.OSMInitializing:
+	case cloud.OSMAuthorized, cloud.OSMApprovalPending, cloud.OSMPending:
 		return true
 	}
 	return false

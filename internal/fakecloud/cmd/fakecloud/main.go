@@ -107,7 +107,7 @@ func printBanner(w io.Writer, url string, c fakecloud.Credentials) {
   secret key:   %[10]s
   token:        %[11]s
 Point the provider at it with:
-  endpoints = { apig = %[12]q, roma = %[12]q, modelarts = %[12]q, iam = %[12]q }
+  endpoints = { apig = %[12]q, roma = %[12]q, modelarts = %[12]q, osm = %[12]q, iam = %[12]q }
 `, url, c.ProjectID, c.ProjectName, c.OtherProjectID, c.OtherProjectName, c.DomainName, c.UserName,
 		c.Password, c.AccessKey, c.SecretKey, c.Token, url)
 }

@@ -117,3 +117,31 @@ resource "authz_modelarts_app_authorization" "checkout_scoring" {
 output "fraud_scoring_callers" {
   value = "${authz_modelarts_app_authorization.checkout_scoring.app_name} may call ${authz_modelarts_app_authorization.checkout_scoring.api_name} of ${authz_modelarts_app_authorization.checkout_scoring.service_name}"
 }
+
+# Service tickets: a support engineer asked for access on two tickets. Accept the console access for a
+# window, reject the database login, telling the engineer why.
+data "authz_service_request_authorizations" "logs_ticket" {
+  incident_id = "CS2026112300042"
+}
+
+data "authz_service_request_authorizations" "database_ticket" {
+  incident_id = "CS2026112300043"
+}
+
+resource "authz_service_request_authorization" "logs" {
+  authorization_id = data.authz_service_request_authorizations.logs_ticket.authorizations[0].id
+  expire_time      = "2099-01-01T00:00:00Z"
+}
+
+resource "authz_service_request_authorization" "database" {
+  authorization_id = data.authz_service_request_authorizations.database_ticket.authorizations[0].id
+  decision         = "reject"
+  reject_reason    = "Production database access is not granted for this ticket; use the read replica."
+}
+
+output "support_access" {
+  value = {
+    (authz_service_request_authorization.logs.incident_id)     = "${authz_service_request_authorization.logs.status_name}: ${authz_service_request_authorization.logs.description}"
+    (authz_service_request_authorization.database.incident_id) = "${authz_service_request_authorization.database.status_name}: ${authz_service_request_authorization.database.description}"
+  }
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
 	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud"
+	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/osm"
 )
 
 // A call that runs out of time while retrying still tells what the cloud answered last.
@@ -142,5 +143,38 @@ func TestOutcomeOf(t *testing.T) {
 		if got := cloud.Transient(c.err); got != c.transient {
 			t.Errorf("Transient(%v) = %v, want %v", c.err, got, c.transient)
 		}
+	}
+}
+
+// Service tickets are account-level: a password login gets a token for the account for them, a
+// project-scoped token is refused with the service's own code, and AK/SK callers name the account.
+func TestAccountScopedCalls(t *testing.T) {
+	srv, url := newFake(t)
+	if err := srv.Load(fakecloud.Fixture{OSM: osm.InAccount("", osm.Authorization{ID: "Auth-scope", Status: osm.StatusPending})}); err != nil {
+		t.Fatal(err)
+	}
+	password := func(c *cloud.Config) {
+		c.Token, c.ProjectID, c.ProjectName = "", "", fakecloud.DefaultProjectName
+		c.UserName, c.Password, c.DomainName = fakecloud.DefaultUserName, fakecloud.DefaultPassword, fakecloud.DefaultDomainName
+	}
+	aksk := func(c *cloud.Config) { c.Token, c.AccessKey, c.SecretKey = "", fakecloud.DefaultAccessKey, fakecloud.DefaultSecretKey }
+	for name, mutate := range map[string]func(*cloud.Config){"password": password, "AK/SK": aksk} {
+		c := newClient(t, url, mutate)
+		if _, err := c.OSM().Get(context.Background(), "Auth-scope", ""); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		// The project-scoped calls of the same client keep working.
+		if _, err := c.Gateway(cloud.FlavorAPIG).ListBoundAPIs(context.Background(), instanceID, cloud.BoundAPIsFilter{AppID: appID}); err != nil {
+			t.Errorf("%s, gateway: %v", name, err)
+		}
+	}
+	_, err := newClient(t, url, nil).OSM().Get(context.Background(), "Auth-scope", "")
+	if apiErr, ok := cloud.AsAPIError(err); !ok || apiErr.Code != "OSM.0003" || apiErr.StatusCode != 403 {
+		t.Errorf("a project-scoped token got %v, want 403 OSM.0003", err)
+	}
+	// A business error arrives as a 200 with an error code, and is an error all the same.
+	_, err = newClient(t, url, aksk).OSM().Get(context.Background(), "Auth-nosuch", "")
+	if !cloud.HasCode(err, cloud.CodeOSMAuthorizationUnknown) {
+		t.Errorf("an unknown authorization got %v, want %s", err, cloud.CodeOSMAuthorizationUnknown)
 	}
 }

@@ -1,0 +1,372 @@
+// Command benchharness times the authz provider with the real Terraform binary against the bundled fake cloud,
+// next to a provider that does nothing (internal/bench/floorprovider) and to terraform_data; `make bench` runs it.
+package main
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+type options struct {
+	ns           []int
+	latencies    []time.Duration
+	scenarios    []scenario
+	terraform    string
+	repo         string
+	fakecloudSrc string
+	out          string
+	profile      string
+	work         string
+	keep         bool
+	repeat       int
+	timeout      time.Duration
+}
+
+func main() {
+	opts, err := parseFlags(os.Args[1:])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchharness:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, opts); err != nil {
+		fmt.Fprintln(os.Stderr, "benchharness:", err)
+		os.Exit(1)
+	}
+}
+
+func parseFlags(args []string) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("benchharness", flag.ContinueOnError)
+	ns := fs.String("n", "1,100,1000", "resource counts, comma-separated")
+	latencies := fs.String("latency", "0,50ms", "fake cloud latencies per request, comma-separated")
+	names := fs.String("scenarios", strings.Join(scenarioNames(), ","), "scenarios, comma-separated")
+	fs.StringVar(&o.terraform, "terraform", cmp.Or(os.Getenv("TERRAFORM"), ".tools/bin/terraform"), "the Terraform binary")
+	fs.StringVar(&o.repo, "repo", ".", "the repository to build the providers from")
+	fs.StringVar(&o.fakecloudSrc, "fakecloud-src", "", "a checkout to build the fake cloud from (default: -repo)")
+	fs.StringVar(&o.out, "out", "", "also write the markdown report to this file")
+	fs.StringVar(&o.profile, "profile", "", "write CPU profiles of the largest app_acl plan to this directory and print the top functions")
+	fs.StringVar(&o.work, "work", "", "working directory (default: a temporary one, removed afterwards)")
+	fs.BoolVar(&o.keep, "keep", false, "keep the working directory (builds, configurations, Terraform logs)")
+	fs.IntVar(&o.repeat, "repeat", 1, "run each scenario this many times and report the run of median wall time, per operation")
+	fs.DurationVar(&o.timeout, "timeout", 30*time.Minute, "limit for each Terraform command")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	for _, f := range strings.Split(*ns, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > 1000 {
+			return o, fmt.Errorf("-n: %q is not a count from 1 to 1000 (the fake cloud's authorizations per app)", f)
+		}
+		o.ns = append(o.ns, n)
+	}
+	for _, f := range strings.Split(*latencies, ",") {
+		f = strings.TrimSpace(f)
+		if f == "0" {
+			f = "0s"
+		}
+		d, err := time.ParseDuration(f)
+		if err != nil || d < 0 {
+			return o, fmt.Errorf("-latency: %q is not a duration", f)
+		}
+		o.latencies = append(o.latencies, d)
+	}
+	for _, name := range strings.Split(*names, ",") {
+		i := slices.IndexFunc(scenarios, func(s scenario) bool { return s.name == strings.TrimSpace(name) })
+		if i < 0 {
+			return o, fmt.Errorf("-scenarios: unknown %q; known: %s", name, strings.Join(scenarioNames(), ", "))
+		}
+		o.scenarios = append(o.scenarios, scenarios[i])
+	}
+	if o.repeat < 1 {
+		return o, errors.New("-repeat must be at least 1")
+	}
+	o.fakecloudSrc = cmp.Or(o.fakecloudSrc, o.repo)
+	return o, nil
+}
+
+func run(ctx context.Context, o options) error {
+	var err error
+	if o.terraform, err = filepath.Abs(o.terraform); err != nil {
+		return err
+	}
+	if o.profile != "" {
+		// Terraform starts the provider in the configuration's directory.
+		if o.profile, err = filepath.Abs(o.profile); err != nil {
+			return err
+		}
+		if err := removeProfiles(o.profile); err != nil {
+			return err
+		}
+	}
+	work := o.work
+	if work == "" {
+		if work, err = os.MkdirTemp("", "authz-bench-"); err != nil {
+			return err
+		}
+		if !o.keep {
+			defer os.RemoveAll(work)
+		}
+	}
+	if work, err = filepath.Abs(work); err != nil {
+		return err
+	}
+	logf("building the providers, the RSS wrapper and the fake cloud into %s", work)
+	bins, err := build(ctx, o.repo, o.fakecloudSrc, work)
+	if err != nil {
+		return err
+	}
+	cliConfig := filepath.Join(work, "terraformrc")
+	if err := os.WriteFile(cliConfig, []byte(bins.cliConfig()), 0o644); err != nil {
+		return err
+	}
+	tf := terraform{
+		bin:     o.terraform,
+		timeout: o.timeout,
+		env: []string{"TF_CLI_CONFIG_FILE=" + cliConfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
+			"RSSWRAP_DIR=" + bins.realDir},
+	}
+
+	var notes []string
+	latencies := o.latencies
+	if slices.ContainsFunc(latencies, func(d time.Duration) bool { return d > 0 }) {
+		if err := probeLatency(bins.fakecloud, work); errors.Is(err, errLatencyUnsupported) {
+			note := "the fake cloud has no -latency flag yet: ran at latency 0 only"
+			logf("NOTE: %s", note)
+			notes = append(notes, note)
+			latencies = []time.Duration{0}
+		} else if err != nil {
+			return err
+		}
+	}
+	profileN, profileLatency := slices.Max(o.ns), slices.Min(latencies)
+
+	var results []result
+	runErr := func() error {
+		for _, latency := range latencies {
+			for _, n := range o.ns {
+				for _, sc := range o.scenarios {
+					if err := ctx.Err(); err != nil {
+						return err
+					}
+					var runs [][]result
+					for i := range o.repeat {
+						profile := ""
+						if o.profile != "" && sc.name == "app_acl" && n == profileN && latency == profileLatency && i == 0 {
+							profile = o.profile
+						}
+						dir := filepath.Join(work, "runs", fmt.Sprintf("%s-%d-%s-%d", sc.name, n, latencyString(latency), i+1))
+						rs, err := runScenario(ctx, tf, bins, dir, sc, n, latency, profile)
+						if err != nil {
+							return fmt.Errorf("%s, N=%d, latency %s: %w", sc.name, n, latencyString(latency), err)
+						}
+						runs = append(runs, rs)
+					}
+					results = append(results, medianRun(runs)...)
+				}
+			}
+		}
+		return nil
+	}()
+	if runErr != nil {
+		notes = append(notes, "stopped early: "+runErr.Error())
+	}
+
+	report := header(ctx, o.terraform) + "\n" + table(results)
+	if lines := targets(results); len(lines) > 0 {
+		report += "\nTargets (issue 10):\n\n" + strings.Join(lines, "\n") + "\n"
+	}
+	if len(notes) > 0 {
+		report += "\nNotes:\n\n- " + strings.Join(notes, "\n- ") + "\n"
+	}
+	fmt.Print("\n" + report)
+	if o.out != "" {
+		if err := os.WriteFile(o.out, []byte(report), 0o644); err != nil {
+			return err
+		}
+	}
+	if o.profile != "" && runErr == nil {
+		if err := printProfile(ctx, bins.provider("authz"), o.profile); err != nil {
+			return err
+		}
+	}
+	if o.keep {
+		logf("kept %s", work)
+	}
+	return runErr
+}
+
+// probeLatency starts the fake cloud once with -latency to learn whether it knows the flag.
+func probeLatency(bin, work string) error {
+	dir := filepath.Join(work, "probe")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	fc, err := startFakeCloud(bin, dir, "", time.Millisecond)
+	if err != nil {
+		return err
+	}
+	fc.stop()
+	return nil
+}
+
+// runScenario applies, re-plans and destroys one scenario against a fresh fake cloud in a fresh directory.
+func runScenario(ctx context.Context, tf terraform, bins binaries, dir string, sc scenario, n int, latency time.Duration, profile string) ([]result, error) {
+	cfgDir := filepath.Join(dir, "config")
+	if err := os.MkdirAll(cfgDir, 0o755); err != nil {
+		return nil, err
+	}
+	fixtureFile := ""
+	if sc.fixture != nil {
+		fixtureFile = filepath.Join(dir, "fixture.json")
+		b, err := json.MarshalIndent(sc.fixture(n), "", "  ")
+		if err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(fixtureFile, b, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	fc, err := startFakeCloud(bins.fakecloud, dir, fixtureFile, latency)
+	if err != nil {
+		return nil, err
+	}
+	defer fc.stop()
+	if err := os.WriteFile(filepath.Join(cfgDir, "main.tf"), []byte(sc.config(n, fc.url)), 0o644); err != nil {
+		return nil, err
+	}
+	initLog := filepath.Join(dir, "init.log")
+	if _, code, err := tf.run(ctx, cfgDir, initLog, nil, "init", "-input=false", "-no-color"); err != nil || code != 0 {
+		return nil, fmt.Errorf("terraform init failed (%v, exit %d):\n%s", err, code, tail(initLog, 30))
+	}
+
+	var results []result
+	for _, op := range operations {
+		args := map[string][]string{
+			"apply":   {"apply", "-input=false", "-auto-approve", "-no-color"},
+			"plan":    {"plan", "-input=false", "-no-color", "-detailed-exitcode"},
+			"destroy": {"destroy", "-input=false", "-auto-approve", "-no-color"},
+		}[op]
+		rssFile := filepath.Join(dir, op+".rss")
+		env := []string{"RSSWRAP_OUT=" + rssFile}
+		if op == "plan" && profile != "" {
+			if err := os.MkdirAll(profile, 0o755); err != nil {
+				return nil, err
+			}
+			env = append(env, "AUTHZ_CPUPROFILE="+profile)
+		}
+		if err := fc.resetRequests(ctx); err != nil {
+			return nil, err
+		}
+		logFile := filepath.Join(dir, op+".log")
+		wall, code, err := tf.run(ctx, cfgDir, logFile, env, args...)
+		if err != nil {
+			return nil, fmt.Errorf("terraform %s: %w", op, err)
+		}
+		r := result{Scenario: sc.name, N: n, Latency: latency, Op: op, Wall: wall}
+		switch {
+		case op == "plan" && code == 2:
+			r.Note = "plan not empty"
+		case code != 0:
+			r.Note = fmt.Sprintf("exit %d", code)
+			logf("terraform %s failed (exit %d), log %s:\n%s", op, code, logFile, tail(logFile, 20))
+		}
+		reqs, err := fc.requests(ctx)
+		if err != nil {
+			return nil, err
+		}
+		r.Calls, r.Failed = countRoutes(reqs)
+		if sc.provider != "" {
+			if r.RSSKiB, err = maxRSS(rssFile); err != nil {
+				return nil, err
+			}
+			if r.RSSKiB == 0 {
+				r.Note = strings.TrimSpace(r.Note + " no RSS recorded")
+			}
+		}
+		logf("%-22s N=%-4d latency %-5s %-7s %7.2f s  %6d calls  %4.0f MiB %s", sc.name, n, latencyString(latency), op,
+			wall.Seconds(), r.totalCalls(), float64(r.RSSKiB)/1024, r.Note)
+		results = append(results, r)
+		if code != 0 && op == "apply" {
+			break // nothing to plan or destroy reliably; the fake cloud goes with the process
+		}
+	}
+	return results, nil
+}
+
+// header names the machine and the tools, since the figures mean little without them.
+func header(ctx context.Context, terraformBin string) string {
+	model := "unknown CPU"
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if name, ok := strings.CutPrefix(line, "model name"); ok {
+				model = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(name), ":"))
+				break
+			}
+		}
+	}
+	tfVersion := "Terraform ?"
+	if out, err := exec.CommandContext(ctx, terraformBin, "version").Output(); err == nil {
+		tfVersion, _, _ = strings.Cut(string(out), "\n")
+	}
+	return fmt.Sprintf("Machine: %d × %s (%s/%s), %s, %s, %s.\n", runtime.NumCPU(), model, runtime.GOOS, runtime.GOARCH,
+		tfVersion, runtime.Version(), time.Now().UTC().Format("2006-01-02"))
+}
+
+// removeProfiles removes the profiles of an earlier run, which would otherwise be merged into this one's.
+func removeProfiles(dir string) error {
+	old, err := filepath.Glob(filepath.Join(dir, "authz-*.cpu.pprof"))
+	for _, f := range old {
+		if err := os.Remove(f); err != nil {
+			return err
+		}
+	}
+	return err
+}
+
+// printProfile prints the top functions of the CPU profiles the provider processes wrote, merged.
+func printProfile(ctx context.Context, binary, dir string) error {
+	profiles, err := filepath.Glob(filepath.Join(dir, "authz-*.cpu.pprof"))
+	if err != nil {
+		return err
+	}
+	if len(profiles) == 0 {
+		logf("no CPU profiles in %s: app_acl was not among the scenarios", dir)
+		return nil
+	}
+	var report []byte
+	// By own time, then by time including callees, which shows where the time above the floor goes.
+	for _, sort := range []string{"-flat", "-cum"} {
+		args := append([]string{"tool", "pprof", "-top", sort, "-nodecount=25", binary}, profiles...)
+		out, err := exec.CommandContext(ctx, "go", args...).Output()
+		if err != nil {
+			return fmt.Errorf("go tool pprof %s: %w", strings.Join(args[2:], " "), err)
+		}
+		report = append(report, out...)
+		report = append(report, '\n')
+	}
+	top := filepath.Join(dir, "top.txt")
+	if err := os.WriteFile(top, report, 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("\nCPU profile of the app_acl plan (%d provider processes, merged; also in %s):\n\n%s", len(profiles), top, report)
+	return nil
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "%s "+format+"\n", append([]any{time.Now().Format("15:04:05")}, args...)...)
+}

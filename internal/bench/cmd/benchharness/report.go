@@ -1,0 +1,250 @@
+package main
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The operations timed per scenario, in order.
+var operations = []string{"apply", "plan", "destroy"}
+
+// result is one timed Terraform command.
+type result struct {
+	Scenario string
+	N        int
+	Latency  time.Duration
+	Op       string
+	Wall     time.Duration
+	RSSKiB   int64          // the provider's peak RSS over its processes; 0: not measured (built-in provider)
+	Calls    map[string]int // API calls by route ("GET /v2/{project_id}/..."), from the fake cloud's request log
+	Failed   int            // calls answered with a status of 400 or more, or not at all
+	Note     string         // what went wrong, if anything
+}
+
+func (r result) totalCalls() int {
+	total := 0
+	for _, c := range r.Calls {
+		total += c
+	}
+	return total
+}
+
+// request is one entry of the fake cloud's request log (GET /_fakecloud/requests).
+type request struct {
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	Query  string `json:"query"`
+	Status int    `json:"status"`
+}
+
+// countRoutes groups requests by route and counts those that failed.
+func countRoutes(reqs []request) (calls map[string]int, failed int) {
+	calls = map[string]int{}
+	for _, r := range reqs {
+		calls[route(r.Method, r.Path)]++
+		if r.Status == 0 || r.Status >= 400 {
+			failed++
+		}
+	}
+	return calls, failed
+}
+
+var (
+	// idSegment is a path segment that is an object ID: 16 or more hex digits, dashes allowed (UUIDs).
+	idSegment  = regexp.MustCompile(`^[0-9a-fA-F-]{16,}$`)
+	apiVersion = regexp.MustCompile(`^v\d+(\.\d+)?$`)
+)
+
+// route is "METHOD path" with each ID replaced by a placeholder named after the collection before it:
+// /v2/<id>/apigw/instances/<id>/apps/<id>/app-acl → /v2/{project_id}/apigw/instances/{instance_id}/apps/{app_id}/app-acl.
+func route(method, path string) string {
+	segs := strings.Split(path, "/")
+	for i, s := range segs {
+		if !idSegment.MatchString(s) || strings.Trim(s, "-") == "" {
+			continue
+		}
+		name := "id"
+		if i > 0 {
+			switch prev := segs[i-1]; {
+			case apiVersion.MatchString(prev):
+				name = "project_id"
+			case prev != "":
+				name = strings.ReplaceAll(strings.TrimSuffix(prev, "s"), "-", "_") + "_id"
+			}
+		}
+		segs[i] = "{" + name + "}"
+	}
+	return method + " " + strings.Join(segs, "/")
+}
+
+// instancePrefix is shortened in the table: every gateway route starts with it.
+var instancePrefix = regexp.MustCompile(`^/v\d+/\{project_id\}/[a-z]+/instances/\{instance_id\}`)
+
+func shortRoute(r string) string {
+	method, path, _ := strings.Cut(r, " ")
+	return method + " " + instancePrefix.ReplaceAllString(path, "…")
+}
+
+// key identifies the floor's result a result is compared with.
+type key struct {
+	N       int
+	Latency time.Duration
+	Op      string
+}
+
+// ratio is a/b formatted as "1.23×", or "—" when there is nothing to compare.
+func ratio(a, b float64) string {
+	if a <= 0 || b <= 0 || math.IsNaN(a/b) {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f×", a/b)
+}
+
+// medianRun picks, per operation, the result of median wall time among repeated runs of one scenario, so
+// that its figures (time, memory, calls) come from one and the same run.
+func medianRun(runs [][]result) []result {
+	var out []result
+	for i := 0; ; i++ {
+		var same []result
+		for _, rs := range runs {
+			if i < len(rs) {
+				same = append(same, rs[i])
+			}
+		}
+		if len(same) == 0 {
+			return out
+		}
+		slices.SortFunc(same, func(a, b result) int { return cmp.Compare(a.Wall, b.Wall) })
+		out = append(out, same[len(same)/2])
+	}
+}
+
+// sortResults orders by N, latency, scenario (as listed) and operation (as run).
+func sortResults(results []result) {
+	order := func(list []string, s string) int { return slices.Index(list, s) }
+	names := scenarioNames()
+	slices.SortStableFunc(results, func(a, b result) int {
+		return cmp.Or(cmp.Compare(a.N, b.N), cmp.Compare(a.Latency, b.Latency),
+			cmp.Compare(order(names, a.Scenario), order(names, b.Scenario)),
+			cmp.Compare(order(operations, a.Op), order(operations, b.Op)))
+	})
+}
+
+// table renders the results as markdown, each figure beside its ratio to the floor provider at the same N,
+// latency and operation.
+func table(results []result) string {
+	results = slices.Clone(results)
+	sortResults(results)
+	floor := map[key]result{}
+	for _, r := range results {
+		if r.Scenario == floorScenario {
+			floor[key{r.N, r.Latency, r.Op}] = r
+		}
+	}
+	var b strings.Builder
+	b.WriteString("| scenario | N | latency | op | wall | ×floor | peak RSS | ×floor | API calls | per resource | calls by route |\n")
+	b.WriteString("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|\n")
+	for _, r := range results {
+		f, hasFloor := floor[key{r.N, r.Latency, r.Op}]
+		wallRatio, rssRatio := "—", "—"
+		if hasFloor {
+			wallRatio = ratio(r.Wall.Seconds(), f.Wall.Seconds())
+			rssRatio = ratio(float64(r.RSSKiB), float64(f.RSSKiB))
+		}
+		rss := "—"
+		if r.RSSKiB > 0 {
+			rss = fmt.Sprintf("%.0f MiB", float64(r.RSSKiB)/1024)
+		}
+		total := r.totalCalls()
+		perResource := "—"
+		if total > 0 {
+			perResource = fmt.Sprintf("%.2f", float64(total)/float64(r.N))
+		}
+		routes := routesCell(r.Calls)
+		if r.Failed > 0 {
+			routes += fmt.Sprintf(" (%d failed)", r.Failed)
+		}
+		if r.Note != "" {
+			routes += " **" + r.Note + "**"
+		}
+		fmt.Fprintf(&b, "| %s | %d | %s | %s | %.2f s | %s | %s | %s | %d | %s | %s |\n",
+			r.Scenario, r.N, latencyString(r.Latency), r.Op, r.Wall.Seconds(), wallRatio, rss, rssRatio,
+			total, perResource, routes)
+	}
+	return b.String()
+}
+
+// routesCell lists routes by count, most called first.
+func routesCell(calls map[string]int) string {
+	routes := slices.SortedFunc(maps.Keys(calls), func(a, b string) int {
+		return cmp.Or(cmp.Compare(calls[b], calls[a]), strings.Compare(a, b))
+	})
+	var parts []string
+	for _, r := range routes {
+		parts = append(parts, fmt.Sprintf("`%s` %d", shortRoute(r), calls[r]))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func latencyString(d time.Duration) string {
+	if d == 0 {
+		return "0"
+	}
+	return d.String()
+}
+
+// targets checks the results against the targets of issue 10 that the results at hand cover.
+func targets(results []result) []string {
+	by := map[string]result{}
+	id := func(scenario string, n int, latency time.Duration, op string) string {
+		return fmt.Sprintf("%s/%d/%s/%s", scenario, n, latency, op)
+	}
+	for _, r := range results {
+		by[id(r.Scenario, r.N, r.Latency, r.Op)] = r
+	}
+	var lines []string
+	check := func(ok bool, format string, args ...any) {
+		mark := "met"
+		if !ok {
+			mark = "MISSED"
+		}
+		lines = append(lines, fmt.Sprintf("- %s: %s", mark, fmt.Sprintf(format, args...)))
+	}
+	wallRatio := func(r, f result) float64 { return r.Wall.Seconds() / f.Wall.Seconds() }
+	for _, r := range results {
+		f, ok := by[id(floorScenario, r.N, r.Latency, r.Op)]
+		if !ok || r.Scenario == floorScenario || r.Scenario == "terraform_data" || r.Note != "" {
+			continue
+		}
+		switch {
+		case r.Op == "plan" && r.N == 1:
+			x := wallRatio(r, f)
+			check(x <= 1.1, "%s plan, N=1, latency %s: %.2f× the floor (target ≤ 1.1×)", r.Scenario, latencyString(r.Latency), x)
+		case r.Op == "plan" && r.N == 1000 && r.Scenario == "app_acl" && r.Latency == 0:
+			x := wallRatio(r, f)
+			check(x <= 1.3, "app_acl plan, N=1000, latency 0: %.2f× the floor (target ≤ 1.3×)", x)
+		case r.Op == "plan" && r.N == 1000 && r.Scenario == "app_authorization":
+			check(r.totalCalls() <= 5, "app_authorization plan, N=1000, latency %s: %d API calls (target ≤ 5)", latencyString(r.Latency), r.totalCalls())
+			if r.Latency == 50*time.Millisecond {
+				x := wallRatio(r, f)
+				check(x <= 1.2, "app_authorization plan, N=1000, latency 50ms: %.2f× the floor (target ≤ 1.2×)", x)
+			}
+		case r.Op == "apply" && r.N == 1000 && r.Scenario == "app_authorization" && r.Latency == 50*time.Millisecond:
+			budget := 1.5*f.Wall.Seconds() + math.Ceil(1000.0/10)*2*0.05
+			check(r.Wall.Seconds() <= budget, "app_authorization apply, N=1000, latency 50ms: %.1f s (target ≤ %.1f s)", r.Wall.Seconds(), budget)
+			perResource := float64(r.totalCalls()) / 1000
+			check(perResource <= 1.1, "app_authorization apply, N=1000, latency 50ms: %.2f API calls per resource (target ≤ 1.1)", perResource)
+		}
+		if r.N == 1000 && r.RSSKiB > 0 && f.RSSKiB > 0 {
+			x := float64(r.RSSKiB) / float64(f.RSSKiB)
+			check(x <= 1.3, "%s %s, N=1000, latency %s: peak RSS %.2f× the floor (target ≤ 1.3×)", r.Scenario, r.Op, latencyString(r.Latency), x)
+		}
+	}
+	return lines
+}

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRoute(t *testing.T) {
+	for _, tc := range []struct{ method, path, want string }{
+		{"GET", "/v2/0b5b0b8c5c0b4a6b9e8a6c4d2e1f0a9b/apigw/instances/b0000000000000000000000000000000/apps/a0000000000000000000000000000007/app-acl",
+			"GET /v2/{project_id}/apigw/instances/{instance_id}/apps/{app_id}/app-acl"},
+		{"DELETE", "/v1/0b5b0b8c5c0b4a6b9e8a6c4d2e1f0a9b/apic/instances/b0000000000000000000000000000000/app-auths/0123456789abcdef0123456789abcdef",
+			"DELETE /v1/{project_id}/apic/instances/{instance_id}/app-auths/{app_auth_id}"},
+		{"GET", "/v2/0b5b0b8c5c0b4a6b9e8a6c4d2e1f0a9b/apigw/instances/b0000000000000000000000000000000/app-auths/binded-apis",
+			"GET /v2/{project_id}/apigw/instances/{instance_id}/app-auths/binded-apis"},
+		{"POST", "/v3/auth/tokens", "POST /v3/auth/tokens"},
+		{"GET", "/v1/services/123e4567-e89b-12d3-a456-426614174000", "GET /v1/services/{service_id}"},
+	} {
+		if got := route(tc.method, tc.path); got != tc.want {
+			t.Errorf("route(%s %s) = %q, want %q", tc.method, tc.path, got, tc.want)
+		}
+	}
+}
+
+func TestCountRoutes(t *testing.T) {
+	base := "/v2/0b5b0b8c5c0b4a6b9e8a6c4d2e1f0a9b/apigw/instances/b0000000000000000000000000000000/apps/"
+	calls, failed := countRoutes([]request{
+		{Method: "GET", Path: base + appID(1) + "/app-acl", Status: 200},
+		{Method: "GET", Path: base + appID(2) + "/app-acl", Status: 404},
+		{Method: "PUT", Path: base + appID(1) + "/app-acl", Status: 0},
+	})
+	want := map[string]int{
+		"GET /v2/{project_id}/apigw/instances/{instance_id}/apps/{app_id}/app-acl": 2,
+		"PUT /v2/{project_id}/apigw/instances/{instance_id}/apps/{app_id}/app-acl": 1,
+	}
+	if len(calls) != len(want) || calls[route("GET", base+appID(9)+"/app-acl")] != 2 || failed != 2 {
+		t.Errorf("countRoutes = %v, %d failed; want %v, 2 failed", calls, failed, want)
+	}
+	for r, n := range want {
+		if calls[r] != n {
+			t.Errorf("calls[%q] = %d, want %d", r, calls[r], n)
+		}
+	}
+}
+
+func TestRatio(t *testing.T) {
+	for _, tc := range []struct {
+		a, b float64
+		want string
+	}{{3, 2, "1.50×"}, {1, 1, "1.00×"}, {1, 0, "—"}, {0, 1, "—"}} {
+		if got := ratio(tc.a, tc.b); got != tc.want {
+			t.Errorf("ratio(%v, %v) = %q, want %q", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+func TestTable(t *testing.T) {
+	aclRoute := "GET /v2/{project_id}/apigw/instances/{instance_id}/apps/{app_id}/app-acl"
+	results := []result{
+		{Scenario: "app_acl", N: 100, Op: "plan", Wall: 3 * time.Second, RSSKiB: 30 * 1024, Calls: map[string]int{aclRoute: 100}},
+		{Scenario: floorScenario, N: 100, Op: "plan", Wall: 2 * time.Second, RSSKiB: 20 * 1024, Calls: map[string]int{}},
+		{Scenario: "app_acl", N: 100, Latency: 50 * time.Millisecond, Op: "plan", Wall: 9 * time.Second, Calls: map[string]int{aclRoute: 100}, Failed: 1},
+		{Scenario: "terraform_data", N: 100, Op: "plan", Wall: time.Second, Calls: map[string]int{}},
+	}
+	lines := strings.Split(strings.TrimSpace(table(results)), "\n")
+	want := []string{
+		lines[0], lines[1], // header
+		"| app_acl | 100 | 0 | plan | 3.00 s | 1.50× | 30 MiB | 1.50× | 100 | 1.00 | `GET …/apps/{app_id}/app-acl` 100 |",
+		"| floor_thing | 100 | 0 | plan | 2.00 s | 1.00× | 20 MiB | 1.00× | 0 | — |  |",
+		"| terraform_data | 100 | 0 | plan | 1.00 s | 0.50× | — | — | 0 | — |  |",
+		// no floor at 50 ms: no ratios
+		"| app_acl | 100 | 50ms | plan | 9.00 s | — | — | — | 100 | 1.00 | `GET …/apps/{app_id}/app-acl` 100 (1 failed) |",
+	}
+	if !slices.Equal(lines, want) {
+		t.Errorf("table:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestMedianRun(t *testing.T) {
+	runs := [][]result{
+		{{Op: "apply", Wall: 3 * time.Second}, {Op: "plan", Wall: 1 * time.Second}},
+		{{Op: "apply", Wall: 1 * time.Second}, {Op: "plan", Wall: 2 * time.Second}},
+		{{Op: "apply", Wall: 2 * time.Second}, {Op: "plan", Wall: 3 * time.Second}},
+	}
+	got := medianRun(runs)
+	if len(got) != 2 || got[0].Wall != 2*time.Second || got[1].Wall != 2*time.Second {
+		t.Errorf("medianRun = %+v, want the 2 s apply and the 2 s plan", got)
+	}
+}
+
+func TestMaxRSS(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rss")
+	if err := os.WriteFile(path, []byte("24204 terraform-provider-authz\n27900 terraform-provider-authz\n25516 terraform-provider-authz\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := maxRSS(path); err != nil || got != 27900 {
+		t.Errorf("maxRSS = %d, %v; want 27900", got, err)
+	}
+	if got, err := maxRSS(path + ".missing"); err != nil || got != 0 {
+		t.Errorf("maxRSS of a missing file = %d, %v; want 0, nil", got, err)
+	}
+}
+
+// TestFixturesMatchDemo guards against the fixture format moving on: every field the harness writes must
+// appear at the same place in examples/demo/fixture.json, which the fake cloud's own tests keep loadable.
+func TestFixturesMatchDemo(t *testing.T) {
+	demo, err := os.ReadFile("../../../../examples/demo/fixture.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := fieldPaths(t, demo)
+	for name, f := range map[string]*fixture{"acl": aclFixture(60), "auth": authFixture(3)} {
+		b, err := json.Marshal(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for p := range fieldPaths(t, b) {
+			if !known[p] {
+				t.Errorf("%s fixture: field %s is not in examples/demo/fixture.json", name, p)
+			}
+		}
+	}
+	if got := len(aclFixture(101).Gateway.Projects[0].Instances); got != 3 {
+		t.Errorf("101 apps in %d instances, want 3 (50 apps per instance)", got)
+	}
+}
+
+// fieldPaths lists the object keys of a JSON document as paths such as gateway.projects[].instances[].id.
+func fieldPaths(t *testing.T, doc []byte) map[string]bool {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(doc, &v); err != nil {
+		t.Fatal(err)
+	}
+	paths := map[string]bool{}
+	var walk func(prefix string, v any)
+	walk = func(prefix string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, child := range v {
+				p := strings.TrimPrefix(prefix+"."+k, ".")
+				paths[p] = true
+				walk(p, child)
+			}
+		case []any:
+			for _, child := range v {
+				walk(prefix+"[]", child)
+			}
+		}
+	}
+	walk("", v)
+	return paths
+}

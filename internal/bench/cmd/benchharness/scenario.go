@@ -1,0 +1,225 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The fake cloud's well-known demo identity (see examples/demo).
+const (
+	projectID   = "0b5b0b8c5c0b4a6b9e8a6c4d2e1f0a9b"
+	projectName = "eu-de"
+	accessKey   = "FAKEACCESSKEY0000001"
+	secretKey   = "fakeSecretKey0000000000000000000000000001"
+	releaseEnv  = "DEFAULT_ENVIRONMENT_RELEASE_ID"
+)
+
+// appsPerInstance is the fake cloud's app quota per gateway instance (403 APIG.3103 beyond it).
+const appsPerInstance = 50
+
+// scenario is one configuration of N resources, applied, re-planned and destroyed against a fresh fake cloud.
+type scenario struct {
+	name     string
+	provider string                         // the provider binary measured: "authz", "floor", or "" (built in)
+	fixture  func(n int) *fixture           // what the fake cloud holds before apply; nil: nothing
+	config   func(n int, url string) string // the whole main.tf
+}
+
+const floorScenario = "floor_thing"
+
+var scenarios = []scenario{
+	{name: "app_acl", provider: "authz", fixture: aclFixture, config: aclConfig},
+	{name: "app_authorization", provider: "authz", fixture: authFixture, config: authConfig},
+	{name: "app_authorization_set", provider: "authz", fixture: authFixture, config: authSetConfig},
+	{name: floorScenario, provider: "floor", config: floorConfig},
+	{name: "terraform_data", config: terraformDataConfig},
+}
+
+func scenarioNames() []string {
+	var names []string
+	for _, s := range scenarios {
+		names = append(names, s.name)
+	}
+	return names
+}
+
+// IDs are 32 hex characters like the cloud's, derived from a kind prefix and an index so that runs repeat.
+func benchID(kind byte, i int) string { return fmt.Sprintf("%02x%030x", kind, i) }
+
+func instanceID(i int) string { return benchID(0xb0, i) }
+func appID(i int) string      { return benchID(0xa0, i) }
+func apiID(i int) string      { return benchID(0xc0, i) }
+
+// The fixture types mirror examples/demo/fixture.json: the account's projects, then one section per service.
+// report_test.go checks that every field written here appears in that file, so a format change shows up in CI.
+type fixture struct {
+	Projects []fixtureProject `json:"projects"`
+	Gateway  gatewaySection   `json:"gateway"`
+}
+
+type fixtureProject struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+type gatewaySection struct {
+	Projects []gatewayProject `json:"projects"`
+}
+
+type gatewayProject struct {
+	ID        string            `json:"id"`
+	Instances []gatewayInstance `json:"instances"`
+}
+
+type gatewayInstance struct {
+	ID     string       `json:"id"`
+	Name   string       `json:"name"`
+	Flavor string       `json:"flavor"`
+	Apps   []gatewayApp `json:"apps,omitempty"`
+	APIs   []gatewayAPI `json:"apis,omitempty"`
+}
+
+type gatewayApp struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+type gatewayAPI struct {
+	ID            string   `json:"id"`
+	Name          string   `json:"name"`
+	GroupID       string   `json:"group_id"`
+	GroupName     string   `json:"group_name"`
+	Type          int      `json:"type"`
+	ReqMethod     string   `json:"req_method"`
+	ReqURI        string   `json:"req_uri"`
+	AuthType      string   `json:"auth_type"`
+	PublishedEnvs []string `json:"published_envs"`
+}
+
+func gatewayFixture(instances []gatewayInstance) *fixture {
+	return &fixture{
+		Projects: []fixtureProject{{ID: projectID, Name: projectName}},
+		Gateway:  gatewaySection{Projects: []gatewayProject{{ID: projectID, Instances: instances}}},
+	}
+}
+
+// aclFixture holds n apps, 50 per APIG instance (the quota).
+func aclFixture(n int) *fixture {
+	var instances []gatewayInstance
+	for i := 0; i < n; i++ {
+		if i%appsPerInstance == 0 {
+			k := len(instances)
+			instances = append(instances, gatewayInstance{ID: instanceID(k), Name: fmt.Sprintf("bench_%d", k), Flavor: "apig"})
+		}
+		in := &instances[len(instances)-1]
+		in.Apps = append(in.Apps, gatewayApp{ID: appID(i), Name: fmt.Sprintf("app_%04d", i)})
+	}
+	return gatewayFixture(instances)
+}
+
+// authFixture holds one APIG instance with one app and n APIs of auth type APP published in RELEASE.
+func authFixture(n int) *fixture {
+	in := gatewayInstance{ID: instanceID(0), Name: "bench_0", Flavor: "apig", Apps: []gatewayApp{{ID: appID(0), Name: "app_0000"}}}
+	groupID := benchID(0xd0, 0)
+	for i := 0; i < n; i++ {
+		in.APIs = append(in.APIs, gatewayAPI{
+			ID: apiID(i), Name: fmt.Sprintf("api_%04d", i), GroupID: groupID, GroupName: "bench",
+			Type: 1, ReqMethod: "GET", ReqURI: fmt.Sprintf("/bench/%d", i), AuthType: "APP",
+			PublishedEnvs: []string{releaseEnv},
+		})
+	}
+	return gatewayFixture([]gatewayInstance{in})
+}
+
+func authzHeader(url string) string {
+	return fmt.Sprintf(`terraform {
+  required_providers {
+    authz = { source = "cloudauthz/authz" }
+  }
+}
+
+provider "authz" {
+  region     = %[2]q
+  project_id = %[3]q
+  access_key = %[4]q
+  secret_key = %[5]q
+  endpoints  = { apig = %[1]q, roma = %[1]q, modelarts = %[1]q, osm = %[1]q, iam = %[1]q }
+}
+`, url, projectName, projectID, accessKey, secretKey)
+}
+
+func aclConfig(n int, url string) string {
+	var b strings.Builder
+	b.WriteString(authzHeader(url))
+	b.WriteString("\nlocals {\n  # app ID => instance ID\n  apps = {\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "    %q = %q\n", appID(i), instanceID(i/appsPerInstance))
+	}
+	b.WriteString(`  }
+}
+
+resource "authz_apig_app_acl" "bench" {
+  for_each    = local.apps
+  instance_id = each.value
+  app_id      = each.key
+  type        = "PERMIT"
+  values      = ["10.0.0.0/24", "192.168.1.10"]
+}
+`)
+	return b.String()
+}
+
+func apiIDsLocal(n int) string {
+	var b strings.Builder
+	b.WriteString("\nlocals {\n  api_ids = [\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "    %q,\n", apiID(i))
+	}
+	b.WriteString("  ]\n}\n")
+	return b.String()
+}
+
+func authConfig(n int, url string) string {
+	return authzHeader(url) + apiIDsLocal(n) + fmt.Sprintf(`
+resource "authz_apig_app_authorization" "bench" {
+  for_each    = toset(local.api_ids)
+  instance_id = %q
+  env_id      = %q
+  app_id      = %q
+  api_id      = each.key
+}
+`, instanceID(0), releaseEnv, appID(0))
+}
+
+func authSetConfig(n int, url string) string {
+	return authzHeader(url) + apiIDsLocal(n) + fmt.Sprintf(`
+resource "authz_apig_app_authorization_set" "bench" {
+  instance_id = %q
+  env_id      = %q
+  app_id      = %q
+  api_ids     = local.api_ids
+}
+`, instanceID(0), releaseEnv, appID(0))
+}
+
+func floorConfig(n int, _ string) string {
+	return fmt.Sprintf(`terraform {
+  required_providers {
+    floor = { source = "cloudauthz/floor" }
+  }
+}
+
+resource "floor_thing" "bench" {
+  count = %d
+  name  = "thing-${count.index}"
+}
+`, n)
+}
+
+func terraformDataConfig(n int, _ string) string {
+	return fmt.Sprintf(`resource "terraform_data" "bench" {
+  count = %d
+  input = "thing-${count.index}"
+}
+`, n)
+}

@@ -339,3 +339,31 @@ func (g *GatewayClient) DeleteAppACL(ctx context.Context, instanceID, appID stri
 	}
 	return g.c.do(ctx, call{service: g.service(), method: http.MethodDelete, path: p})
 }
+
+// Environment is an environment APIs are published in.
+type Environment struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Remark string `json:"remark"`
+}
+
+// ListEnvironments answers GET .../envs, following every page.
+func (g *GatewayClient) ListEnvironments(ctx context.Context, instanceID string) ([]Environment, error) {
+	return listAll[Environment](ctx, g, instanceID, "/envs", url.Values{}, "envs")
+}
+
+// API is an API of a gateway instance.
+type API struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	GroupID   string `json:"group_id"`
+	GroupName string `json:"group_name"`
+	AuthType  string `json:"auth_type"`
+	ReqMethod string `json:"req_method"`
+	ReqURI    string `json:"req_uri"`
+}
+
+// ListAPIs answers GET .../apis, following every page.
+func (g *GatewayClient) ListAPIs(ctx context.Context, instanceID string) ([]API, error) {
+	return listAll[API](ctx, g, instanceID, "/apis", url.Values{}, "apis")
+}

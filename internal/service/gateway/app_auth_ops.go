@@ -31,6 +31,8 @@ func (k appAuthKey) ImportID() string {
 // once for many resources, and the creates waiting to go out together.
 type shared struct {
 	auths  framework.ListCache[cloud.AppAuth]
+	envs   framework.ListCache[cloud.Environment] // names for what a create answer lacks; no write of ours changes them
+	apis   framework.ListCache[cloud.API]
 	grants framework.Batcher[grantItem, grantItemResult]
 }
 
@@ -41,7 +43,13 @@ const listTTL = 30 * time.Second
 type sharedKey struct{}
 
 func sharedOf(c *cloud.Client) *shared {
-	return c.Shared(sharedKey{}, func() any { return &shared{auths: framework.ListCache[cloud.AppAuth]{TTL: listTTL}} }).(*shared)
+	return c.Shared(sharedKey{}, func() any {
+		return &shared{
+			auths: framework.ListCache[cloud.AppAuth]{TTL: listTTL},
+			envs:  framework.ListCache[cloud.Environment]{TTL: listTTL},
+			apis:  framework.ListCache[cloud.API]{TTL: listTTL},
+		}
+	}).(*shared)
 }
 
 // findAppAuth looks the authorization up in the list of its app's authorizations, which concurrent reads
@@ -61,6 +69,32 @@ func findAppAuth(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, k ap
 		}
 	}
 	return nil, framework.NotFound("the authorization of "+k.String(), nil)
+}
+
+// describeCreated fills in what a create answer lacks — the environment's name and the API's group — from
+// the instance's environments and APIs, each listed once for all the creates of a run. ok is false when
+// they could not be read; the next refresh fills them in then.
+func describeCreated(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, k appAuthKey) (envName, groupID string, ok bool) {
+	g, sh, key := c.Gateway(flavor), sharedOf(c), string(flavor)+"/"+k.InstanceID
+	envs, err := sh.envs.Get(ctx, key, func(ctx context.Context) ([]cloud.Environment, error) { return g.ListEnvironments(ctx, k.InstanceID) })
+	if err != nil {
+		return "", "", false
+	}
+	apis, err := sh.apis.Get(ctx, key, func(ctx context.Context) ([]cloud.API, error) { return g.ListAPIs(ctx, k.InstanceID) })
+	if err != nil {
+		return "", "", false
+	}
+	for _, e := range envs {
+		if e.ID == k.EnvID {
+			envName, ok = e.Name, true
+		}
+	}
+	for _, a := range apis {
+		if a.ID == k.APIID {
+			return envName, a.GroupID, ok
+		}
+	}
+	return envName, "", false
 }
 
 // grantItem is one authorization a resource asks for; the request carries its create options.

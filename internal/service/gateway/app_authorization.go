@@ -131,14 +131,13 @@ func (r *appAuthorizationResource) Create(ctx context.Context, req resource.Crea
 	full.fromResult(out.Result)
 	resp.Diagnostics.Append(resp.State.Set(ctx, full)...)
 
-	// The create answer lacks the environment's name and the API's group; the app's list, read once for all
-	// the creates of a batch, fills them in. A failure is harmless: the next refresh fills them in instead.
-	record, err := findAppAuth(ctx, r.Client, r.flavor, key)
-	if err != nil {
-		return
+	// The create answer lacks the environment's name and the API's group: the instance's environments and
+	// APIs, listed once for all the creates of a run, tell them. A failure is harmless: the next refresh
+	// fills them in instead.
+	if envName, groupID, ok := describeCreated(ctx, r.Client, r.flavor, key); ok {
+		m.EnvName, m.GroupID = types.StringValue(envName), types.StringValue(groupID)
+		resp.Diagnostics.Append(resp.State.Set(ctx, full)...)
 	}
-	full.fromRecord(record)
-	resp.Diagnostics.Append(resp.State.Set(ctx, full)...)
 }
 
 func (r *appAuthorizationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -157,7 +157,9 @@ func TestAccountScopedCalls(t *testing.T) {
 		c.Token, c.ProjectID, c.ProjectName = "", "", fakecloud.DefaultProjectName
 		c.UserName, c.Password, c.DomainName = fakecloud.DefaultUserName, fakecloud.DefaultPassword, fakecloud.DefaultDomainName
 	}
-	aksk := func(c *cloud.Config) { c.Token, c.AccessKey, c.SecretKey = "", fakecloud.DefaultAccessKey, fakecloud.DefaultSecretKey }
+	aksk := func(c *cloud.Config) {
+		c.Token, c.AccessKey, c.SecretKey = "", fakecloud.DefaultAccessKey, fakecloud.DefaultSecretKey
+	}
 	for name, mutate := range map[string]func(*cloud.Config){"password": password, "AK/SK": aksk} {
 		c := newClient(t, url, mutate)
 		if _, err := c.OSM().Get(context.Background(), "Auth-scope", ""); err != nil {

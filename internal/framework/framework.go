@@ -146,3 +146,12 @@ func KeepWhenUnchanged(ctx context.Context, req resource.ModifyPlanRequest, resp
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(computed), priorComputed)...)
 	}
 }
+
+// ReplaceOnly is embedded by resources whose every argument but `timeouts` replaces them: Update then
+// only ever sees the timeouts change, calls nothing and records the plan.
+type ReplaceOnly struct{}
+
+// Update records the planned timeouts.
+func (ReplaceOnly) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.State.Raw = req.Plan.Raw.Copy()
+}

@@ -44,6 +44,7 @@ func NewAppAuthorizationResource(f cloud.Flavor) func() resource.Resource {
 
 type appAuthorizationResource struct {
 	framework.ResourceBase
+	framework.ReplaceOnly
 	flavor cloud.Flavor
 }
 
@@ -156,13 +157,6 @@ func (r *appAuthorizationResource) Read(ctx context.Context, req resource.ReadRe
 		full.fromRecord(record)
 		resp.Diagnostics.Append(resp.State.Set(ctx, full)...)
 	}
-}
-
-// Update only ever sees timeouts change: every other argument replaces the resource.
-func (r *appAuthorizationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	full, _ := r.newModel()
-	resp.Diagnostics.Append(req.Plan.Get(ctx, full)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, full)...)
 }
 
 func (r *appAuthorizationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

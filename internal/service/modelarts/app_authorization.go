@@ -33,6 +33,7 @@ func NewAppAuthorizationResource() resource.Resource {
 
 type appAuthorizationResource struct {
 	framework.ResourceBase
+	framework.ReplaceOnly
 }
 
 func (r *appAuthorizationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -164,13 +165,6 @@ func (r *appAuthorizationResource) Read(ctx context.Context, req resource.ReadRe
 	if m.APIName.IsNull() {
 		m.APIName, m.ServiceName = types.StringValue(""), types.StringValue("")
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-// Update only ever sees timeouts change: every other argument replaces the resource.
-func (r *appAuthorizationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m appAuthorizationModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

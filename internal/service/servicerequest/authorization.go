@@ -64,6 +64,7 @@ func NewAuthorizationResource() resource.Resource {
 
 type authorizationResource struct {
 	framework.ResourceBase
+	framework.ReplaceOnly
 }
 
 func (r *authorizationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -296,13 +297,6 @@ func (r *authorizationResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	m.fromAuthorization(ctx, a, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-// Update only ever sees timeouts change: every other argument replaces the resource.
-func (r *authorizationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m authorizationModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

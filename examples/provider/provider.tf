@@ -1,3 +1,12 @@
+terraform {
+  required_providers {
+    authz = {
+      source  = "cloudauthz/authz"
+      version = "~> 0.1"
+    }
+  }
+}
+
 # Huawei Cloud with an access key pair; requests are signed with SDK-HMAC-SHA256.
 provider "authz" {
   region     = "cn-north-4"
@@ -14,21 +23,6 @@ provider "authz" {
   password     = var.otc_password
   domain_name  = var.otc_domain
   project_name = "eu-de"
-}
-
-# The bundled fake cloud (go run ./internal/fakecloud/cmd/fakecloud prints its URL and credentials).
-provider "authz" {
-  alias      = "fake"
-  region     = "eu-de"
-  project_id = "0b5b0b8c5c0b4a6b9e8a6c4d2e1f0a9b"
-  token      = "fake-token-default-project"
-  endpoints = {
-    apig      = "http://127.0.0.1:8780"
-    roma      = "http://127.0.0.1:8780"
-    modelarts = "http://127.0.0.1:8780"
-    osm       = "http://127.0.0.1:8780"
-    iam       = "http://127.0.0.1:8780"
-  }
 }
 
 # Service tickets are account-level: name the account and the site the account is registered on.

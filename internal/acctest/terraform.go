@@ -39,11 +39,19 @@ type Terraform struct {
 const DefaultCommandTimeout = 2 * time.Minute
 
 // providerAddresses are the addresses the served provider answers to: hashicorp/authz is what a configuration
-// without required_providers means (as in terraform-plugin-testing), cloudauthz/authz is the published one.
-var providerAddresses = []string{"registry.terraform.io/hashicorp/authz", "registry.terraform.io/cloudauthz/authz"}
+// without required_providers means (as in terraform-plugin-testing), cloudauthz/authz is the published one. The
+// host is the one the CLI fills in for an address without one: registry.terraform.io for Terraform,
+// registry.opentofu.org for OpenTofu, chosen with TF_ACC_PROVIDER_HOST as terraform-plugin-testing does.
+func providerAddresses() []string {
+	host := os.Getenv("TF_ACC_PROVIDER_HOST")
+	if host == "" {
+		host = "registry.terraform.io"
+	}
+	return []string{host + "/hashicorp/authz", host + "/cloudauthz/authz"}
+}
 
 // NewTerraform prepares a working directory holding config as main.tf and runs `terraform init` in it. It skips
-// the test unless TF_ACC is set. Terraform never reaches the network: the provider is reattached, and the CLI
+// the test unless TF_ACC is set. TF_ACC_TERRAFORM_PATH names the binary (Terraform or OpenTofu). Terraform never reaches the network: the provider is reattached, and the CLI
 // configuration installs any other provider only from an empty mirror.
 func NewTerraform(t *testing.T, config string) *Terraform {
 	t.Helper()
@@ -294,8 +302,9 @@ func serveProvider(t *testing.T) (reattach string, stop func() error) {
 	closeCh := make(chan struct{})
 	errCh := make(chan error, 1)
 	server := providerserver.NewProtocol6(provider.New("test")())
+	addresses := providerAddresses()
 	go func() {
-		errCh <- tf6server.Serve(providerAddresses[0], server,
+		errCh <- tf6server.Serve(addresses[0], server,
 			tf6server.WithDebug(ctx, configCh, closeCh),
 			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
 			tf6server.WithoutLogStderrOverride(),
@@ -325,7 +334,7 @@ func serveProvider(t *testing.T) (reattach string, stop func() error) {
 	rc := reattachConfig{Protocol: string(cfg.Protocol), ProtocolVersion: cfg.ProtocolVersion, Pid: cfg.Pid, Test: cfg.Test,
 		Addr: addr{Network: cfg.Addr.Network(), String: cfg.Addr.String()}}
 	all := map[string]reattachConfig{}
-	for _, a := range providerAddresses {
+	for _, a := range addresses {
 		all[a] = rc
 	}
 	b, err := json.Marshal(all)

@@ -19,6 +19,10 @@ import (
 	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud"
 )
 
+// version is set at build time (-ldflags "-X main.version=..." by goreleaser and the GNUmakefile); a plain
+// `go run` or `go build` reports dev.
+var version = "dev"
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -31,6 +35,7 @@ func main() {
 // config is what the command line asks for.
 type config struct {
 	listen, fixture, urlFile string
+	showVersion              bool
 	opts                     fakecloud.Options
 }
 
@@ -48,6 +53,7 @@ func parseFlags(args []string) (config, error) {
 		"fail a create app-auths naming an authorized (app, API, env) with 400 APIG.3316 instead of answering it SKIPPED")
 	fs.BoolVar(&c.opts.Gateway.ConflictAfterWrite, "conflict-after-write", false,
 		"apply a write that meets its app busy before answering it 500 APIG.3500, instead of changing nothing")
+	fs.BoolVar(&c.showVersion, "version", false, "print the version and exit")
 	err := fs.Parse(args)
 	return c, err
 }
@@ -56,6 +62,10 @@ func parseFlags(args []string) (config, error) {
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	c, err := parseFlags(args)
 	if err != nil {
+		return err
+	}
+	if c.showVersion {
+		_, err := fmt.Fprintln(stdout, "fakecloud", version)
 		return err
 	}
 
@@ -70,7 +80,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	url := "http://" + ln.Addr().String()
-	printBanner(stdout, url, srv.Credentials())
+	printBanner(stdout, version, url, srv.Credentials())
 	if c.urlFile != "" {
 		if err := writeFileAtomic(c.urlFile, url+"\n"); err != nil {
 			ln.Close()
@@ -97,8 +107,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-func printBanner(w io.Writer, url string, c fakecloud.Credentials) {
-	fmt.Fprintf(w, `fakecloud listening on %[1]s
+func printBanner(w io.Writer, version, url string, c fakecloud.Credentials) {
+	fmt.Fprintf(w, `fakecloud %[13]s (terraform-provider-authz's bundled fake cloud) listening on %[1]s
   project id:   %[2]s (name %[3]s); second project %[4]s (name %[5]s)
   domain:       %[6]s
   user:         %[7]s
@@ -109,7 +119,7 @@ func printBanner(w io.Writer, url string, c fakecloud.Credentials) {
 Point the provider at it with:
   endpoints = { apig = %[12]q, roma = %[12]q, modelarts = %[12]q, osm = %[12]q, iam = %[12]q }
 `, url, c.ProjectID, c.ProjectName, c.OtherProjectID, c.OtherProjectName, c.DomainName, c.UserName,
-		c.Password, c.AccessKey, c.SecretKey, c.Token, url)
+		c.Password, c.AccessKey, c.SecretKey, c.Token, url, version)
 }
 
 // writeFileAtomic writes via a temporary file and a rename, so a script polling for path never reads half a URL.

@@ -65,7 +65,7 @@ func TestRun(t *testing.T) {
 	if !strings.HasPrefix(url, "http://127.0.0.1:") {
 		t.Fatalf("url %q", url)
 	}
-	for _, want := range []string{url, fakecloud.DefaultProjectID, fakecloud.DefaultAccessKey, fakecloud.DefaultSecretKey,
+	for _, want := range []string{"fakecloud " + version + " ", url, fakecloud.DefaultProjectID, fakecloud.DefaultAccessKey, fakecloud.DefaultSecretKey,
 		fakecloud.DefaultToken, fakecloud.DefaultPassword, `apig = "` + url + `"`, `modelarts = "` + url + `"`} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("banner lacks %q:\n%s", want, out.String())
@@ -176,5 +176,15 @@ func TestRunErrors(t *testing.T) {
 		if err := run(context.Background(), args, &out); err == nil {
 			t.Errorf("run(%q) succeeded", args)
 		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"-version"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := out.String(), "fakecloud "+version+"\n"; got != want {
+		t.Errorf("-version printed %q, want %q", got, want)
 	}
 }

@@ -91,6 +91,32 @@ resource "authz_roma_app_authorization_set" "partner" {
   api_ids     = ["c4e6a8b0c4e6a8b0c4e6a8b0c4e6a8b0", "e6a8c0d2e6a8c0d2e6a8c0d2e6a8c0d2"]
 }
 
+# The reporting job may call exactly these APIs in staging (authoritative: anything else granted there is revoked).
+resource "authz_apig_app_authorization_set" "reporting_staging" {
+  instance_id = local.instance_id
+  env_id      = local.staging_env
+  app_id      = local.reporting_app
+  api_ids     = ["5f918d104dc84480a75166ba99efff21", "6ba5ccaa9e2b4a5c9a8c5a3d7a0e8e11"]
+}
+
+# ROMA Connect: the partner's reporting client may call one inventory API, over the green channel.
+resource "authz_roma_app_authorization" "partner_reports" {
+  instance_id    = "a2c4e6f8a2c4e6f8a2c4e6f8a2c4e6f8"
+  env_id         = local.release_env
+  app_id         = "d5f7b9c1d5f7b9c1d5f7b9c1d5f7b9c1"
+  api_id         = "c4e6a8b0c4e6a8b0c4e6a8b0c4e6a8b0"
+  auth_tunnel    = "GREEN"
+  auth_whitelist = ["203.0.113.10"]
+}
+
+# The partner integration may not call from a known-bad network.
+resource "authz_roma_app_acl" "partner" {
+  instance_id = "a2c4e6f8a2c4e6f8a2c4e6f8a2c4e6f8"
+  app_id      = "b3d5f7a9b3d5f7a9b3d5f7a9b3d5f7a9"
+  type        = "DENY"
+  values      = ["198.51.100.0/24"]
+}
+
 # Who may call list_orders in RELEASE, as the gateway reports it.
 data "authz_apig_app_authorizations" "list_orders_callers" {
   instance_id = local.instance_id
@@ -112,6 +138,13 @@ resource "authz_modelarts_app_authorization" "checkout_scoring" {
   service_id = "2c8a6e4f-1b3d-4f5a-9c7e-0d2b4f6a8c1e"
   api_id     = "7d3f9b1e5a2c4e6f8b0d2a4c6e8f0b1d"
   app_id     = data.authz_modelarts_apps.checkout.apps[0].app_id
+}
+
+# Exactly the risk dashboard and the audit batch may call the batch scoring API (authoritative).
+resource "authz_modelarts_api_authorization_set" "batch_scoring" {
+  service_id = "2c8a6e4f-1b3d-4f5a-9c7e-0d2b4f6a8c1e"
+  api_id     = "8e4a0c2f6b3d4f7a9c1e3b5d7f9a1c2e"
+  app_ids    = ["5b7d9f1c3e5a4b7d9f1c3e5a7b9d1f2c", "6c8e0a2d4f6b4c8e0a2d4f6b8c0e2a3d"]
 }
 
 output "fraud_scoring_callers" {

@@ -282,21 +282,26 @@ func (c *Client) Shared(key any, init func() any) any {
 	return v
 }
 
-// listPages follows the offset/limit paging of a list whose items sit under itemsKey and whose number of
-// matches sits under totalKey, pageSize items at a time.
-func listPages[T any](ctx context.Context, c *Client, svc Service, path string, q url.Values, itemsKey, totalKey string, pageSize int) ([]T, error) {
+// listPages follows the offset/limit paging of the GET list described by list (its service, path, query and
+// headers), whose items sit under itemsKey and whose number of matches sits under totalKey, pageSize items
+// at a time.
+func listPages[T any](ctx context.Context, c *Client, list call, itemsKey, totalKey string, pageSize int) ([]T, error) {
 	var all []T
+	q := list.query
+	if q == nil {
+		q = url.Values{}
+	}
 	for offset := 0; ; {
 		q.Set("offset", strconv.Itoa(offset))
 		q.Set("limit", strconv.Itoa(pageSize))
 		var page map[string]json.RawMessage
-		if err := c.do(ctx, call{service: svc, method: http.MethodGet, path: path, query: q, out: &page}); err != nil {
+		if err := c.do(ctx, call{service: list.service, method: http.MethodGet, path: list.path, query: q, out: &page, headers: list.headers}); err != nil {
 			return nil, err
 		}
 		var items []T
 		if raw, ok := page[itemsKey]; ok {
 			if err := json.Unmarshal(raw, &items); err != nil {
-				return nil, fmt.Errorf("decoding %s: %w", path, err)
+				return nil, fmt.Errorf("decoding %s: %w", list.path, err)
 			}
 		}
 		var total int

@@ -20,8 +20,6 @@ const (
 // The gateways' error codes the provider acts on. The not-found codes are the only answers that mean "this
 // object does not exist"; every other 404 (a wrong endpoint answers APIG.0101) is an error.
 const (
-	CodeAPINotFound      = "APIG.3002"
-	CodeEnvNotFound      = "APIG.3003"
 	CodeAppNotFound      = "APIG.3004"
 	CodeAuthNotFound     = "APIG.3009"
 	CodeInstanceNotFound = "APIG.3030"
@@ -275,7 +273,7 @@ func listAll[T any](ctx context.Context, g *GatewayClient, instanceID, suffix st
 	if err != nil {
 		return nil, err
 	}
-	return listPages[T](ctx, g.c, g.service(), base+suffix, q, key, "total", pageSize)
+	return listPages[T](ctx, g.c, call{service: g.service(), path: base + suffix, query: q}, key, "total", pageSize)
 }
 
 func setIf(q url.Values, key, value string) {

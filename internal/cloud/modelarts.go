@@ -10,11 +10,10 @@ import (
 
 // ModelArts' error codes the provider acts on. The documentation publishes no codes for "this object does
 // not exist"; these are the fake cloud's chosen ones (one table there, one here), to be checked against the
-// real service.
+// real service. An app that is gone needs none: it drops out of an API's list of authorized apps.
 const (
 	CodeModelArtsServiceNotFound = "ModelArts.3502"
 	CodeModelArtsAPINotFound     = "ModelArts.3512"
-	CodeModelArtsAppNotFound     = "ModelArts.3513"
 )
 
 // DefaultWorkspaceID is the workspace of projects that have created none.
@@ -200,5 +199,5 @@ func (m *ModelArtsClient) ListApps(ctx context.Context, appName, workspaceID str
 const modelArtsPageSize = 500
 
 func modelArtsListAll[T any](ctx context.Context, m *ModelArtsClient, path string, q url.Values, key string) ([]T, error) {
-	return listPages[T](ctx, m.c, ServiceModelArts, path, q, key, "total_count", modelArtsPageSize)
+	return listPages[T](ctx, m.c, call{service: ServiceModelArts, path: path, query: q}, key, "total_count", modelArtsPageSize)
 }

@@ -7,16 +7,10 @@ import (
 	"strconv"
 )
 
-// The service-ticket service's business errors the provider acts on (they arrive as HTTP 200 with an
-// error_code). The documentation publishes no code for an unknown authorization; OSM.01010004 is the fake
-// cloud's chosen one, to be checked against the real service.
-const (
-	CodeOSMParamInvalid         = "OSM.01010001"
-	CodeOSMNoPermission         = "OSM.01010002"
-	CodeOSMPasswordMismatch     = "OSM.01010003"
-	CodeOSMAuthorizationUnknown = "OSM.01010004"
-	CodeOSMOperationFailed      = "OSM.01010014"
-)
+// CodeOSMAuthorizationUnknown is the service-ticket business error (an HTTP 200 with an error_code) the
+// provider acts on: the authorization does not exist. The documentation publishes no code for it; this is
+// the fake cloud's chosen one, to be checked against the real service.
+const CodeOSMAuthorizationUnknown = "OSM.01010004"
 
 // Authorization statuses of the service-ticket service.
 const (
@@ -111,27 +105,13 @@ func (o *OSMClient) List(ctx context.Context, f OSMListFilter) ([]OSMAuthorizati
 	if err != nil {
 		return nil, err
 	}
-	var all []OSMAuthorization
-	for offset := 0; ; {
-		q := url.Values{"offset": {strconv.Itoa(offset)}, "limit": {strconv.Itoa(osmPageSize)}}
-		if f.Status != nil {
-			q.Set("status", strconv.Itoa(*f.Status))
-		}
-		setIf(q, "incident_id", f.IncidentID)
-		setIf(q, "group_id", f.GroupID)
-		var page struct {
-			Count int                `json:"count"`
-			Items []OSMAuthorization `json:"incident_auth_list"`
-		}
-		if err := o.c.do(ctx, call{service: ServiceOSM, method: http.MethodGet, path: osmBase, query: q, out: &page, headers: h}); err != nil {
-			return nil, err
-		}
-		all = append(all, page.Items...)
-		offset += len(page.Items)
-		if len(page.Items) == 0 || offset >= page.Count {
-			return all, nil
-		}
+	q := url.Values{}
+	if f.Status != nil {
+		q.Set("status", strconv.Itoa(*f.Status))
 	}
+	setIf(q, "incident_id", f.IncidentID)
+	setIf(q, "group_id", f.GroupID)
+	return listPages[OSMAuthorization](ctx, o.c, call{service: ServiceOSM, path: osmBase, query: q, headers: h}, "incident_auth_list", "count", osmPageSize)
 }
 
 // Get answers GET /v2/servicerequest/authorizations/{id}.

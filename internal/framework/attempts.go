@@ -39,6 +39,3 @@ func (a *Attempts) Again(ctx context.Context, err error, retryable bool) (again 
 	a.n++
 	return true, nil
 }
-
-// Attempt is the number of the attempt under way, from 0.
-func (a *Attempts) Attempt() int { return a.n }

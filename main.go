@@ -23,6 +23,7 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
+	quietWhenTerraformDiscardsLogs()
 	stopProfile := startCPUProfile(os.Getenv("AUTHZ_CPUPROFILE"))
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/cloudauthz/authz",
@@ -31,6 +32,24 @@ func main() {
 	stopProfile()
 	if err != nil {
 		log.Fatal(err)
+	}
+}
+
+// sdkLogLevels are the environment variables setting the log levels of the plugin SDK's loggers and the
+// provider's own.
+var sdkLogLevels = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_AUTHZ"}
+
+// quietWhenTerraformDiscardsLogs turns the plugin's loggers off when neither TF_LOG nor TF_LOG_PROVIDER is set:
+// Terraform then drops every line a provider writes, and the SDK's default level (trace) only costs time
+// (about a fifth of the CPU of a plan of a thousand resources, in JSON encoding). A level set explicitly wins.
+func quietWhenTerraformDiscardsLogs() {
+	if os.Getenv("TF_LOG") != "" || os.Getenv("TF_LOG_PROVIDER") != "" {
+		return
+	}
+	for _, name := range sdkLogLevels {
+		if _, set := os.LookupEnv(name); !set {
+			_ = os.Setenv(name, "off") // cannot fail for a valid name
+		}
 	}
 }
 

@@ -3,14 +3,29 @@
 package acctest
 
 import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
+	"io"
+	"math/big"
+	"net"
+	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -55,6 +70,8 @@ type FakeCloud struct {
 	*fakecloud.Server
 	URL   string
 	Creds fakecloud.Credentials
+	// caFile is the PEM file of the certificate a fake cloud served over HTTPS presents.
+	caFile string
 }
 
 // DefaultWriteDelay makes every gateway write hold its app briefly, so overlapping writes for the same app
@@ -136,9 +153,180 @@ func (f *FakeCloud) Client(t *testing.T) *cloud.Client {
 	for _, s := range cloud.Services {
 		eps[s] = f.URL
 	}
-	c, err := cloud.New(cloud.Config{Cloud: cloud.CloudHuawei, Region: f.Creds.ProjectName, ProjectID: f.Creds.ProjectID, Endpoints: eps, Token: f.Creds.Token})
+	c, err := cloud.New(cloud.Config{Cloud: cloud.CloudHuawei, Region: f.Creds.ProjectName, ProjectID: f.Creds.ProjectID, Endpoints: eps, Token: f.Creds.Token, CACertFile: f.caFile})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// FakeCloudHost is a made-up host name for the fake cloud. It resolves nowhere, so a call to it arrives only
+// through a Proxy, which reaches every host at 127.0.0.1; and unlike 127.0.0.1 it is not exempt from proxying.
+const FakeCloudHost = "fakecloud.test"
+
+// NewFakeCloudTLS starts a fake cloud served over HTTPS with a certificate of its own, valid for 127.0.0.1,
+// localhost and FakeCloudHost, and stops it when the test ends. It also returns the path of a PEM file holding
+// that certificate: what cacert_file needs to trust the fake cloud.
+func NewFakeCloudTLS(t *testing.T) (*FakeCloud, string) {
+	t.Helper()
+	cert, certPEM := selfSignedCert(t, FakeCloudHost, "localhost", "127.0.0.1", "::1")
+	caFile := filepath.Join(t.TempDir(), "fakecloud-ca.pem")
+	if err := os.WriteFile(caFile, certPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv := fakecloud.New(fakecloud.Options{Gateway: fakegateway.Options{WriteDelay: DefaultWriteDelay}})
+	ts := httptest.NewUnstartedServer(srv)
+	ts.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+	ts.StartTLS()
+	t.Cleanup(ts.Close)
+	return &FakeCloud{Server: srv, URL: ts.URL, Creds: srv.Credentials(), caFile: caFile}, caFile
+}
+
+// selfSignedCert makes a throwaway CA certificate that is also the server certificate for hosts (names or IP
+// addresses), and returns it with its PEM encoding.
+func selfSignedCert(t *testing.T, hosts ...string) (tls.Certificate, []byte) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 62))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          serial,
+		Subject:               pkix.Name{CommonName: "authz acceptance test CA"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(24 * time.Hour),
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	for _, h := range hosts {
+		if ip := net.ParseIP(h); ip != nil {
+			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
+		} else {
+			tmpl.DNSNames = append(tmpl.DNSNames, h)
+		}
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	cert, err := tls.X509KeyPair(certPEM, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cert, certPEM
+}
+
+// WithHost is the same fake cloud addressed by another host name on the same port, e.g. FakeCloudHost reached
+// through a Proxy.
+func (f *FakeCloud) WithHost(host string) *FakeCloud {
+	u, err := url.Parse(f.URL)
+	if err != nil {
+		panic(err) // httptest always gives a valid URL
+	}
+	g := *f
+	g.URL = u.Scheme + "://" + net.JoinHostPort(host, u.Port())
+	return &g
+}
+
+// Proxy is a forward HTTP proxy for tests. It relays plain requests and CONNECT tunnels, records what it
+// relayed, and reaches every host name at 127.0.0.1 on the port asked for, so that FakeCloudHost leads to a
+// local fake cloud through it and nowhere without it.
+type Proxy struct {
+	URL string
+
+	mu      sync.Mutex
+	relayed []string
+	conns   []net.Conn
+}
+
+// NewProxy starts a proxy and stops it, with every tunnel it holds open, when the test ends.
+func NewProxy(t *testing.T) *Proxy {
+	t.Helper()
+	p := &Proxy{}
+	upstream := &http.Transport{DialContext: p.dial}
+	rp := &httputil.ReverseProxy{
+		// A proxy request carries the absolute URL; forward it as it came, Host header included (AK/SK signs it).
+		Rewrite:   func(*httputil.ProxyRequest) {},
+		Transport: upstream,
+	}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodConnect {
+			p.record("CONNECT " + r.Host)
+			p.tunnel(w, r)
+			return
+		}
+		p.record(r.Method + " " + r.URL.String())
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() {
+		p.mu.Lock()
+		for _, c := range p.conns {
+			_ = c.Close()
+		}
+		p.mu.Unlock()
+		ts.Close()
+		upstream.CloseIdleConnections()
+	})
+	p.URL = ts.URL
+	return p
+}
+
+// Relayed lists what the proxy relayed so far: "CONNECT host:port" for a tunnel, "METHOD URL" for a plain request.
+func (p *Proxy) Relayed() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.relayed...)
+}
+
+func (p *Proxy) record(s string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.relayed = append(p.relayed, s)
+}
+
+func (p *Proxy) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	var d net.Dialer
+	return d.DialContext(ctx, network, net.JoinHostPort("127.0.0.1", port))
+}
+
+func (p *Proxy) tunnel(w http.ResponseWriter, r *http.Request) {
+	up, err := p.dial(r.Context(), "tcp", r.Host)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	down, buf, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		_ = up.Close()
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	p.mu.Lock()
+	p.conns = append(p.conns, up, down)
+	p.mu.Unlock()
+	if _, err := down.Write([]byte("HTTP/1.1 200 Connection established\r\n\r\n")); err != nil {
+		_, _ = up.Close(), down.Close()
+		return
+	}
+	pipe := func(dst net.Conn, src io.Reader) {
+		_, _ = io.Copy(dst, src)
+		_, _ = up.Close(), down.Close()
+	}
+	go pipe(up, buf) // buf holds whatever the client sent after the CONNECT request
+	go pipe(down, up)
 }

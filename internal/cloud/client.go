@@ -6,11 +6,13 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"slices"
 	"strconv"
@@ -20,6 +22,7 @@ import (
 
 	"github.com/hashicorp/go-cleanhttp"
 	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/net/http/httpproxy"
 )
 
 const maxResponseBytes = 8 << 20
@@ -64,9 +67,9 @@ func New(cfg Config) (*Client, error) {
 	c.resolvedProject.Store(cfg.ProjectID)
 	c.resolvedDomain.Store(cfg.DomainID)
 
-	base := cleanhttp.DefaultPooledTransport()
-	if cfg.Insecure {
-		base.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the user asked for it
+	base, err := transport(cfg)
+	if err != nil {
+		return nil, err
 	}
 	mode, _ := cfg.AuthMode()
 	switch mode {
@@ -80,7 +83,7 @@ func New(cfg Config) (*Client, error) {
 
 	rc := retryablehttp.NewClient()
 	// Credentials are added before logging so the log shows what was really sent (masked).
-	rc.HTTPClient = &http.Client{Transport: &authTransport{next: &loggingTransport{next: base}, client: c}}
+	rc.HTTPClient = &http.Client{Transport: &authTransport{next: &loggingTransport{next: connTracker{next: base}}, client: c}}
 	rc.Logger = nil // loggingTransport logs every attempt through terraform-plugin-log
 	rc.RetryMax = cfg.MaxRetries
 	rc.RetryWaitMin = cfg.RetryWaitMin
@@ -90,6 +93,43 @@ func New(cfg Config) (*Client, error) {
 	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
 	c.http = rc
 	return c, nil
+}
+
+// transport is the connection pool under every call: the proxy the environment names now, and the CA
+// certificates and verification the configuration asks for.
+func transport(cfg Config) (*http.Transport, error) {
+	base := cleanhttp.DefaultPooledTransport()
+	// Read the environment per client, not once per process as http.ProxyFromEnvironment does. Like it, this
+	// never proxies localhost or loopback addresses.
+	proxy := httpproxy.FromEnvironment().ProxyFunc()
+	base.Proxy = func(req *http.Request) (*url.URL, error) { return proxy(req.URL) }
+	pool, err := cfg.caCertPool()
+	if err != nil {
+		return nil, err
+	}
+	if pool != nil || cfg.Insecure {
+		base.TLSClientConfig = &tls.Config{
+			RootCAs:            pool,
+			InsecureSkipVerify: cfg.Insecure, //nolint:gosec // the user asked for it
+		}
+	}
+	return base, nil
+}
+
+// connectedKey holds, in a call's context, whether any attempt of the call got a connection: until one has
+// (dialled, through the proxy, certificate verified) nothing can have been sent.
+type connectedKey struct{}
+
+// connTracker records in the call's context when an attempt gets a connection. It sits below authTransport, so
+// the connections of an IAM login made on the way count for the login's call, not for the one that waited.
+type connTracker struct{ next http.RoundTripper }
+
+func (t connTracker) RoundTrip(req *http.Request) (*http.Response, error) {
+	if connected, ok := req.Context().Value(connectedKey{}).(*atomic.Bool); ok {
+		trace := &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { connected.Store(true) }}
+		req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
+	}
+	return t.next.RoundTrip(req)
 }
 
 // Config returns the configuration the client was built with.
@@ -131,6 +171,8 @@ func (c *Client) do(ctx context.Context, cl call) error {
 	}
 	info := callInfo{service: cl.service, idempotent: cl.method != http.MethodPost || cl.idempotent, noAuth: cl.noAuth, last: &lastAnswer{}}
 	ctx = context.WithValue(ctx, callKey{}, info)
+	connected := new(atomic.Bool)
+	ctx = context.WithValue(ctx, connectedKey{}, connected)
 	req, err := retryablehttp.NewRequestWithContext(ctx, cl.method, u, bodyOrNil(body))
 	if err != nil {
 		return notSent(op, err)
@@ -151,7 +193,13 @@ func (c *Client) do(ctx context.Context, cl call) error {
 		if ctx.Err() != nil {
 			return &IncompleteError{Operation: cl.method + " " + cl.path, Err: context.Cause(ctx), Last: info.last.get()}
 		}
-		return fmt.Errorf("%s %s: %w", cl.method, cl.path, err)
+		if unknownAuthority := (x509.UnknownAuthorityError{}); errors.As(err, &unknownAuthority) {
+			err = fmt.Errorf("%w; if a private CA or a TLS-inspecting proxy signed this certificate, trust it with cacert_file (or HW_CACERT_FILE)", err)
+		}
+		if !connected.Load() {
+			return notSent(op, err)
+		}
+		return fmt.Errorf("%s: %w", op, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))

@@ -1,9 +1,12 @@
 package cloud
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 )
@@ -42,6 +45,11 @@ type Config struct {
 	Endpoints  map[Service]string
 	Insecure   bool
 	MaxRetries int
+
+	// CACertFile is a PEM bundle of CA certificates trusted besides the system's. CACertFileFrom names the
+	// environment variable it was read from, if it was, so that an error names the setting to fix.
+	CACertFile     string
+	CACertFileFrom string
 
 	Token         string
 	AccessKey     string
@@ -143,6 +151,9 @@ func (c Config) Validate() error {
 			return fmt.Errorf("endpoints.%s: %q is not an http(s) URL", svc, raw)
 		}
 	}
+	if _, err := c.caCertPool(); err != nil {
+		return err
+	}
 	// Endpoints are derived (and a missing region reported) only for the services actually called, so a
 	// configuration that reaches the gateways through endpoints needs no region.
 	return nil
@@ -165,6 +176,34 @@ func (c Config) Endpoint(svc Service) (string, error) {
 	default:
 		return fmt.Sprintf("https://%s.%s.myhuaweicloud.com", svc, c.Region), nil
 	}
+}
+
+// caCertPool returns the system's CA certificates plus those of CACertFile, or nil when no file is
+// configured. A file that cannot be read or holds no certificate is an error naming the setting and the path.
+func (c Config) caCertPool() (*x509.CertPool, error) {
+	if c.CACertFile == "" {
+		return nil, nil
+	}
+	setting := "cacert_file"
+	if c.CACertFileFrom != "" {
+		setting = c.CACertFileFrom
+	}
+	data, err := os.ReadFile(c.CACertFile)
+	if err != nil {
+		var pathErr *fs.PathError
+		if errors.As(err, &pathErr) {
+			err = pathErr.Err // the path is named below already
+		}
+		return nil, fmt.Errorf("%s: cannot read CA certificates from %q: %w", setting, c.CACertFile, err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool() // no system roots here: trust the bundle alone
+	}
+	if !pool.AppendCertsFromPEM(data) {
+		return nil, fmt.Errorf("%s: %q holds no PEM-encoded certificate (-----BEGIN CERTIFICATE-----)", setting, c.CACertFile)
+	}
+	return pool, nil
 }
 
 func knownService(svc Service) bool {

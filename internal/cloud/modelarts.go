@@ -119,6 +119,13 @@ func (m *ModelArtsClient) Authorize(ctx context.Context, serviceID, apiID, works
 	return m.authCall(ctx, http.MethodPost, serviceID, apiID, workspaceID, appIDs, "auth_result")
 }
 
+// Reauthorize answers PUT .../app-auth-apis/{api_id}/app-auth-api (update authorization, same body as
+// Authorize): apps authorized already succeed with the ID of their authorization. It is how an authorization
+// whose create answer was lost learns its ID, which no list tells.
+func (m *ModelArtsClient) Reauthorize(ctx context.Context, serviceID, apiID, workspaceID string, appIDs []string) ([]ModelArtsAuthResult, error) {
+	return m.authCall(ctx, http.MethodPut, serviceID, apiID, workspaceID, appIDs, "auth_result")
+}
+
 // Revoke answers DELETE .../app-auth-apis/{api_id}/app-auth-api (seed 002): it takes the apps' authorization
 // to call the API away. Per-app failures come back inside the 200.
 func (m *ModelArtsClient) Revoke(ctx context.Context, serviceID, apiID, workspaceID string, appIDs []string) ([]ModelArtsAuthResult, error) {

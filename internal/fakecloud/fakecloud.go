@@ -4,6 +4,7 @@
 package fakecloud
 
 import (
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -18,8 +19,10 @@ import (
 type (
 	Credentials    = core.Credentials
 	Fault          = core.Fault
+	Chaos          = core.Chaos
 	RequestRecord  = core.RequestRecord
 	ProjectFixture = core.ProjectFixture
+	RouteInfo      = core.RouteInfo
 )
 
 const (
@@ -43,7 +46,7 @@ const (
 type Options struct {
 	Now          func() time.Time // the clock of every service; nil = time.Now
 	Admin        bool             // serve the /_fakecloud/ admin endpoints (request log, fixture, state, faults)
-	MaxBodyBytes int64            // request body limit; 0 = 1 MiB
+	MaxBodyBytes int64            // request body limit, beyond which a call is answered 413 in its service's codes; 0 = 1 MiB
 	Latency      time.Duration    // how long every cloud API request (admin endpoints aside) is held before it is served
 
 	Gateway gateway.Options // write delay and the documented alternatives of the gateways
@@ -67,6 +70,13 @@ func New(opts Options) *Server {
 	// An API gateway fronts every endpoint of the real clouds, so it answers the paths no service claims.
 	c.SetFrontDoor(s.gateway)
 	return s
+}
+
+// SelfSignedCert makes a certificate for serving a fake cloud over HTTPS on the loopback addresses,
+// localhost and hosts, and the PEM of the one-off CA that signed it, which clients must trust (see
+// core.SelfSignedCert).
+func SelfSignedCert(hosts ...string) (cert tls.Certificate, caPEM []byte, err error) {
+	return core.SelfSignedCert(hosts...)
 }
 
 // Gateway is the APIG and ROMA Connect service: its test accessors inspect and change instances behind the

@@ -31,6 +31,16 @@ func firstEnv(env lookupEnv, names ...string) string {
 	return ""
 }
 
+// firstEnvNamed is firstEnv that also tells which variable the value came from.
+func firstEnvNamed(env lookupEnv, names ...string) (value, name string) {
+	for _, n := range names {
+		if v, ok := env(n); ok && v != "" {
+			return v, n
+		}
+	}
+	return "", ""
+}
+
 // orEnv returns the configured value, else the first non-empty environment variable of names.
 func orEnv(v types.String, env lookupEnv, names ...string) string {
 	if !v.IsNull() && v.ValueString() != "" {
@@ -94,6 +104,12 @@ func configFromModel(m providerModel, env lookupEnv) (cloud.Config, error) {
 			}
 			cfg.Insecure = b
 		}
+	}
+	if !m.CACertFile.IsNull() && m.CACertFile.ValueString() != "" {
+		cfg.CACertFile = m.CACertFile.ValueString()
+	} else {
+		// Named, so that an unreadable file is reported under the variable the user exported.
+		cfg.CACertFile, cfg.CACertFileFrom = firstEnvNamed(env, "HW_CACERT_FILE", "OS_CACERT")
 	}
 	cfg.MaxRetries = defaultMaxRetries
 	if !m.MaxRetries.IsNull() {

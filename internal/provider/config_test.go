@@ -16,7 +16,7 @@ func envOf(vars map[string]string) lookupEnv {
 func nullModel() providerModel {
 	return providerModel{
 		Cloud: types.StringNull(), Region: types.StringNull(), ProjectID: types.StringNull(), ProjectName: types.StringNull(),
-		Endpoints: types.MapNull(types.StringType), Insecure: types.BoolNull(), MaxRetries: types.Int64Null(),
+		Endpoints: types.MapNull(types.StringType), Insecure: types.BoolNull(), CACertFile: types.StringNull(), MaxRetries: types.Int64Null(),
 		Token: types.StringNull(), AccessKey: types.StringNull(), SecretKey: types.StringNull(), SecurityToken: types.StringNull(),
 		UserName: types.StringNull(), Password: types.StringNull(), DomainName: types.StringNull(),
 		DomainID: types.StringNull(), Site: types.StringNull(), Language: types.StringNull(), TimeZone: types.StringNull(),
@@ -94,6 +94,18 @@ func TestConfigFromModel_environment(t *testing.T) {
 		"bad HW_MAX_RETRIES": {
 			env:     map[string]string{"HW_AUTH_TOKEN": "t", "HW_REGION_NAME": "r", "HW_MAX_RETRIES": "lots"},
 			wantErr: "HW_MAX_RETRIES",
+		},
+		"unreadable CA file from the environment names the variable": {
+			env:     map[string]string{"HW_AUTH_TOKEN": "t", "OS_CACERT": "/nonexistent/ca.pem"},
+			wantErr: `OS_CACERT: cannot read CA certificates from "/nonexistent/ca.pem": no such file or directory`,
+		},
+		"configured CA file wins over the environment's": {
+			model: func(m *providerModel) {
+				m.Token = types.StringValue("t")
+				m.CACertFile = types.StringValue("/nonexistent/mine.pem")
+			},
+			env:     map[string]string{"HW_CACERT_FILE": "/nonexistent/env.pem"},
+			wantErr: `cacert_file: cannot read CA certificates from "/nonexistent/mine.pem"`,
 		},
 		"no credentials": {
 			env:     map[string]string{"HW_REGION_NAME": "r"},

@@ -56,7 +56,9 @@ func (p *authzProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 		MarkdownDescription: "Manages who may call what on Huawei Cloud and Open Telekom Cloud: API Gateway and ROMA Connect app " +
 			"authorizations and app access control lists. Configure exactly one credential mode: `token`, " +
 			"`access_key` + `secret_key`, or `user_name` + `password` + `domain_name`. When the configuration sets no " +
-			"credential at all, they are read from the environment (`HW_*`, then `OS_*` variables).",
+			"credential at all, they are read from the environment (`HW_*`, then `OS_*` variables). Calls go through the proxy " +
+			"that `HTTPS_PROXY` / `HTTP_PROXY` name, except to hosts in `NO_PROXY`; like every Go program, the provider never proxies " +
+			"calls to `localhost` or a loopback address.",
 		Attributes: map[string]schema.Attribute{
 			"cloud": schema.StringAttribute{
 				MarkdownDescription: "Which cloud's endpoint templates to use: `huaweicloud` (default) or `otc` (Open Telekom Cloud). " +
@@ -67,11 +69,12 @@ func (p *authzProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 			"region": schema.StringAttribute{
 				MarkdownDescription: "Region, e.g. `eu-de`; used in endpoint URLs and, when neither `project_id` nor `project_name` is set, as the project name. Environment: `HW_REGION_NAME`, `OS_REGION_NAME`.",
 				Optional:            true,
+				Validators:          []validator.String{validate.Region()},
 			},
 			"project_id": schema.StringAttribute{
 				MarkdownDescription: "Project ID every project-scoped call addresses. Environment: `HW_PROJECT_ID`, `OS_PROJECT_ID`. Conflicts with `project_name`.",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("project_name"))},
+				Validators:          []validator.String{validate.ID(), stringvalidator.ConflictsWith(path.MatchRoot("project_name"))},
 			},
 			"project_name": schema.StringAttribute{
 				MarkdownDescription: "Project name, resolved to its ID through IAM on first use. Environment: `HW_PROJECT_NAME`, `OS_PROJECT_NAME`.",
@@ -88,8 +91,14 @@ func (p *authzProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				},
 			},
 			"insecure": schema.BoolAttribute{
-				MarkdownDescription: "Skip TLS certificate verification. Only for test environments. Environment: `HW_INSECURE`.",
+				MarkdownDescription: "Skip TLS certificate verification. Only for test environments; to trust a private CA, use `cacert_file` instead. Environment: `HW_INSECURE`.",
 				Optional:            true,
+			},
+			"cacert_file": schema.StringAttribute{
+				MarkdownDescription: "Path to a PEM file of CA certificates to trust besides the system's: those of a private endpoint or of a " +
+					"TLS-inspecting proxy (`HTTPS_PROXY`). A file that cannot be read or holds no certificate is an error when the provider is " +
+					"configured. Environment: `HW_CACERT_FILE`, `OS_CACERT`.",
+				Optional: true,
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a throttled (429), failed (5xx) or unreachable call is retried, with exponential backoff and jitter, honouring `Retry-After`. Default %d. Environment: `HW_MAX_RETRIES`.", defaultMaxRetries),
@@ -127,6 +136,7 @@ func (p *authzProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 			"domain_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the account (domain). Service tickets are account-level: with `access_key` the provider names the account in `X-Domain-Id`, and finds it through IAM once when this is not set. Environment: `HW_DOMAIN_ID`, `OS_DOMAIN_ID`.",
 				Optional:            true,
+				Validators:          []validator.String{validate.ID()},
 			},
 			"site": schema.StringAttribute{
 				MarkdownDescription: "Site of the service-ticket service, sent as `X-Site`: `international` (1) or `china` (0, the service's default). Accounts registered on the international site (most users of these clouds) must set `international`. Environment: `AUTHZ_SITE`.",
@@ -136,12 +146,12 @@ func (p *authzProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 			"language": schema.StringAttribute{
 				MarkdownDescription: "Language of the service-ticket service's texts, sent as `X-Language`, e.g. `en-us` (the service's default is `zh-cn`). Environment: `AUTHZ_LANGUAGE`.",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 32)},
+				Validators:          []validator.String{validate.Language()},
 			},
 			"time_zone": schema.StringAttribute{
 				MarkdownDescription: "Time zone of the service-ticket service's times, sent as `X-Time-Zone`, e.g. `GMT+1` (the service's default is `GMT+8`). Environment: `AUTHZ_TIME_ZONE`.",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 32)},
+				Validators:          []validator.String{validate.TimeZone()},
 			},
 			"domain_name": schema.StringAttribute{
 				MarkdownDescription: "Account (domain) name of `user_name`. Environment: `HW_DOMAIN_NAME`, `OS_DOMAIN_NAME`.",
@@ -158,6 +168,7 @@ type providerModel struct {
 	ProjectName   types.String `tfsdk:"project_name"`
 	Endpoints     types.Map    `tfsdk:"endpoints"`
 	Insecure      types.Bool   `tfsdk:"insecure"`
+	CACertFile    types.String `tfsdk:"cacert_file"`
 	MaxRetries    types.Int64  `tfsdk:"max_retries"`
 	Token         types.String `tfsdk:"token"`
 	AccessKey     types.String `tfsdk:"access_key"`

@@ -17,7 +17,7 @@ const (
 	signAlgorithm  = "SDK-HMAC-SHA256"
 	sdkDateFormat  = "20060102T150405Z"
 	headerSdkDate  = "X-Sdk-Date"
-	headerBodyHash = "X-Sdk-Content-Sha256" // replaces the body hash when present, e.g. UNSIGNED-PAYLOAD
+	headerBodyHash = "X-Sdk-Content-Sha256" // replaces the body hash when signed, e.g. UNSIGNED-PAYLOAD
 )
 
 // verifySignature checks the Authorization header of an AK/SK caller, answering failures in the service's
@@ -71,7 +71,12 @@ func parseAuthorization(v string) (ak string, signedHeaders []string, signature 
 // canonicalRequest is METHOD, canonical URI, canonical query, canonical headers, signed header list and body
 // hash, joined by newlines.
 func canonicalRequest(r *http.Request, signedHeaders []string, body []byte) string {
-	bodyHash := r.Header.Get(headerBodyHash)
+	// Only a signed hash header stands for the body: unsigned, anyone on the way could send another body
+	// with the hash of the signed one. The SDK's signer signs it whenever it sets it.
+	var bodyHash string
+	if slices.Contains(signedHeaders, strings.ToLower(headerBodyHash)) {
+		bodyHash = r.Header.Get(headerBodyHash)
+	}
 	if bodyHash == "" {
 		sum := sha256.Sum256(body)
 		bodyHash = hex.EncodeToString(sum[:])

@@ -35,6 +35,7 @@ func (d ErrorDef) With(args ...any) *Error {
 var (
 	// errAdminBadRequest answers the fake's own admin endpoints.
 	errAdminBadRequest = ErrorDef{http.StatusBadRequest, "FAKECLOUD.0400", "%s"}
+	errAdminTooLarge   = ErrorDef{http.StatusRequestEntityTooLarge, "FAKECLOUD.0413", "The request body is larger than %d bytes"}
 	// errNoService answers a path no service claims while no front door is set (see Server.SetFrontDoor).
 	errNoService = ErrorDef{http.StatusNotFound, "FAKECLOUD.0404", "No service of the fake cloud answers this path"}
 	errInternal  = ErrorDef{http.StatusInternalServerError, "FAKECLOUD.0500", "Internal error"}

@@ -75,6 +75,9 @@ func (s *Server) fire(r *http.Request) *Fault {
 			fired = &f
 		}
 	}
+	if fired == nil && s.chaos != nil {
+		fired = s.chaos.pick(r)
+	}
 	return fired
 }
 

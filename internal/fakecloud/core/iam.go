@@ -20,6 +20,7 @@ var (
 
 	iamErrors = ServiceErrors{
 		Malformed:          ErrorDef{http.StatusBadRequest, "IAM.0011", "Request parameter body is invalid."},
+		BodyTooLarge:       ErrorDef{http.StatusRequestEntityTooLarge, "IAM.0011", "Request parameter body is larger than %d bytes."},
 		TokenMissing:       ErrorDef{http.StatusUnauthorized, "IAM.0101", "The request you have made requires authentication."},
 		TokenExpired:       ErrorDef{http.StatusUnauthorized, "IAM.0102", "The token has expired."},
 		TokenInvalid:       ErrorDef{http.StatusUnauthorized, "IAM.0103", "The token is invalid."},
@@ -33,8 +34,11 @@ var (
 	}
 )
 
+// iamService names IAM's calls in the route table; no service may take the name.
+const iamService = "iam"
+
 func (s *Server) registerIAM() {
-	r := &Routes{srv: s, errs: iamErrors}
+	r := &Routes{srv: s, service: iamService, errs: iamErrors}
 	r.handle("POST", "/v3/auth/tokens", scopePublic, s.issueToken)
 	r.handle("GET", "/v3/projects", scopeAnyCaller, s.listProjects)
 	r.handle("GET", "/v3/auth/domains", scopeAnyCaller, s.listAuthDomains)

@@ -23,6 +23,7 @@ type probe struct {
 
 var probeErrors = ServiceErrors{
 	Malformed:          ErrorDef{Status: http.StatusBadRequest, Code: "PROBE.0400", Msg: "malformed"},
+	BodyTooLarge:       ErrorDef{Status: http.StatusRequestEntityTooLarge, Code: "PROBE.0413", Msg: "body over %d bytes"},
 	TokenMissing:       ErrorDef{Status: http.StatusUnauthorized, Code: "PROBE.0401", Msg: "token missing"},
 	TokenExpired:       ErrorDef{Status: http.StatusUnauthorized, Code: "PROBE.0402", Msg: "token expired"},
 	TokenInvalid:       ErrorDef{Status: http.StatusUnauthorized, Code: "PROBE.0403", Msg: "token invalid"},

@@ -96,7 +96,9 @@ func TestRouting(t *testing.T) {
 	t.Parallel()
 	_, f := startProbes(t, Options{MaxBodyBytes: 16})
 	f.Do(http.MethodPost, projectCount, `{"by": 1}`).ExpectStatus(t, http.StatusCreated)
-	f.Do(http.MethodPost, projectCount, `{"by": `+strings.Repeat("1", 20)+`}`).ExpectError(t, http.StatusBadRequest, "PROBE.0400")
+	if msg := f.Do(http.MethodPost, projectCount, `{"by": `+strings.Repeat("1", 20)+`}`).ExpectError(t, http.StatusRequestEntityTooLarge, "PROBE.0413"); msg != "body over 16 bytes" {
+		t.Errorf("message %q", msg)
+	}
 	f.Do(http.MethodPost, projectCount, `{"by":`).ExpectError(t, http.StatusBadRequest, "PROBE.0400")
 	f.Do(http.MethodDelete, projectCount, nil).ExpectError(t, http.StatusNotFound, "PROBE.0409") // a method the path does not have
 	f.Do(http.MethodGet, "/v1/"+DefaultProjectID+"/pprobe/nothing", nil).ExpectError(t, http.StatusNotFound, "PROBE.0409")

@@ -13,9 +13,11 @@ import (
 
 // Options configure a Server; the zero value is ready to use.
 type Options struct {
-	Now          func() time.Time // clock for token expiry, the AK/SK date check and the services; nil = time.Now
-	Admin        bool             // serve the /_fakecloud/ admin endpoints (request log, fixture, state, faults)
-	MaxBodyBytes int64            // request body limit; 0 = 1 MiB
+	Now   func() time.Time // clock for token expiry, the AK/SK date check and the services; nil = time.Now
+	Admin bool             // serve the /_fakecloud/ admin endpoints (request log, fixture, state, faults)
+	// MaxBodyBytes limits every request body; 0 = 1 MiB. A larger body is answered 413 in the service's
+	// codes (ServiceErrors.BodyTooLarge) without being read past the limit.
+	MaxBodyBytes int64
 	// Latency holds every cloud API request (admin endpoints aside) this long before it is served, to model
 	// a real cloud's round trip.
 	Latency time.Duration
@@ -35,6 +37,8 @@ type Server struct {
 	id       identity
 	requests []*RequestRecord
 	faults   []*activeFault
+	chaos    *chaos      // nil unless SetChaos turned it on
+	routes   []RouteInfo // every registered call, for Routes
 }
 
 // New returns a server with the IAM routes and the two projects DefaultProject* and OtherProject*, and no
@@ -52,7 +56,7 @@ func New(opts Options) *Server {
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.endpoint(s.front, s.unrouted)(w, r) })
 	s.registerIAM()
 	if opts.Admin {
-		s.admin = s.adminRoutes()
+		s.serveAdmin()
 	}
 	return s
 }
@@ -61,17 +65,25 @@ func New(opts Options) *Server {
 // before serving.
 func (s *Server) Register(svc Service) {
 	name := svc.Name()
-	if name == "" || name == projectsKey || s.service(name) != nil {
+	if name == "" || name == projectsKey || name == iamService || name == adminService || s.service(name) != nil {
 		panic("fakecloud: cannot register a service named " + name)
 	}
+	if err := svc.Errors().check(); err != nil {
+		panic("fakecloud: service " + name + ": " + err.Error())
+	}
 	s.services = append(s.services, svc)
-	svc.Routes(&Routes{srv: s, scope: svc.Scope(), errs: svc.Errors()})
+	svc.Routes(&Routes{srv: s, service: name, scope: svc.Scope(), errs: svc.Errors()})
 }
 
 // SetFrontDoor makes svc's UnknownRoute and SystemError answer requests for paths no service claims. On the
 // real clouds an API gateway stands in front of every service endpoint and answers unknown paths itself.
 // Call it before serving.
-func (s *Server) SetFrontDoor(svc Service) { s.front = svc.Errors() }
+func (s *Server) SetFrontDoor(svc Service) {
+	if err := svc.Errors().check(); err != nil {
+		panic("fakecloud: front door " + svc.Name() + ": " + err.Error())
+	}
+	s.front = svc.Errors()
+}
 
 func (s *Server) service(name string) Service {
 	for _, svc := range s.services {
@@ -121,8 +133,13 @@ func (s *Server) unrouted(w http.ResponseWriter, _ *http.Request) {
 // handler and encode its answer.
 func (s *Server) serve(scope Scope, errs ServiceErrors, h Handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		rep, err := s.run(&Call{Request: r, errs: errs}, scope, h)
+		c := &Call{Request: r, errs: errs}
+		rep, err := s.run(c, scope, h)
 		if err != nil {
+			if c.bodyRefused {
+				// What is left of the body is not read: net/http would drain it to reuse the connection.
+				w.Header().Set("Connection", "close")
+			}
 			writeError(w, err)
 			return
 		}
@@ -149,11 +166,23 @@ func (s *Server) run(c *Call, scope Scope, h Handler) (Reply, *Error) {
 	return h(c)
 }
 
-// readBody reads the whole body, which AK/SK verification needs before any handler runs.
+// readBody reads the whole body, which AK/SK verification needs before any handler runs. It is the one
+// place that enforces Options.MaxBodyBytes on the cloud APIs: a body declared larger is refused before a
+// byte of it is read, one that turns out larger (chunked) when one byte past the limit has been read.
 func (s *Server) readBody(c *Call) ([]byte, *Error) {
-	b, err := io.ReadAll(io.LimitReader(c.Request.Body, s.opts.MaxBodyBytes+1))
-	if err != nil || int64(len(b)) > s.opts.MaxBodyBytes {
+	limit := s.opts.MaxBodyBytes
+	if c.Request.ContentLength > limit {
+		c.bodyRefused = true
+		return nil, c.errs.BodyTooLarge.With(limit)
+	}
+	b, err := io.ReadAll(io.LimitReader(c.Request.Body, limit+1))
+	switch {
+	case err != nil:
+		c.bodyRefused = true
 		return nil, c.errs.Malformed.With()
+	case int64(len(b)) > limit:
+		c.bodyRefused = true
+		return nil, c.errs.BodyTooLarge.With(limit)
 	}
 	return b, nil
 }

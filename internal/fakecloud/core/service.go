@@ -2,7 +2,9 @@ package core
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"reflect"
 	"strings"
 )
 
@@ -43,12 +45,31 @@ const (
 	// its projects.
 	scopePublic
 	scopeAnyCaller
+	// The admin endpoints (Options.Admin): no credentials, no request log, no faults.
+	scopeAdmin
 )
+
+func (s Scope) String() string {
+	switch s {
+	case ScopeProject:
+		return "project"
+	case ScopeAccount:
+		return "account"
+	case scopePublic:
+		return "public"
+	case scopeAnyCaller:
+		return "any caller"
+	case scopeAdmin:
+		return "admin"
+	}
+	return fmt.Sprintf("Scope(%d)", int(s))
+}
 
 // ServiceErrors are the answers the core gives on a service's behalf, in the service's own codes. Rows
 // marked with a format verb receive the value named.
 type ServiceErrors struct {
-	Malformed ErrorDef // 400: a body that is not JSON of the expected shape, or too large
+	Malformed    ErrorDef // 400: a body that is not JSON of the expected shape
+	BodyTooLarge ErrorDef // 413, %d: the limit in bytes (Options.MaxBodyBytes)
 
 	TokenMissing ErrorDef // 401: neither X-Auth-Token nor Authorization
 	TokenExpired ErrorDef // 401
@@ -69,11 +90,23 @@ type ServiceErrors struct {
 // answer.
 type Handler func(c *Call) (Reply, *Error)
 
+// check says which row a service left unset: the core would answer it with status 0.
+func (e ServiceErrors) check() error {
+	v := reflect.ValueOf(e)
+	for i := range v.NumField() {
+		if def := v.Field(i).Interface().(ErrorDef); def.Status == 0 || def.Code == "" {
+			return fmt.Errorf("error row %s is not set", v.Type().Field(i).Name)
+		}
+	}
+	return nil
+}
+
 // Routes is where a service registers its calls.
 type Routes struct {
-	srv   *Server
-	scope Scope
-	errs  ServiceErrors
+	srv     *Server
+	service string // the registering service's name, for the route table
+	scope   Scope
+	errs    ServiceErrors
 }
 
 // Handle registers a call. For a ScopeProject service the pattern must carry {project_id}.
@@ -86,6 +119,7 @@ func (r *Routes) handle(method, pattern string, scope Scope, h Handler) {
 		panic("fakecloud: project-scoped route without {project_id}: " + pattern)
 	}
 	r.srv.mux.HandleFunc(method+" "+pattern, r.srv.endpoint(r.errs, r.srv.serve(scope, r.errs, h)))
+	r.srv.addRoute(RouteInfo{Service: r.service, Method: method, Pattern: pattern, Scope: scope, Errors: r.errs})
 }
 
 // Claim makes every other request under prefix (an unknown path, or a method a known path does not have)
@@ -107,7 +141,8 @@ type Call struct {
 	// authenticated call acts in.
 	ProjectID, AccountID string
 
-	errs ServiceErrors
+	errs        ServiceErrors
+	bodyRefused bool // readBody stopped reading the body: the connection must not be reused
 }
 
 // Decode parses the JSON body; unknown fields are ignored, as the clouds do.

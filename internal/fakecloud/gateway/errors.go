@@ -13,6 +13,7 @@ type errorDef = core.ErrorDef
 var (
 	// Requests the gateway cannot parse or that break a parameter rule.
 	errParameter    = errorDef{Status: http.StatusBadRequest, Code: "APIG.2000", Msg: "Parameter error"}
+	errBodyTooLarge = errorDef{Status: http.StatusRequestEntityTooLarge, Code: "APIG.0201", Msg: "Request entity too large: the body exceeds %d bytes"} // chosen
 	errMissingParam = errorDef{Status: http.StatusBadRequest, Code: "APIG.2001", Msg: "The request parameters must be specified,parameterName:%s"}
 	errInvalidParam = errorDef{Status: http.StatusBadRequest, Code: "APIG.2011", Msg: "Invalid parameter value,parameterName:%s. Please refer to the support documentation"}
 	errInvalidPath  = errorDef{Status: http.StatusBadRequest, Code: "APIG.2012", Msg: "Invalid parameter value,parameterName:%s. Please refer to the support documentation"}
@@ -53,7 +54,7 @@ var (
 
 // serviceErrors are the rows above that the core answers on the gateways' behalf.
 var serviceErrors = core.ServiceErrors{
-	Malformed:    errParameter,
+	Malformed: errParameter, BodyTooLarge: errBodyTooLarge,
 	TokenMissing: errTokenMissing, TokenExpired: errTokenExpired, TokenInvalid: errTokenWrong, Forbidden: errNoPermission,
 	SignatureMalformed: errSigMalformed, AccessKeyUnknown: errSigUnknownAK, ClockSkew: errSigClockSkew, SignatureMismatch: errSigMismatch,
 	UnknownRoute: errUnknownRoute,

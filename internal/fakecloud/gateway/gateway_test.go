@@ -46,7 +46,7 @@ func TestRequestParsing(t *testing.T) {
 	t.Parallel()
 	f := startStandard(t, Options{}, core.Options{MaxBodyBytes: 64})
 	f.Do(http.MethodPost, apigBase+"/apps", `{"name":`).ExpectError(t, http.StatusBadRequest, "APIG.2000")
-	f.Do(http.MethodPost, apigBase+"/apps", `{"name":"`+strings.Repeat("a", 100)+`"}`).ExpectError(t, http.StatusBadRequest, "APIG.2000")
+	f.Do(http.MethodPost, apigBase+"/apps", `{"name":"`+strings.Repeat("a", 100)+`"}`).ExpectError(t, http.StatusRequestEntityTooLarge, "APIG.0201")
 	f.Do(http.MethodGet, apigBase+"/nothing-here", nil).ExpectError(t, http.StatusNotFound, "APIG.0101")
 	f.Do(http.MethodPatch, apigBase+"/apps", `{}`).ExpectError(t, http.StatusNotFound, "APIG.0101")
 	f.Do(http.MethodGet, "/v9/whatever", nil).ExpectError(t, http.StatusNotFound, "APIG.0101")

@@ -15,8 +15,9 @@ type errorDef = core.ErrorDef
 var (
 	// Requests ModelArts cannot parse or that break a parameter rule: one code, as on the real service.
 	errMalformed    = errorDef{Status: http.StatusBadRequest, Code: "ModelArts.0104", Msg: "Parameter error."}
-	errMissingParam = errorDef{Status: http.StatusBadRequest, Code: "ModelArts.0104", Msg: "Parameter error: %s is required."} // message chosen
-	errInvalidParam = errorDef{Status: http.StatusBadRequest, Code: "ModelArts.0104", Msg: "Parameter error: %s is invalid."}  // message chosen
+	errBodyTooLarge = errorDef{Status: http.StatusRequestEntityTooLarge, Code: "ModelArts.0104", Msg: "Parameter error: the request body exceeds %d bytes."} // status and message chosen
+	errMissingParam = errorDef{Status: http.StatusBadRequest, Code: "ModelArts.0104", Msg: "Parameter error: %s is required."}                               // message chosen
+	errInvalidParam = errorDef{Status: http.StatusBadRequest, Code: "ModelArts.0104", Msg: "Parameter error: %s is invalid."}                                // message chosen
 
 	// Authentication. The AK/SK rows share one code and differ by message.
 	errTokenMissing = errorDef{Status: http.StatusUnauthorized, Code: "ModelArts.0101", Msg: "Authentication failed: the request carries neither X-Auth-Token nor an AK/SK signature."}  // chosen
@@ -57,7 +58,7 @@ const (
 
 // serviceErrors are the rows above that the core answers on ModelArts' behalf.
 var serviceErrors = core.ServiceErrors{
-	Malformed:    errMalformed,
+	Malformed: errMalformed, BodyTooLarge: errBodyTooLarge,
 	TokenMissing: errTokenMissing, TokenExpired: errTokenExpired, TokenInvalid: errTokenInvalid, Forbidden: errForbidden,
 	SignatureMalformed: errSigMalformed, AccessKeyUnknown: errSigUnknownAK, ClockSkew: errSigClockSkew, SignatureMismatch: errSigMismatch,
 	UnknownRoute: errUnknownRoute,

@@ -22,6 +22,7 @@ var (
 	// Transport-level errors, with real HTTP statuses. Every message is chosen; the AK/SK rows share the
 	// token rows' code and differ by message.
 	errMalformed    = errorDef{Status: http.StatusBadRequest, Code: "OSM.0001", Msg: "The request body is invalid."}                                                         // message chosen
+	errBodyTooLarge = errorDef{Status: http.StatusRequestEntityTooLarge, Code: "OSM.0001", Msg: "The request body exceeds %d bytes."}                                        // status and message chosen
 	errTokenMissing = errorDef{Status: http.StatusUnauthorized, Code: "OSM.0002", Msg: "Authentication failed: the request carries neither X-Auth-Token nor a signature."}   // message chosen
 	errTokenExpired = errorDef{Status: http.StatusUnauthorized, Code: "OSM.0002", Msg: "Authentication failed: the token has expired."}                                      // message chosen
 	errTokenInvalid = errorDef{Status: http.StatusUnauthorized, Code: "OSM.0002", Msg: "Authentication failed: the token is invalid."}                                       // message chosen
@@ -36,7 +37,7 @@ var (
 
 // serviceErrors are the rows above that the core answers on the service's behalf.
 var serviceErrors = core.ServiceErrors{
-	Malformed:    errMalformed,
+	Malformed: errMalformed, BodyTooLarge: errBodyTooLarge,
 	TokenMissing: errTokenMissing, TokenExpired: errTokenExpired, TokenInvalid: errTokenInvalid, Forbidden: errForbidden,
 	SignatureMalformed: errSigMalformed, AccessKeyUnknown: errSigUnknownAK, ClockSkew: errSigClockSkew, SignatureMismatch: errSigMismatch,
 	UnknownRoute: errUnknownRoute,

@@ -55,7 +55,7 @@ func TestAccModelArts_5xxAfterWriteAndWrongEndpoint(t *testing.T) {
 				f.ResetRequests()
 			},
 			Config: good,
-			Check: resource.ComposeAggregateTestCheckFunc(checkBoth(f, m), func(*terraform.State) error {
+			Check: resource.ComposeAggregateTestCheckFunc(checkBoth(f, m), checkAuthIDsLearned(f), func(*terraform.State) error {
 				// One call for the two singles (or one each, if they did not meet) and one for the set.
 				if n := countRequests(f, "POST", "/app-auth-api"); n > 3 {
 					return fmt.Errorf("%d authorize calls: a write whose answer was lost was repeated", n)
@@ -75,6 +75,34 @@ func TestAccModelArts_5xxAfterWriteAndWrongEndpoint(t *testing.T) {
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 		},
 	))
+}
+
+// checkAuthIDsLearned: the state records, for every authorization adopted after a lost answer, the ID the
+// cloud holds, though no list call tells it.
+func checkAuthIDsLearned(f *acctest.FakeCloud) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		ids := map[string]string{}
+		for _, a := range f.ModelArts().Authorizations("") {
+			ids[a.APIID+"/"+a.AppID] = a.AuthID
+		}
+		for _, rs := range s.RootModule().Resources {
+			a := rs.Primary.Attributes
+			switch rs.Type {
+			case "authz_modelarts_app_authorization":
+				if want := ids[a["api_id"]+"/"+a["app_id"]]; a["auth_id"] != want {
+					return fmt.Errorf("%s records auth_id %q, the cloud %q", rs.Type, a["auth_id"], want)
+				}
+			case "authz_modelarts_api_authorization_set":
+				for k, v := range a {
+					app, ok := strings.CutPrefix(k, "authorization_ids.")
+					if ok && app != "%" && v != ids[a["api_id"]+"/"+app] {
+						return fmt.Errorf("%s records authorization ID %q for app %s, the cloud %q", rs.Type, v, app, ids[a["api_id"]+"/"+app])
+					}
+				}
+			}
+		}
+		return nil
+	}
 }
 
 // Ctrl-C while the service holds the authorize calls: whatever the interrupted apply authorized is in the

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
 	"github.com/cloudauthz/terraform-provider-authz/internal/framework"
@@ -144,8 +145,9 @@ type grantOutcome struct {
 // are still not authorized. An app that fails because it is authorized already is adopted when adopt is
 // set (an authoritative set), or when an earlier attempt of this call may have authorized it; otherwise it
 // fails with errAlreadyAuthorized.
-func grant(ctx context.Context, c *cloud.Client, k apiKey, appIDs []string, adopt bool) grantOutcome {
-	out := grantOutcome{Granted: map[string]cloud.ModelArtsAuthResult{}, Failed: map[string]error{}}
+func grant(ctx context.Context, c *cloud.Client, k apiKey, appIDs []string, adopt bool) (out grantOutcome) {
+	out = grantOutcome{Granted: map[string]cloud.ModelArtsAuthResult{}, Failed: map[string]error{}}
+	defer func() { learnAuthIDs(ctx, c, k, out.Granted) }()
 	pending := slices.Clone(appIDs)
 	attempts := framework.Attempts{MaxRetries: c.Config().MaxRetries}
 	for len(pending) > 0 {
@@ -210,6 +212,42 @@ func grant(ctx context.Context, c *cloud.Client, k apiKey, appIDs []string, adop
 		}
 	}
 	return out
+}
+
+// learnAuthIDs fills in the IDs of authorizations found by reading back after a lost answer, which the list
+// of an API's apps does not tell: an update of an app authorized already answers its ID. Without it the ID
+// stays empty, which is harmless: revoking goes by app.
+func learnAuthIDs(ctx context.Context, c *cloud.Client, k apiKey, granted map[string]cloud.ModelArtsAuthResult) {
+	var missing []string
+	for id, r := range granted {
+		if r.AuthID == "" {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 || ctx.Err() != nil {
+		return
+	}
+	slices.Sort(missing)
+	var results []cloud.ModelArtsAuthResult
+	attempts := framework.Attempts{MaxRetries: c.Config().MaxRetries}
+	for {
+		var err error
+		results, err = c.ModelArts().Reauthorize(ctx, k.ServiceID, k.APIID, k.WorkspaceID, missing)
+		sharedOf(c).authed.Invalidate(k.cacheKey())
+		if err == nil {
+			break
+		}
+		if again, _ := attempts.Again(ctx, err, cloud.Transient(err)); !again {
+			tflog.Warn(ctx, "Learning the IDs of adopted ModelArts authorizations failed; they stay empty", map[string]any{"error": err.Error()})
+			return
+		}
+	}
+	for _, r := range results {
+		if g, ok := granted[r.AppID]; ok && r.Success && g.AuthID == "" {
+			g.AuthID = r.AuthID
+			granted[r.AppID] = g
+		}
+	}
 }
 
 func allSucceeded(results []cloud.ModelArtsAuthResult, appIDs []string) bool {

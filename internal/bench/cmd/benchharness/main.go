@@ -29,6 +29,7 @@ type options struct {
 	fakecloudSrc string
 	out          string
 	profile      string
+	profileOf    string
 	work         string
 	keep         bool
 	repeat       int
@@ -59,7 +60,8 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.repo, "repo", ".", "the repository to build the providers from")
 	fs.StringVar(&o.fakecloudSrc, "fakecloud-src", "", "a checkout to build the fake cloud from (default: -repo)")
 	fs.StringVar(&o.out, "out", "", "also write the markdown report to this file")
-	fs.StringVar(&o.profile, "profile", "", "write CPU profiles of the largest app_acl plan to this directory and print the top functions")
+	fs.StringVar(&o.profile, "profile", "", "write CPU profiles of the largest plan of -profile-scenario to this directory and print the top functions")
+	fs.StringVar(&o.profileOf, "profile-scenario", "app_acl", "the scenario whose plan -profile profiles")
 	fs.StringVar(&o.work, "work", "", "working directory (default: a temporary one, removed afterwards)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the working directory (builds, configurations, Terraform logs)")
 	fs.IntVar(&o.repeat, "repeat", 1, "run each scenario this many times and report the run of median wall time, per operation")
@@ -166,7 +168,7 @@ func run(ctx context.Context, o options) error {
 					var runs [][]result
 					for i := range o.repeat {
 						profile := ""
-						if o.profile != "" && sc.name == "app_acl" && n == profileN && latency == profileLatency && i == 0 {
+						if o.profile != "" && sc.name == o.profileOf && n == profileN && latency == profileLatency && i == 0 {
 							profile = o.profile
 						}
 						dir := filepath.Join(work, "runs", fmt.Sprintf("%s-%d-%s-%d", sc.name, n, latencyString(latency), i+1))

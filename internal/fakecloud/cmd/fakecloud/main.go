@@ -4,10 +4,12 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"os"
@@ -26,7 +28,7 @@ var version = "dev"
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "fakecloud:", err)
 		os.Exit(1)
 	}
@@ -34,19 +36,36 @@ func main() {
 
 // config is what the command line asks for.
 type config struct {
-	listen, fixture, urlFile string
-	showVersion              bool
-	opts                     fakecloud.Options
+	listen, fixture, urlFile, caFile string
+	tls, showVersion                 bool
+	opts                             fakecloud.Options
 }
 
-func parseFlags(args []string) (config, error) {
+const usageHeader = `Usage: fakecloud [flags]
+
+Serves terraform-provider-authz's bundled fake cloud (APIG, ROMA Connect, ModelArts, service tickets and IAM)
+until interrupted. It accepts the well-known credentials it prints, so it listens on the loopback interface
+unless -listen says otherwise. The /_fakecloud/ admin endpoints (request log, state, fixture, faults), which
+need no credentials at all, are served only with -admin.
+
+Flags:
+`
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("fakecloud", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usageHeader)
+		fs.PrintDefaults()
+	}
 	// Only loopback by default: the fake accepts well-known credentials, so exposing it takes an explicit -listen.
-	fs.StringVar(&c.listen, "listen", "127.0.0.1:8780", "address to listen on; 127.0.0.1:0 picks a free port")
+	fs.StringVar(&c.listen, "listen", "127.0.0.1:8780", "address to listen on; 127.0.0.1:0 picks a free port. Any other than a loopback address exposes the fake's well-known credentials")
 	fs.StringVar(&c.fixture, "fixture", "", "JSON fixture file to load at start")
-	fs.BoolVar(&c.opts.Admin, "admin", true, "serve the /_fakecloud/ admin endpoints")
+	fs.BoolVar(&c.opts.Admin, "admin", false, "serve the /_fakecloud/ admin endpoints (request log, state, fixture, faults), which need no credentials")
 	fs.StringVar(&c.urlFile, "url-file", "", "after listening, write the base URL to this file (atomically)")
+	fs.BoolVar(&c.tls, "tls", false, "serve HTTPS with a certificate made at start-up for 127.0.0.1, ::1, localhost and the -listen host, signed by a one-off CA")
+	fs.StringVar(&c.caFile, "ca-file", "", "with -tls, write the PEM of the CA clients must trust to this file (atomically, before -url-file)")
 	fs.DurationVar(&c.opts.Latency, "latency", 0, "how long every cloud API request is held before it is served, e.g. 50ms for a real cloud's round trip")
 	fs.DurationVar(&c.opts.Gateway.WriteDelay, "write-delay", 0, "how long a gateway write keeps its app busy (APIG.3500 window)")
 	fs.BoolVar(&c.opts.Gateway.DuplicateAuthError, "duplicate-auth-error", false,
@@ -54,13 +73,24 @@ func parseFlags(args []string) (config, error) {
 	fs.BoolVar(&c.opts.Gateway.ConflictAfterWrite, "conflict-after-write", false,
 		"apply a write that meets its app busy before answering it 500 APIG.3500, instead of changing nothing")
 	fs.BoolVar(&c.showVersion, "version", false, "print the version and exit")
-	err := fs.Parse(args)
-	return c, err
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q (flags only; see -h)", fs.Arg(0))
+	}
+	if c.caFile != "" && !c.tls {
+		return c, errors.New("-ca-file needs -tls")
+	}
+	return c, nil
 }
 
 // run serves until ctx is cancelled, then shuts down gracefully.
-func run(ctx context.Context, args []string, stdout io.Writer) error {
-	c, err := parseFlags(args)
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // -h: the usage is printed
+	}
 	if err != nil {
 		return err
 	}
@@ -79,24 +109,53 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	url := "http://" + ln.Addr().String()
-	printBanner(stdout, version, url, srv.Credentials())
+	defer ln.Close() // after Serve, a second close is harmless
+	addr := ln.Addr().(*net.TCPAddr)
+	if !addr.IP.IsLoopback() {
+		warnExposed(stderr, addr.String(), c.opts.Admin)
+	}
+
+	hs := newHTTPServer(srv, stderr)
+	scheme := "http"
+	var caPEM []byte
+	if c.tls {
+		var cert tls.Certificate
+		if cert, caPEM, err = fakecloud.SelfSignedCert(certHosts(c.listen)...); err != nil {
+			return err
+		}
+		hs.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		scheme = "https"
+		if c.caFile != "" {
+			if err := writeFileAtomic(c.caFile, string(caPEM)); err != nil {
+				return err
+			}
+			if abs, err := filepath.Abs(c.caFile); err == nil {
+				c.caFile = abs // Terraform may run in another directory
+			}
+		}
+	}
+	url := scheme + "://" + addr.String()
+	printBanner(stdout, banner{version: version, url: url, creds: srv.Credentials(), admin: c.opts.Admin, tls: c.tls, caFile: c.caFile, caPEM: caPEM})
 	if c.urlFile != "" {
 		if err := writeFileAtomic(c.urlFile, url+"\n"); err != nil {
-			ln.Close()
 			return err
 		}
 	}
 
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
+	go func() {
+		if c.tls {
+			served <- hs.ServeTLS(ln, "", "") // the certificate is in TLSConfig
+		} else {
+			served <- hs.Serve(ln)
+		}
+	}()
 	select {
 	case err := <-served:
 		return err
 	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {
 		return err
@@ -107,7 +166,60 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-func printBanner(w io.Writer, version, url string, c fakecloud.Credentials) {
+// The limits of the HTTP server: a client that is slow or sends too much ties up a goroutine and memory, not
+// the server. There is no write timeout: -latency and -write-delay hold answers back on purpose.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = time.Minute      // the whole request; bodies are at most fakecloud.Options.MaxBodyBytes
+	idleTimeout       = 2 * time.Minute  // a kept-alive connection with no request
+	maxHeaderBytes    = 64 << 10         // IAM tokens of the real clouds are a few KiB; net/http allows 1 MiB
+	shutdownTimeout   = 10 * time.Second // for requests in flight at Ctrl-C
+)
+
+func newHTTPServer(h http.Handler, stderr io.Writer) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          log.New(stderr, "fakecloud: ", log.LstdFlags),
+	}
+}
+
+// certHosts are the names the certificate must hold besides the loopback ones: the -listen host when it
+// names one (an unspecified address such as :8780 names none).
+func certHosts(listen string) []string {
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil || host == "" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		return nil
+	}
+	return []string{host}
+}
+
+// warnExposed says, on stderr, what listening beyond the loopback interface means.
+func warnExposed(w io.Writer, addr string, admin bool) {
+	fmt.Fprintf(w, "fakecloud: WARNING: listening on %s, which is not a loopback address. The fake cloud accepts the\n"+
+		"fakecloud: WARNING: well-known credentials it prints below, so anyone who can reach this address can use it.\n", addr)
+	if admin {
+		fmt.Fprintln(w, "fakecloud: WARNING: -admin: anyone who can reach it can also read and replace its whole state without credentials.")
+	}
+}
+
+// banner is what the server prints at start-up.
+type banner struct {
+	version, url string
+	creds        fakecloud.Credentials
+	admin, tls   bool
+	caFile       string
+	caPEM        []byte
+}
+
+func printBanner(w io.Writer, b banner) {
+	c := b.creds
 	fmt.Fprintf(w, `fakecloud %[13]s (terraform-provider-authz's bundled fake cloud) listening on %[1]s
   project id:   %[2]s (name %[3]s); second project %[4]s (name %[5]s)
   domain:       %[6]s
@@ -118,13 +230,24 @@ func printBanner(w io.Writer, version, url string, c fakecloud.Credentials) {
   token:        %[11]s
 Point the provider at it with:
   endpoints = { apig = %[12]q, roma = %[12]q, modelarts = %[12]q, osm = %[12]q, iam = %[12]q }
-`, url, c.ProjectID, c.ProjectName, c.OtherProjectID, c.OtherProjectName, c.DomainName, c.UserName,
-		c.Password, c.AccessKey, c.SecretKey, c.Token, url, version)
+`, b.url, c.ProjectID, c.ProjectName, c.OtherProjectID, c.OtherProjectName, c.DomainName, c.UserName,
+		c.Password, c.AccessKey, c.SecretKey, c.Token, b.url, b.version)
+	switch {
+	case b.tls && b.caFile != "":
+		fmt.Fprintf(w, "  cacert_file = %q  (or HW_CACERT_FILE): the one-off CA of its certificate\n", b.caFile)
+	case b.tls:
+		fmt.Fprintf(w, "and trust the one-off CA of its certificate (save it and set cacert_file, or start with -ca-file PATH):\n%s", b.caPEM)
+	}
+	if b.admin {
+		fmt.Fprintf(w, "Admin endpoints (no credentials): %s/_fakecloud/requests, state, fixture, faults\n", b.url)
+	} else {
+		fmt.Fprintln(w, "Admin endpoints (/_fakecloud/...): off; start with -admin to serve them")
+	}
 }
 
-// writeFileAtomic writes via a temporary file and a rename, so a script polling for path never reads half a URL.
+// writeFileAtomic writes via a temporary file and a rename, so a script polling for path never reads half of it.
 func writeFileAtomic(path, content string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".fakecloud-url-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".fakecloud-*")
 	if err != nil {
 		return err
 	}

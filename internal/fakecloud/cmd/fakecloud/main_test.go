@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -53,20 +56,12 @@ func TestRun(t *testing.T) {
 	}
 	urlFile := filepath.Join(dir, "url")
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var out syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-fixture", fixturePath, "-url-file", urlFile, "-duplicate-auth-error"}, &out)
-	}()
-
-	url := waitForURL(t, urlFile, done)
+	out, errOut, url, stop := start(t, "-listen", "127.0.0.1:0", "-fixture", fixturePath, "-url-file", urlFile, "-duplicate-auth-error")
 	if !strings.HasPrefix(url, "http://127.0.0.1:") {
 		t.Fatalf("url %q", url)
 	}
 	for _, want := range []string{"fakecloud " + version + " ", url, fakecloud.DefaultProjectID, fakecloud.DefaultAccessKey, fakecloud.DefaultSecretKey,
-		fakecloud.DefaultToken, fakecloud.DefaultPassword, `apig = "` + url + `"`, `modelarts = "` + url + `"`} {
+		fakecloud.DefaultToken, fakecloud.DefaultPassword, `apig = "` + url + `"`, `modelarts = "` + url + `"`, "start with -admin"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("banner lacks %q:\n%s", want, out.String())
 		}
@@ -81,24 +76,159 @@ func TestRun(t *testing.T) {
 	if status != http.StatusBadRequest || !strings.Contains(body, `"APIG.3316"`) {
 		t.Errorf("duplicate create: %d %s", status, body)
 	}
-	resp, err := http.Get(url + "/_fakecloud/requests") // admin is on by default
+	// The admin endpoints are off by default: the path is nobody's, and the gateways' front door answers it.
+	if status, body := send(t, http.MethodGet, url+"/_fakecloud/requests", ""); status != http.StatusNotFound || !strings.Contains(body, `"APIG.0101"`) {
+		t.Errorf("admin endpoint without -admin: %d %s", status, body)
+	}
+	if status, body := send(t, http.MethodPost, url+"/_fakecloud/fixture", `{"projects":[{"id":"11111111111111111111111111111111","name":"eu-ch2"}]}`); status != http.StatusNotFound {
+		t.Errorf("admin fixture load without -admin: %d %s", status, body)
+	}
+	// Limits of the HTTP server: a header block over 64 KiB is refused before any handler runs.
+	req, err := http.NewRequest(http.MethodGet, base, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Auth-Token", fakecloud.DefaultToken)
+	req.Header.Set("X-Padding", strings.Repeat("p", 100<<10))
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("admin endpoint: %d", resp.StatusCode)
+	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("100 KiB of headers: %d", resp.StatusCode)
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("run: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("run did not stop")
+	stop()
+	if errOut.String() != "" {
+		t.Errorf("stderr on loopback:\n%s", errOut.String())
 	}
+}
+
+// TestRunAdmin: -admin serves the admin endpoints, and the banner says where.
+func TestRunAdmin(t *testing.T) {
+	out, _, url, stop := start(t, "-listen", "127.0.0.1:0", "-admin")
+	defer stop()
+	if status, body := send(t, http.MethodGet, url+"/_fakecloud/requests", ""); status != http.StatusOK {
+		t.Errorf("admin endpoint with -admin: %d %s", status, body)
+	}
+	if want := url + "/_fakecloud/requests"; !strings.Contains(out.String(), want) {
+		t.Errorf("banner lacks %q:\n%s", want, out.String())
+	}
+}
+
+// TestRunTLS: -tls serves HTTPS under a certificate that verifies against the CA -ca-file holds, written before
+// the URL file, and against nothing else.
+func TestRunTLS(t *testing.T) {
+	dir := t.TempDir()
+	caFile := filepath.Join(dir, "ca.pem")
+	out, _, url, stop := start(t, "-listen", "127.0.0.1:0", "-tls", "-ca-file", caFile, "-url-file", filepath.Join(dir, "url"))
+	defer stop()
+	if !strings.HasPrefix(url, "https://127.0.0.1:") {
+		t.Fatalf("url %q", url)
+	}
+	caPEM, err := os.ReadFile(caFile) // the URL file exists, so the CA file must too
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{url, `cacert_file = "` + caFile + `"`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("banner lacks %q:\n%s", want, out.String())
+		}
+	}
+
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(caPEM) {
+		t.Fatalf("%s holds no certificate:\n%s", caFile, caPEM)
+	}
+	trusting := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
+	defer trusting.CloseIdleConnections()
+	req, err := http.NewRequest(http.MethodGet, url+"/v3/projects", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Auth-Token", fakecloud.DefaultToken)
+	resp, err := trusting.Do(req)
+	if err != nil {
+		t.Fatalf("client trusting the CA: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /v3/projects over TLS: %d", resp.StatusCode)
+	}
+	// localhost is in the certificate too.
+	if resp, err := trusting.Get(strings.Replace(url, "127.0.0.1", "localhost", 1) + "/v3/projects"); err != nil {
+		t.Errorf("https://localhost: %v", err)
+	} else {
+		resp.Body.Close()
+	}
+
+	_, err = (&http.Client{Transport: &http.Transport{}}).Get(url + "/v3/projects")
+	var unknown x509.UnknownAuthorityError
+	if !errors.As(err, &unknown) {
+		t.Errorf("client trusting the system roots only: %v, want a certificate signed by an unknown authority", err)
+	}
+}
+
+// TestRunTLSPrintsTheCA: without -ca-file, the banner holds the CA, so the certificate can still be trusted.
+func TestRunTLSPrintsTheCA(t *testing.T) {
+	out, _, _, stop := start(t, "-listen", "127.0.0.1:0", "-tls")
+	defer stop()
+	if !strings.Contains(out.String(), "-----BEGIN CERTIFICATE-----") {
+		t.Errorf("banner lacks the CA:\n%s", out.String())
+	}
+}
+
+// TestRunWarnsWhenExposed: beyond the loopback interface, stderr says that the credentials are well known.
+// The server stops at once, so it is exposed for no longer than it takes to start.
+func TestRunWarnsWhenExposed(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errOut bytes.Buffer
+	if err := run(ctx, []string{"-listen", "0.0.0.0:0", "-admin"}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"WARNING", "not a loopback address", "well-known credentials", "-admin"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut.String())
+		}
+	}
+}
+
+// start runs the command with args until the test ends, and returns its output and URL; stop ends it early.
+func start(t *testing.T, args ...string) (out, errOut *syncBuffer, url string, stop func()) {
+	t.Helper()
+	urlFile := ""
+	for i, a := range args {
+		if a == "-url-file" {
+			urlFile = args[i+1]
+		}
+	}
+	if urlFile == "" {
+		urlFile = filepath.Join(t.TempDir(), "url")
+		args = append(args, "-url-file", urlFile)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	out, errOut = &syncBuffer{}, &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, args, out, errOut) }()
+	url = waitForURL(t, urlFile, done)
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("run: %v", err)
+				}
+			case <-time.After(15 * time.Second):
+				t.Error("run did not stop")
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return out, errOut, url, stop
 }
 
 const releaseEnvID = "DEFAULT_ENVIRONMENT_RELEASE_ID"
@@ -144,21 +274,22 @@ func waitForURL(t *testing.T, path string, done <-chan error) string {
 }
 
 func TestParseFlags(t *testing.T) {
-	c, err := parseFlags(nil)
+	c, err := parseFlags(nil, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := config{listen: "127.0.0.1:8780", opts: fakecloud.Options{Admin: true}}
+	// Admin endpoints off, plain HTTP.
+	want := config{listen: "127.0.0.1:8780"}
 	if !reflect.DeepEqual(c, want) { // Options holds a func, so == cannot compare it
 		t.Errorf("defaults %+v, want %+v", c, want)
 	}
 
-	c, err = parseFlags([]string{"-listen", ":9000", "-fixture", "f.json", "-url-file", "u", "-admin=false",
-		"-write-delay", "250ms", "-duplicate-auth-error", "-conflict-after-write", "-latency", "50ms"})
+	c, err = parseFlags([]string{"-listen", ":9000", "-fixture", "f.json", "-url-file", "u", "-admin", "-tls", "-ca-file", "ca.pem",
+		"-write-delay", "250ms", "-duplicate-auth-error", "-conflict-after-write", "-latency", "50ms"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want = config{listen: ":9000", fixture: "f.json", urlFile: "u", opts: fakecloud.Options{Latency: 50 * time.Millisecond, Gateway: gateway.Options{
+	want = config{listen: ":9000", fixture: "f.json", urlFile: "u", tls: true, caFile: "ca.pem", opts: fakecloud.Options{Admin: true, Latency: 50 * time.Millisecond, Gateway: gateway.Options{
 		WriteDelay: 250 * time.Millisecond, DuplicateAuthError: true, ConflictAfterWrite: true,
 	}}}
 	if !reflect.DeepEqual(c, want) { // Options holds a func, so == cannot compare it
@@ -172,16 +303,32 @@ func TestRunErrors(t *testing.T) {
 		{"-no-such-flag"},
 		{"-listen", "127.0.0.1:0", "-fixture", filepath.Join(t.TempDir(), "missing.json")},
 		{"-listen", "not an address"},
+		{"-listen", "127.0.0.1:0", "-ca-file", filepath.Join(t.TempDir(), "ca.pem")}, // without -tls
+		{"-listen", "127.0.0.1:0", "admin"},                                          // a flag without its dash
+		{"-listen", "127.0.0.1:0", "-tls", "-ca-file", filepath.Join(t.TempDir(), "no-such-dir", "ca.pem")},
 	} {
-		if err := run(context.Background(), args, &out); err == nil {
+		if err := run(context.Background(), args, &out, &out); err == nil {
 			t.Errorf("run(%q) succeeded", args)
+		}
+	}
+}
+
+// TestUsage: -h prints what the flags do, the admin endpoints' default included, and is not an error.
+func TestUsage(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"-h"}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Usage: fakecloud", "served only with -admin", "-admin", "-tls", "-ca-file", "-listen"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("usage lacks %q:\n%s", want, errOut.String())
 		}
 	}
 }
 
 func TestVersion(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"-version"}, &out); err != nil {
+	if err := run(context.Background(), []string{"-version"}, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := out.String(), "fakecloud "+version+"\n"; got != want {

@@ -22,15 +22,21 @@ var sensitiveHeaders = map[string]bool{
 // sensitiveJSON matches JSON string members whose values are secrets.
 var sensitiveJSON = regexp.MustCompile(`("(?:password|app_secret|secret|secret_key|security_token|token|access_token|signature)"\s*:\s*)"(?:[^"\\]|\\.)*"`)
 
-// sensitiveKeys are the fragments every key sensitiveJSON matches contains: a body holding none of them has
-// nothing to mask, and most do not (a list of a thousand records is costly to run a regexp over).
-var sensitiveKeys = [][]byte{[]byte("password"), []byte("secret"), []byte("token"), []byte("signature")}
+// sensitiveJSONLists matches JSON members whose values are lists of secrets: the AppCodes of a ModelArts app,
+// which call its APIs as a password would.
+var sensitiveJSONLists = regexp.MustCompile(`("app_codes"\s*:\s*\[)\s*"(?:[^"\\]|\\.)*"(?:\s*,\s*"(?:[^"\\]|\\.)*")*\s*\]`)
+
+// sensitiveKeys are the fragments every key sensitiveJSON and sensitiveJSONLists match contains: a body
+// holding none of them has nothing to mask, and most do not (a list of a thousand records is costly to run a
+// regexp over).
+var sensitiveKeys = [][]byte{[]byte("password"), []byte("secret"), []byte("token"), []byte("signature"), []byte("app_codes")}
 
 // maskBody hides secret values in a JSON body.
 func maskBody(b []byte) string {
 	for _, k := range sensitiveKeys {
 		if bytes.Contains(b, k) {
-			return sensitiveJSON.ReplaceAllString(string(b), `$1"***"`)
+			masked := sensitiveJSON.ReplaceAllString(string(b), `$1"***"`)
+			return sensitiveJSONLists.ReplaceAllString(masked, `$1"***"]`)
 		}
 	}
 	return string(b)

@@ -2,6 +2,7 @@ package ipacl
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
@@ -49,7 +50,7 @@ func (setValidator) ValidateSet(ctx context.Context, req validator.SetRequest, r
 		}
 		e, err := Parse(s.ValueString())
 		if err != nil {
-			resp.Diagnostics.AddAttributeError(req.Path.AtSetValue(elem), "Invalid IP address entry", err.Error())
+			resp.Diagnostics.AddAttributeError(req.Path.AtSetValue(elem), "Invalid IP address entry", fmt.Sprintf("Attribute %s entry %s", req.Path, err))
 			continue
 		}
 		entries = append(entries, e)
@@ -62,6 +63,6 @@ func (setValidator) ValidateSet(ctx context.Context, req validator.SetRequest, r
 		if c.same {
 			summary = "Duplicate IP address entries"
 		}
-		resp.Diagnostics.AddAttributeError(req.Path, summary, c.err().Error())
+		resp.Diagnostics.AddAttributeError(req.Path, summary, fmt.Sprintf("Attribute %s: %s", req.Path, c.err()))
 	}
 }

@@ -1,5 +1,6 @@
-// Package validate holds the small plan-time validators the provider's schemas share: cloud object IDs and
-// endpoint URLs. Library validators cover the rest.
+// Package validate holds the small plan-time validators the provider's schemas share: cloud object IDs,
+// region names, endpoint URLs and the header values of the service-ticket service. Library validators cover
+// the rest.
 package validate
 
 import (
@@ -8,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/helpers/validatordiag"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
@@ -22,6 +24,35 @@ func ID() validator.String {
 
 // IsID reports whether s is a well-formed gateway object ID.
 func IsID(s string) bool { return idPattern.MatchString(s) }
+
+// regionPattern is a region name (eu-de, cn-north-4, ap-southeast-1, eu-ch2). The region becomes part of
+// endpoint host names, so anything else (a dot, slash, @, #, ?) could send the credentials to another host.
+var regionPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Region validates a region name: lower-case letters and digits in groups joined by single hyphens.
+func Region() validator.String {
+	return stringvalidator.All(
+		stringvalidator.LengthAtMost(64),
+		stringvalidator.RegexMatches(regionPattern, "must be a region name such as eu-de or cn-north-4: lower-case letters and digits, joined by hyphens (-)"),
+	)
+}
+
+// Header values of the service-ticket service (X-Language, X-Time-Zone): short, and nothing a header cannot
+// carry, so a line break fails the plan instead of the first call.
+var (
+	languagePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+	timeZonePattern = regexp.MustCompile(`^[A-Za-z0-9+:/_-]{1,32}$`)
+)
+
+// Language validates a language tag such as en-us.
+func Language() validator.String {
+	return stringvalidator.RegexMatches(languagePattern, "must be a language such as en-us: 1 to 32 letters, digits, hyphens (-) or underscores (_)")
+}
+
+// TimeZone validates a time zone such as GMT+1.
+func TimeZone() validator.String {
+	return stringvalidator.RegexMatches(timeZonePattern, "must be a time zone such as GMT+1 or Europe/Berlin: 1 to 32 letters, digits or the characters + - : / _")
+}
 
 // HTTPURL validates an absolute http or https URL.
 func HTTPURL() validator.String { return httpURL{} }
@@ -41,6 +72,7 @@ func (v httpURL) ValidateString(ctx context.Context, req validator.StringRequest
 	raw := req.ConfigValue.ValueString()
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL", fmt.Sprintf("%q %s", raw, v.Description(ctx)))
+		// Worded like the library validators: the attribute, the rule, the value.
+		resp.Diagnostics.Append(validatordiag.InvalidAttributeValueDiagnostic(req.Path, v.Description(ctx), fmt.Sprintf("%q", raw)))
 	}
 }

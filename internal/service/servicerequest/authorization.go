@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -25,6 +26,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
 	"github.com/cloudauthz/terraform-provider-authz/internal/framework"
@@ -140,7 +142,7 @@ func (r *authorizationResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Validators:          []validator.List{listvalidator.SizeBetween(1, maxHostCredentials)},
 				PlanModifiers:       []planmodifier.List{listplanmodifier.RequiresReplace()},
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"detail_id": schema.Int64Attribute{MarkdownDescription: "ID of the host in the request's `details`.", Required: true},
+					"detail_id": schema.Int64Attribute{MarkdownDescription: "ID of the host in the request's `details`; each host at most once.", Required: true, Validators: []validator.Int64{int64validator.AtLeast(1)}},
 					"port":      schema.Int64Attribute{MarkdownDescription: "Port, 1 to 65535.", Optional: true, Validators: []validator.Int64{int64validator.Between(1, 65535)}},
 					"account":   schema.StringAttribute{MarkdownDescription: "Account, 1 to 64 characters.", Optional: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 64)}},
 					"password":  schema.StringAttribute{MarkdownDescription: "Password of the account, 1 to 1024 characters.", Optional: true, Sensitive: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 1024)}},
@@ -201,6 +203,7 @@ func (r *authorizationResource) ValidateConfig(ctx context.Context, req resource
 			}
 		}
 	}
+	validateHostCredentials(ctx, m.HostCredentials, &resp.Diagnostics)
 	if m.EffectiveTime.IsUnknown() || m.ExpireTime.IsUnknown() || m.ExpireTime.IsNull() {
 		return
 	}
@@ -213,6 +216,30 @@ func (r *authorizationResource) ValidateConfig(ctx context.Context, req resource
 			resp.Diagnostics.AddAttributeError(path.Root("expire_time"), "Access window ends before it begins",
 				fmt.Sprintf("expire_time %s must be after effective_time %s.", m.ExpireTime.ValueString(), m.EffectiveTime.ValueString()))
 		}
+	}
+}
+
+// validateHostCredentials rejects two credentials for one host: the service refuses the whole accept then.
+func validateHostCredentials(ctx context.Context, list types.List, diags *diag.Diagnostics) {
+	if list.IsNull() || list.IsUnknown() {
+		return
+	}
+	var creds []hostCredentialModel
+	if d := list.ElementsAs(ctx, &creds, false); d.HasError() {
+		return // an unknown element: checked again once known
+	}
+	first := map[int64]int{}
+	for i, c := range creds {
+		if c.DetailID.IsNull() || c.DetailID.IsUnknown() {
+			continue
+		}
+		id := c.DetailID.ValueInt64()
+		if j, seen := first[id]; seen {
+			diags.AddAttributeError(path.Root("host_credentials").AtListIndex(i).AtName("detail_id"), "Duplicate host credential",
+				fmt.Sprintf("Attribute host_credentials[%d].detail_id is %d, like host_credentials[%d].detail_id: give each host one credential.", i, id, j))
+			continue
+		}
+		first[id] = i
 	}
 }
 
@@ -348,9 +375,9 @@ func (r *authorizationResource) Delete(ctx context.Context, req resource.DeleteR
 }
 
 func (r *authorizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := req.ID
-	if !authorizationIDPattern.MatchString(id) || len(id) > 32 {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("the import ID %q must be an authorization ID: 1 to 32 letters, digits, hyphens or underscores", id))
+	id, err := parseAuthorizationImportID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
 	}
 	if r.Client == nil {
@@ -380,6 +407,14 @@ func (r *authorizationResource) ImportState(ctx context.Context, req resource.Im
 	if decision == decisionReject && a.RejectReason != "" {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("reject_reason"), a.RejectReason)...)
 	}
+}
+
+// parseAuthorizationImportID checks that an import ID is an authorization ID, which is all it holds.
+func parseAuthorizationImportID(id string) (string, error) {
+	if !authorizationIDPattern.MatchString(id) || len(id) > 32 {
+		return "", fmt.Errorf("the import ID %q must be an authorization ID: 1 to 32 letters, digits, hyphens or underscores", id)
+	}
+	return id, nil
 }
 
 // matchesDecision reports whether status is what the decision leads to, and still stands.

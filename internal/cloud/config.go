@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -129,6 +130,10 @@ func (c Config) AuthMode() (AuthMode, error) {
 	return AuthNone, fmt.Errorf("conflicting credentials: %s are all set; use exactly one mode", strings.Join(names, " and "))
 }
 
+// RegionPattern is a region name (eu-de, cn-north-4, ap-southeast-1, eu-ch2). The region becomes part of
+// endpoint host names, so anything else (a dot, slash, @, #, ?) could send the credentials to another host.
+var RegionPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
 // Validate checks the configuration without contacting the cloud.
 func (c Config) Validate() error {
 	if _, err := c.AuthMode(); err != nil {
@@ -138,6 +143,10 @@ func (c Config) Validate() error {
 	case CloudHuawei, CloudOTC:
 	default:
 		return fmt.Errorf("cloud must be one of %s, got %q", strings.Join(Clouds, ", "), c.Cloud)
+	}
+	// The schema validates a configured region; one from the environment arrives here unchecked.
+	if c.Region != "" && (len(c.Region) > 64 || !RegionPattern.MatchString(c.Region)) {
+		return fmt.Errorf("region (or HW_REGION_NAME, OS_REGION_NAME): %q is not a region name such as eu-de or cn-north-4: lower-case letters and digits, joined by hyphens (-)", c.Region)
 	}
 	if c.MaxRetries < 0 {
 		return fmt.Errorf("max_retries must not be negative, got %d", c.MaxRetries)

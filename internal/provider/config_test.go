@@ -107,6 +107,10 @@ func TestConfigFromModel_environment(t *testing.T) {
 			env:     map[string]string{"HW_CACERT_FILE": "/nonexistent/env.pem"},
 			wantErr: `cacert_file: cannot read CA certificates from "/nonexistent/mine.pem"`,
 		},
+		"a region from the environment that would change the endpoint host": {
+			env:     map[string]string{"HW_AUTH_TOKEN": "t", "HW_REGION_NAME": "x@evil.example/#"},
+			wantErr: `region (or HW_REGION_NAME, OS_REGION_NAME): "x@evil.example/#" is not a region name`,
+		},
 		"no credentials": {
 			env:     map[string]string{"HW_REGION_NAME": "r"},
 			wantErr: "no credentials",

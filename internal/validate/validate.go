@@ -12,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/helpers/validatordiag"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
 )
 
 // idPattern is what the gateways accept in an ID path segment (api-notes §2, §4).
@@ -25,15 +27,12 @@ func ID() validator.String {
 // IsID reports whether s is a well-formed gateway object ID.
 func IsID(s string) bool { return idPattern.MatchString(s) }
 
-// regionPattern is a region name (eu-de, cn-north-4, ap-southeast-1, eu-ch2). The region becomes part of
-// endpoint host names, so anything else (a dot, slash, @, #, ?) could send the credentials to another host.
-var regionPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // Region validates a region name: lower-case letters and digits in groups joined by single hyphens.
 func Region() validator.String {
 	return stringvalidator.All(
 		stringvalidator.LengthAtMost(64),
-		stringvalidator.RegexMatches(regionPattern, "must be a region name such as eu-de or cn-north-4: lower-case letters and digits, joined by hyphens (-)"),
+		stringvalidator.RegexMatches(cloud.RegionPattern, "must be a region name such as eu-de or cn-north-4: lower-case letters and digits, joined by hyphens (-)"),
 	)
 }
 

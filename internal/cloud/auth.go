@@ -63,12 +63,19 @@ func (k accessKey) authenticate(_ context.Context, req *http.Request) error {
 	if body != nil {
 		b = b.WithBody("", string(body))
 	}
-	headers, err := signer.Sign(b.Build(), k.ak, k.sk)
+	sdkReq := b.Build()
+	headers, err := signer.Sign(sdkReq, k.ak, k.sk)
 	if err != nil {
 		return fmt.Errorf("signing request: %w", err)
 	}
 	for name, value := range headers {
 		req.Header.Set(name, value)
+	}
+	// For a body that is not JSON the signer signs X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD instead of the
+	// body, adding it to the request it signed but not to the headers it returns.
+	const contentHash = "X-Sdk-Content-Sha256"
+	if v, ok := sdkReq.GetHeaderParams()[contentHash]; ok {
+		req.Header.Set(contentHash, v)
 	}
 	return nil
 }

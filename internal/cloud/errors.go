@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // APIError is what every cloud service answers when a call fails: the HTTP status, the service's
@@ -202,9 +203,13 @@ func decodeError(status int, header http.Header, body []byte) *APIError {
 	return apiErr
 }
 
+// truncate cuts s to at most n bytes, at the start of a character so that UTF-8 stays UTF-8, and marks the cut.
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "…"
 }

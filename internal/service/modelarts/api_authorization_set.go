@@ -67,7 +67,7 @@ func (r *apiAuthorizationSetResource) Schema(ctx context.Context, _ resource.Sch
 				Validators:          []validator.Set{setvalidator.SizeAtMost(maxApps), setvalidator.ValueStringsAre(validate.ID())},
 			},
 			"authorization_ids": schema.MapAttribute{
-				MarkdownDescription: "Authorization ID of each app, keyed by app ID, as the create answered it; empty for authorizations that were imported or adopted.",
+				MarkdownDescription: "Authorization ID of each app, keyed by app ID, as the cloud answered it when this resource authorized the app; empty for authorizations that were imported, since no list call tells it.",
 				Computed:            true,
 				ElementType:         types.StringType,
 			},
@@ -292,17 +292,10 @@ func (r *apiAuthorizationSetResource) Delete(ctx context.Context, req resource.D
 }
 
 func (r *apiAuthorizationSetResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	names := []string{"service_id", "api_id"}
-	parts, err := framework.ParseImportID(req.ID, names...)
+	parts, err := parseAPIAuthorizationSetImportID(req.ID)
 	if err != nil {
-		var werr error
-		if parts, werr = framework.ParseImportID(req.ID, append(names, "workspace_id")...); werr != nil {
-			resp.Diagnostics.AddError("Invalid import ID", err.Error()+", optionally followed by /<workspace_id>")
-			return
-		}
-	}
-	if len(parts) == 2 {
-		parts = append(parts, cloud.DefaultWorkspaceID)
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
 	}
 	// An API that does not exist holds no authorization, so reading would import an empty set: check it.
 	if r.Client != nil {
@@ -311,12 +304,29 @@ func (r *apiAuthorizationSetResource) ImportState(ctx context.Context, req resou
 			return
 		}
 	}
-	for i, attr := range append(names, "workspace_id") {
+	for i, attr := range []string{"service_id", "api_id", "workspace_id"} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), parts[i])...)
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), parts[0]+"/"+parts[1])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app_ids"), types.SetValueMust(types.StringType, nil))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("authorization_ids"), types.MapValueMust(types.StringType, nil))...)
+}
+
+// parseAPIAuthorizationSetImportID splits <service_id>/<api_id>[/<workspace_id>] into those three parts,
+// the workspace defaulting to cloud.DefaultWorkspaceID.
+func parseAPIAuthorizationSetImportID(id string) ([]string, error) {
+	names := []string{"service_id", "api_id"}
+	parts, err := framework.ParseImportID(id, names...)
+	if err != nil {
+		var werr error
+		if parts, werr = framework.ParseImportID(id, append(names, "workspace_id")...); werr != nil {
+			return nil, fmt.Errorf("%v, optionally followed by /<workspace_id>", err)
+		}
+	}
+	if len(parts) == 2 {
+		parts = append(parts, cloud.DefaultWorkspaceID)
+	}
+	return parts, nil
 }
 
 // failureText explains what failed, per app.

@@ -53,7 +53,7 @@ func (r *appAuthorizationResource) Schema(ctx context.Context, _ resource.Schema
 			"api_id":       identity("ID of the service's API (`api_id` of `data.authz_modelarts_api_authorizations` or the service's API list)."),
 			"app_id":       identity("ID of the app being authorized (see `data.authz_modelarts_apps`)."),
 			"workspace_id": workspaceAttribute(),
-			"auth_id":      computed("ID of the authorization, as the create answered it; empty when the authorization was imported or adopted."),
+			"auth_id":      computed("ID of the authorization, as the cloud answered it when this resource authorized the app; empty when the authorization was imported, since no list call tells it."),
 			"app_name":     computed("Name of the app."),
 			"api_name":     computed("Name of the API."),
 			"service_name": computed("Name of the service."),
@@ -181,23 +181,33 @@ func (r *appAuthorizationResource) Delete(ctx context.Context, req resource.Dele
 }
 
 func (r *appAuthorizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	parts, err := parseAppAuthorizationImportID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
+	for i, attr := range []string{"service_id", "api_id", "app_id", "workspace_id"} {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), parts[i])...)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), parts[0]+"/"+parts[1]+"/"+parts[2])...)
+}
+
+// parseAppAuthorizationImportID splits <service_id>/<api_id>/<app_id>[/<workspace_id>] into those four
+// parts, the workspace defaulting to cloud.DefaultWorkspaceID.
+func parseAppAuthorizationImportID(id string) ([]string, error) {
 	names := []string{"service_id", "api_id", "app_id"}
-	parts, err := framework.ParseImportID(req.ID, names...)
+	parts, err := framework.ParseImportID(id, names...)
 	if err != nil {
 		// The workspace may come as a fourth part.
 		var werr error
-		if parts, werr = framework.ParseImportID(req.ID, append(names, "workspace_id")...); werr != nil {
-			resp.Diagnostics.AddError("Invalid import ID", err.Error()+", optionally followed by /<workspace_id>")
-			return
+		if parts, werr = framework.ParseImportID(id, append(names, "workspace_id")...); werr != nil {
+			return nil, fmt.Errorf("%v, optionally followed by /<workspace_id>", err)
 		}
 	}
 	if len(parts) == 3 {
 		parts = append(parts, cloud.DefaultWorkspaceID)
 	}
-	for i, attr := range append(names, "workspace_id") {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), parts[i])...)
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), parts[0]+"/"+parts[1]+"/"+parts[2])...)
+	return parts, nil
 }
 
 type appAuthorizationModel struct {

@@ -27,7 +27,6 @@ func ID() validator.String {
 // IsID reports whether s is a well-formed gateway object ID.
 func IsID(s string) bool { return idPattern.MatchString(s) }
 
-
 // Region validates a region name: lower-case letters and digits in groups joined by single hyphens.
 func Region() validator.String {
 	return stringvalidator.All(

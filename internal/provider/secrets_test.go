@@ -181,7 +181,7 @@ func withoutLogger(logs, logger string) string {
 func checkLogEvidence(t *testing.T, logs string, mode credentialMode) {
 	t.Helper()
 	evidence := map[string]string{
-		"Terraform's own logs":                  `\[INFO\]\s+Terraform version: `,
+		"Terraform's own logs":                  `\[INFO\]\s+(Terraform|OpenTofu) version: `,
 		"Terraform's TRACE logs":                `\[TRACE\] vertex "`,
 		"the provider's requests at TRACE":      `\[TRACE\] authz: cloud request: .*headers="map\[`,
 		"the provider's answers at DEBUG":       `\[DEBUG\] authz: cloud response: .*status=20[01]`,

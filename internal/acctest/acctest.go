@@ -4,16 +4,9 @@ package acctest
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -169,7 +162,10 @@ const FakeCloudHost = "fakecloud.test"
 // that certificate: what cacert_file needs to trust the fake cloud.
 func NewFakeCloudTLS(t *testing.T) (*FakeCloud, string) {
 	t.Helper()
-	cert, certPEM := selfSignedCert(t, FakeCloudHost, "localhost", "127.0.0.1", "::1")
+	cert, certPEM, err := fakecloud.SelfSignedCert(FakeCloudHost)
+	if err != nil {
+		t.Fatal(err)
+	}
 	caFile := filepath.Join(t.TempDir(), "fakecloud-ca.pem")
 	if err := os.WriteFile(caFile, certPEM, 0o600); err != nil {
 		t.Fatal(err)
@@ -180,51 +176,6 @@ func NewFakeCloudTLS(t *testing.T) (*FakeCloud, string) {
 	ts.StartTLS()
 	t.Cleanup(ts.Close)
 	return &FakeCloud{Server: srv, URL: ts.URL, Creds: srv.Credentials(), caFile: caFile}, caFile
-}
-
-// selfSignedCert makes a throwaway CA certificate that is also the server certificate for hosts (names or IP
-// addresses), and returns it with its PEM encoding.
-func selfSignedCert(t *testing.T, hosts ...string) (tls.Certificate, []byte) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 62))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial,
-		Subject:               pkix.Name{CommonName: "authz acceptance test CA"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	for _, h := range hosts {
-		if ip := net.ParseIP(h); ip != nil {
-			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
-		} else {
-			tmpl.DNSNames = append(tmpl.DNSNames, h)
-		}
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-	cert, err := tls.X509KeyPair(certPEM, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cert, certPEM
 }
 
 // WithHost is the same fake cloud addressed by another host name on the same port, e.g. FakeCloudHost reached

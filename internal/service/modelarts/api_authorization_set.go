@@ -315,18 +315,7 @@ func (r *apiAuthorizationSetResource) ImportState(ctx context.Context, req resou
 // parseAPIAuthorizationSetImportID splits <service_id>/<api_id>[/<workspace_id>] into those three parts,
 // the workspace defaulting to cloud.DefaultWorkspaceID.
 func parseAPIAuthorizationSetImportID(id string) ([]string, error) {
-	names := []string{"service_id", "api_id"}
-	parts, err := framework.ParseImportID(id, names...)
-	if err != nil {
-		var werr error
-		if parts, werr = framework.ParseImportID(id, append(names, "workspace_id")...); werr != nil {
-			return nil, fmt.Errorf("%v, optionally followed by /<workspace_id>", err)
-		}
-	}
-	if len(parts) == 2 {
-		parts = append(parts, cloud.DefaultWorkspaceID)
-	}
-	return parts, nil
+	return parseImportIDWithWorkspace(id, "service_id", "api_id")
 }
 
 // failureText explains what failed, per app.

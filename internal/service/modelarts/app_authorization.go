@@ -195,19 +195,7 @@ func (r *appAuthorizationResource) ImportState(ctx context.Context, req resource
 // parseAppAuthorizationImportID splits <service_id>/<api_id>/<app_id>[/<workspace_id>] into those four
 // parts, the workspace defaulting to cloud.DefaultWorkspaceID.
 func parseAppAuthorizationImportID(id string) ([]string, error) {
-	names := []string{"service_id", "api_id", "app_id"}
-	parts, err := framework.ParseImportID(id, names...)
-	if err != nil {
-		// The workspace may come as a fourth part.
-		var werr error
-		if parts, werr = framework.ParseImportID(id, append(names, "workspace_id")...); werr != nil {
-			return nil, fmt.Errorf("%v, optionally followed by /<workspace_id>", err)
-		}
-	}
-	if len(parts) == 3 {
-		parts = append(parts, cloud.DefaultWorkspaceID)
-	}
-	return parts, nil
+	return parseImportIDWithWorkspace(id, "service_id", "api_id", "app_id")
 }
 
 type appAuthorizationModel struct {

@@ -214,6 +214,20 @@ func grant(ctx context.Context, c *cloud.Client, k apiKey, appIDs []string, adop
 	return out
 }
 
+// parseImportIDWithWorkspace splits an import ID made of the named parts, optionally followed by
+// /<workspace_id>, into those parts and the workspace, which defaults to cloud.DefaultWorkspaceID.
+func parseImportIDWithWorkspace(id string, names ...string) ([]string, error) {
+	parts, err := framework.ParseImportID(id, names...)
+	if err == nil {
+		return append(parts, cloud.DefaultWorkspaceID), nil
+	}
+	parts, werr := framework.ParseImportID(id, append(slices.Clone(names), "workspace_id")...)
+	if werr != nil {
+		return nil, fmt.Errorf("%v, optionally followed by /<workspace_id>", err)
+	}
+	return parts, nil
+}
+
 // learnAuthIDs fills in the IDs of authorizations found by reading back after a lost answer, which the list
 // of an API's apps does not tell: an update of an app authorized already answers its ID. Without it the ID
 // stays empty, which is harmless: revoking goes by app.

@@ -23,15 +23,11 @@ type lookupEnv func(string) (string, bool)
 
 // firstEnv returns the first non-empty variable of names.
 func firstEnv(env lookupEnv, names ...string) string {
-	for _, n := range names {
-		if v, ok := env(n); ok && v != "" {
-			return v
-		}
-	}
-	return ""
+	v, _ := firstEnvNamed(env, names...)
+	return v
 }
 
-// firstEnvNamed is firstEnv that also tells which variable the value came from.
+// firstEnvNamed returns the first non-empty variable of names and which one it was.
 func firstEnvNamed(env lookupEnv, names ...string) (value, name string) {
 	for _, n := range names {
 		if v, ok := env(n); ok && v != "" {

@@ -149,11 +149,35 @@ func TestAccModelArts_interruptedApply(t *testing.T) {
 	if err := checkBoth(f, m)(nil); err != nil {
 		t.Error(err)
 	}
+	checkStateAuthIDs(t, f, tf.State())
 	if r := tf.Run("plan", "-detailed-exitcode"); r.ExitCode != 0 {
 		t.Fatalf("the plan after the second apply is not empty:\n%s", r)
 	}
 	tf.MustRun("destroy", "-auto-approve")
 	if err := f.CheckNoModelArtsAuths(m)(nil); err != nil {
 		t.Error(err)
+	}
+}
+
+// checkStateAuthIDs: every authorization ID the state records is the one the cloud holds, including those of
+// authorizations an interrupted apply made and adopted.
+func checkStateAuthIDs(t *testing.T, f *acctest.FakeCloud, st acctest.State) {
+	t.Helper()
+	ids := map[string]string{}
+	for _, a := range f.ModelArts().Authorizations("") {
+		ids[a.APIID+"/"+a.AppID] = a.AuthID
+	}
+	for _, r := range st.OfType("authz_modelarts_app_authorization") {
+		if want := ids[r.String("api_id")+"/"+r.String("app_id")]; r.String("auth_id") != want {
+			t.Errorf("%s records auth_id %q, the cloud %q", r.Address, r.String("auth_id"), want)
+		}
+	}
+	for _, r := range st.OfType("authz_modelarts_api_authorization_set") {
+		recorded, _ := r.Values["authorization_ids"].(map[string]any)
+		for app, id := range recorded {
+			if want := ids[r.String("api_id")+"/"+app]; id != want {
+				t.Errorf("%s records authorization ID %v for app %s, the cloud %q", r.Address, id, app, want)
+			}
+		}
 	}
 }

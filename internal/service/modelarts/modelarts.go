@@ -238,9 +238,13 @@ func learnAuthIDs(ctx context.Context, c *cloud.Client, k apiKey, granted map[st
 			missing = append(missing, id)
 		}
 	}
-	if len(missing) == 0 || ctx.Err() != nil {
+	if len(missing) == 0 {
 		return
 	}
+	// Adoption follows a lost answer, often a timeout or Ctrl-C: like the read-back, this runs on a fresh
+	// context, so an interrupted apply still records the IDs of what it authorized.
+	ctx, cancel := framework.Fresh(ctx)
+	defer cancel()
 	slices.Sort(missing)
 	var results []cloud.ModelArtsAuthResult
 	attempts := framework.Attempts{MaxRetries: c.Config().MaxRetries}

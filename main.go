@@ -8,6 +8,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -30,6 +31,7 @@ func main() {
 		Debug:   debug,
 	})
 	stopProfile()
+	writeHeapProfile(os.Getenv("AUTHZ_MEMPROFILE"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -73,5 +75,23 @@ func startCPUProfile(dir string) (stop func()) {
 	return func() {
 		pprof.StopCPUProfile()
 		f.Close()
+	}
+}
+
+// writeHeapProfile writes, when dir (AUTHZ_MEMPROFILE, for benchmarks) names a directory, the heap profile of the
+// process as it ends to dir/authz-<pid>.mem.pprof: what it allocated over its life and what it still holds.
+func writeHeapProfile(dir string) {
+	if dir == "" {
+		return
+	}
+	f, err := os.Create(filepath.Join(dir, fmt.Sprintf("authz-%d.mem.pprof", os.Getpid())))
+	if err != nil {
+		log.Printf("AUTHZ_MEMPROFILE: %v", err)
+		return
+	}
+	defer f.Close()
+	runtime.GC() // so that in-use figures are what the process still holds
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		log.Printf("AUTHZ_MEMPROFILE: %v", err)
 	}
 }

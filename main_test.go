@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -40,4 +42,20 @@ func TestQuietWhenTerraformDiscardsLogs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The profiles the benchmark harness asks for land in the named directory, one file per process.
+func TestProfiles(t *testing.T) {
+	dir := t.TempDir()
+	stop := startCPUProfile(dir)
+	stop()
+	writeHeapProfile(dir)
+	for _, kind := range []string{"cpu", "mem"} {
+		name := filepath.Join(dir, fmt.Sprintf("authz-%d.%s.pprof", os.Getpid(), kind))
+		if fi, err := os.Stat(name); err != nil || fi.Size() == 0 {
+			t.Errorf("%s profile: %v", kind, err)
+		}
+	}
+	startCPUProfile("")()
+	writeHeapProfile("") // writes nothing, and does not fail
 }

@@ -94,7 +94,7 @@ type Timeout = func(ctx context.Context, def time.Duration) (time.Duration, diag
 // When ok is false the operation must stop. The deadline is released when the operation's own context ends,
 // which the plugin server does as the operation returns.
 func (b *Base) Open(ctx context.Context, src ModelSource, model any, timeout func() Timeout, def time.Duration, diags *diag.Diagnostics) (_ context.Context, ok bool) {
-	diags.Append(src.Get(ctx, model)...)
+	diags.Append(readModel(ctx, src, model)...)
 	if diags.HasError() || !b.RequireClient(diags) {
 		return ctx, false
 	}
@@ -111,11 +111,15 @@ func (b *Base) Open(ctx context.Context, src ModelSource, model any, timeout fun
 	return bounded, true
 }
 
-// Refresh is how every Read begins: it reads the prior state into model. ok is false when the read must stop
-// — also when the provider is not configured yet, in which case the prior state stands.
-func (b *Base) Refresh(ctx context.Context, src ModelSource, model any, diags *diag.Diagnostics) bool {
-	diags.Append(src.Get(ctx, model)...)
-	return !diags.HasError() && b.Client != nil
+// Refresh is how every Read begins: it reads the prior state into model, a pointer to a model struct, and
+// returns a copy of it for Prior.Record. ok is false when the read must stop — also when the provider is not
+// configured yet, in which case the prior state stands.
+func (b *Base) Refresh(ctx context.Context, src ModelSource, model any, diags *diag.Diagnostics) (_ Prior, ok bool) {
+	diags.Append(readModel(ctx, src, model)...)
+	if diags.HasError() || b.Client == nil {
+		return Prior{}, false
+	}
+	return snapshot(model), true
 }
 
 // WriteLocked runs one write while holding the write lock of key: some services refuse concurrent writes

@@ -111,7 +111,8 @@ func (r *appACLResource) Create(ctx context.Context, req resource.CreateRequest,
 
 func (r *appACLResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m appACLModel
-	if !r.Refresh(ctx, req.State, &m, &resp.Diagnostics) {
+	prior, ok := r.Refresh(ctx, req.State, &m, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	instanceID, appID := m.InstanceID.ValueString(), m.AppID.ValueString()
@@ -123,7 +124,7 @@ func (r *appACLResource) Read(ctx context.Context, req resource.ReadRequest, res
 		resp.Diagnostics.AddError("Error reading "+r.TypeName, readError(ctx, r.Client, instanceID, fmt.Sprintf("Reading the ACL of app %s on instance %s", appID, instanceID), err))
 	default:
 		resp.Diagnostics.Append(m.fromACL(ctx, acl)...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		resp.Diagnostics.Append(prior.Record(ctx, &resp.State, &m)...)
 	}
 }
 

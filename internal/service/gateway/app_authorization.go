@@ -143,7 +143,8 @@ func (r *appAuthorizationResource) Create(ctx context.Context, req resource.Crea
 
 func (r *appAuthorizationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	full, m := r.newModel()
-	if !r.Refresh(ctx, req.State, full, &resp.Diagnostics) {
+	prior, ok := r.Refresh(ctx, req.State, full, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	key := m.key()
@@ -155,7 +156,7 @@ func (r *appAuthorizationResource) Read(ctx context.Context, req resource.ReadRe
 		resp.Diagnostics.AddError("Error reading "+r.TypeName, readError(ctx, r.Client, key.InstanceID, "Reading the authorization of "+key.String(), err))
 	default:
 		full.fromRecord(record)
-		resp.Diagnostics.Append(resp.State.Set(ctx, full)...)
+		resp.Diagnostics.Append(prior.Record(ctx, &resp.State, full)...)
 	}
 }
 

@@ -166,7 +166,8 @@ func (r *appAuthorizationSetResource) Create(ctx context.Context, req resource.C
 
 func (r *appAuthorizationSetResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m appAuthorizationSetModel
-	if !r.Refresh(ctx, req.State, &m, &resp.Diagnostics) {
+	prior, ok := r.Refresh(ctx, req.State, &m, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	current, err := r.list(ctx, &m)
@@ -177,7 +178,7 @@ func (r *appAuthorizationSetResource) Read(ctx context.Context, req resource.Rea
 		resp.Diagnostics.AddError("Error reading "+r.TypeName, readError(ctx, r.Client, m.InstanceID.ValueString(), "Listing the authorizations of "+m.describe(), err))
 	default:
 		resp.Diagnostics.Append(m.fromRecords(ctx, current)...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		resp.Diagnostics.Append(prior.Record(ctx, &resp.State, &m)...)
 	}
 }
 

@@ -182,7 +182,8 @@ func (r *apiAuthorizationSetResource) check(ctx context.Context, k apiKey, appID
 
 func (r *apiAuthorizationSetResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m apiAuthorizationSetModel
-	if !r.Refresh(ctx, req.State, &m, &resp.Diagnostics) {
+	prior, ok := r.Refresh(ctx, req.State, &m, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	current, err := authorizedApps(ctx, r.Client, m.apiKey())
@@ -193,7 +194,7 @@ func (r *apiAuthorizationSetResource) Read(ctx context.Context, req resource.Rea
 		resp.Diagnostics.AddError("Error reading "+r.TypeName, framework.Detail("Listing the apps authorized to call "+m.apiKey().String(), err))
 	default:
 		resp.Diagnostics.Append(m.fromAuthIDs(ctx, m.keepAuthIDs(ctx, current))...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		resp.Diagnostics.Append(prior.Record(ctx, &resp.State, &m)...)
 	}
 }
 

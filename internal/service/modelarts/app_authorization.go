@@ -141,7 +141,8 @@ func (r *appAuthorizationResource) fillNames(ctx context.Context, m *appAuthoriz
 
 func (r *appAuthorizationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m appAuthorizationModel
-	if !r.Refresh(ctx, req.State, &m, &resp.Diagnostics) {
+	prior, ok := r.Refresh(ctx, req.State, &m, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	app, err := findAuthorizedApp(ctx, r.Client, m.apiKey(), m.AppID.ValueString())
@@ -165,7 +166,7 @@ func (r *appAuthorizationResource) Read(ctx context.Context, req resource.ReadRe
 	if m.APIName.IsNull() {
 		m.APIName, m.ServiceName = types.StringValue(""), types.StringValue("")
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(prior.Record(ctx, &resp.State, &m)...)
 }
 
 func (r *appAuthorizationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

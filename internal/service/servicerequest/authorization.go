@@ -307,7 +307,8 @@ func (r *authorizationResource) Create(ctx context.Context, req resource.CreateR
 
 func (r *authorizationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m authorizationModel
-	if !r.Refresh(ctx, req.State, &m, &resp.Diagnostics) {
+	prior, ok := r.Refresh(ctx, req.State, &m, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	a, err := r.Client.OSM().Get(ctx, m.AuthorizationID.ValueString(), m.GroupID.ValueString())
@@ -324,7 +325,7 @@ func (r *authorizationResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	m.fromAuthorization(ctx, a, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(prior.Record(ctx, &resp.State, &m)...)
 }
 
 func (r *authorizationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

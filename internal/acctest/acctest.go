@@ -72,14 +72,14 @@ type FakeCloud struct {
 const DefaultWriteDelay = 20 * time.Millisecond
 
 // NewFakeCloud starts a fake cloud for the test and stops it when the test ends.
-func NewFakeCloud(t *testing.T) *FakeCloud {
+func NewFakeCloud(t testing.TB) *FakeCloud {
 	t.Helper()
 	return NewFakeCloudWith(t, fakecloud.Options{Gateway: fakegateway.Options{WriteDelay: DefaultWriteDelay}})
 }
 
 // NewFakeCloudWith starts a fake cloud with the given options (switches for the documented alternatives,
 // longer write delays) and stops it when the test ends.
-func NewFakeCloudWith(t *testing.T, opts fakecloud.Options) *FakeCloud {
+func NewFakeCloudWith(t testing.TB, opts fakecloud.Options) *FakeCloud {
 	t.Helper()
 	srv := fakecloud.New(opts)
 	ts := httptest.NewServer(srv)

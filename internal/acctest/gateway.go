@@ -26,7 +26,7 @@ type Gateway struct {
 }
 
 // SeedGateway creates a gateway instance of the flavour in the default project.
-func (f *FakeCloud) SeedGateway(t *testing.T, flavor fakegateway.Flavor) Gateway {
+func (f *FakeCloud) SeedGateway(t testing.TB, flavor fakegateway.Flavor) Gateway {
 	t.Helper()
 	p := string(flavor)
 	g := Gateway{

@@ -95,10 +95,17 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
+// maxIdleConnsPerHost is how many idle connections to one host the pool keeps.
+const maxIdleConnsPerHost = 32
+
 // transport is the connection pool under every call: the proxy the environment names now, and the CA
 // certificates and verification the configuration asks for.
 func transport(cfg Config) (*http.Transport, error) {
 	base := cleanhttp.DefaultPooledTransport()
+	// Terraform runs up to 10 operations at once (-parallelism), more with a higher setting, and most go to
+	// one or two hosts: keep their connections open between calls instead of the pool's default of
+	// GOMAXPROCS+1, which closes and reopens connections throughout a refresh of many resources.
+	base.MaxIdleConnsPerHost = maxIdleConnsPerHost
 	// Read the environment per client, not once per process as http.ProxyFromEnvironment does. Like it, this
 	// never proxies localhost or loopback addresses.
 	proxy := httpproxy.FromEnvironment().ProxyFunc()

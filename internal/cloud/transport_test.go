@@ -5,13 +5,19 @@ import (
 	"crypto/x509"
 	"errors"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/acctest"
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
+	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud"
 	fakegateway "github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/gateway"
 )
 
@@ -180,5 +186,42 @@ func TestProxyTunnelsHTTPS(t *testing.T) {
 	}
 	if got := proxy.Relayed(); len(got) != 1 || !strings.HasPrefix(got[0], "CONNECT "+acctest.FakeCloudHost+":") {
 		t.Fatalf("relayed %q, want one CONNECT to %s", got, acctest.FakeCloudHost)
+	}
+}
+
+// Terraform runs ten operations at once: the connections of one burst of calls serve the next bursts, instead
+// of all but a few being closed and opened again.
+func TestConnectionsAreReusedAcrossBursts(t *testing.T) {
+	t.Parallel()
+	srv := fakecloud.New(fakecloud.Options{})
+	var opened atomic.Int32
+	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(20 * time.Millisecond) // every call of a burst is in flight at once
+		srv.ServeHTTP(w, r)
+	}))
+	ts.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			opened.Add(1)
+		}
+	}
+	ts.Start()
+	t.Cleanup(ts.Close)
+	f := &acctest.FakeCloud{Server: srv, URL: ts.URL, Creds: srv.Credentials()}
+	g := f.SeedGateway(t, fakegateway.FlavorAPIG)
+	c := newClient(t, ts.URL, nil)
+	const burst = 16
+	for range 3 {
+		var wg sync.WaitGroup
+		for range burst {
+			wg.Go(func() {
+				if err := listUnbound(c, g); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	if n := opened.Load(); n > burst {
+		t.Errorf("3 bursts of %d calls opened %d connections, want at most %d", burst, n, burst)
 	}
 }

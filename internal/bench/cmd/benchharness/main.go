@@ -264,12 +264,12 @@ func runScenario(ctx context.Context, tf terraform, bins binaries, dir string, s
 			"destroy": {"destroy", "-input=false", "-auto-approve", "-no-color"},
 		}[op]
 		rssFile := filepath.Join(dir, op+".rss")
-		env := []string{"RSSWRAP_OUT=" + rssFile}
+		env := append([]string{"RSSWRAP_OUT=" + rssFile}, sc.env...)
 		if op == "plan" && profile != "" {
 			if err := os.MkdirAll(profile, 0o755); err != nil {
 				return nil, err
 			}
-			env = append(env, "AUTHZ_CPUPROFILE="+profile)
+			env = append(env, "AUTHZ_CPUPROFILE="+profile, "AUTHZ_MEMPROFILE="+profile)
 		}
 		if err := fc.resetRequests(ctx); err != nil {
 			return nil, err
@@ -331,7 +331,7 @@ func header(ctx context.Context, terraformBin string) string {
 
 // removeProfiles removes the profiles of an earlier run, which would otherwise be merged into this one's.
 func removeProfiles(dir string) error {
-	old, err := filepath.Glob(filepath.Join(dir, "authz-*.cpu.pprof"))
+	old, err := filepath.Glob(filepath.Join(dir, "authz-*.*.pprof"))
 	for _, f := range old {
 		if err := os.Remove(f); err != nil {
 			return err

@@ -156,3 +156,24 @@ func fieldPaths(t *testing.T, doc []byte) map[string]bool {
 	walk("", v)
 	return paths
 }
+
+// Targets are checked for the authz provider's scenarios only; floor_wide is set beside app_authorization.
+func TestTargets(t *testing.T) {
+	ms50 := 50 * time.Millisecond
+	results := []result{
+		{Scenario: "app_authorization", N: 1000, Latency: ms50, Op: "plan", Wall: 3 * time.Second, RSSKiB: 150 * 1024, Calls: map[string]int{"GET x": 2}},
+		{Scenario: floorScenario, N: 1000, Latency: ms50, Op: "plan", Wall: 2 * time.Second, RSSKiB: 100 * 1024},
+		{Scenario: wideScenario, N: 1000, Latency: ms50, Op: "plan", Wall: 3 * time.Second, RSSKiB: 140 * 1024},
+	}
+	got := targets(results)
+	want := []string{
+		"- met: app_authorization plan, N=1000, latency 50ms: 2 API calls (target ≤ 5)",
+		"- MISSED: app_authorization plan, N=1000, latency 50ms: 1.50× the floor (target ≤ 1.2×)",
+		"- MISSED: app_authorization plan, N=1000, latency 50ms: peak RSS 1.50× the floor (target ≤ 1.3×)",
+		"- for reference: app_authorization plan, N=1000, latency 50ms: 1.00× the time and 1.07× the peak RSS of floor_wide, " +
+			"which does nothing with the same schema (floor_wide itself: 1.50× and 1.40× the floor)",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("targets:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

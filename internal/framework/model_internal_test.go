@@ -7,9 +7,12 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
 )
 
 type codecShared struct {
@@ -118,5 +121,83 @@ func TestModelCodecFallsBack(t *testing.T) {
 	}
 	if diags := setState(ctx, &state, &missing{ID: types.StringValue("y")}); !diags.HasError() {
 		t.Error("missing: a model without the name attribute was written without an error")
+	}
+}
+
+func stringSet(values ...string) types.Set {
+	elems := make([]attr.Value, len(values))
+	for i, v := range values {
+		elems[i] = types.StringValue(v)
+	}
+	return types.SetValueMust(types.StringType, elems)
+}
+
+// A Read that finds what the state holds leaves the state alone; any change of any field, however small,
+// is recorded.
+func TestPriorRecord(t *testing.T) {
+	ctx := context.Background()
+	base := Base{Client: &cloud.Client{}}
+	tests := map[string]struct {
+		change    func(m *codecModel)
+		unchanged bool
+	}{
+		"nothing":                 {func(*codecModel) {}, true},
+		"same set, other order":   {func(m *codecModel) { m.Values = stringSet("b", "a") }, true},
+		"an own field, then back": {func(m *codecModel) { m.Name = types.StringValue("x"); m.Name = types.StringValue("n") }, true},
+		"an embedded field":       {func(m *codecModel) { m.ID = types.StringValue("id2") }, false},
+		"a set element":           {func(m *codecModel) { m.Values = stringSet("a", "c") }, false},
+		"a string to empty":       {func(m *codecModel) { m.Name = types.StringValue("") }, false},
+		"a string to null":        {func(m *codecModel) { m.Name = types.StringNull() }, false},
+		"known to unknown":        {func(m *codecModel) { m.ID = types.StringUnknown() }, false},
+		"a set to a null set":     {func(m *codecModel) { m.Values = types.SetNull(types.StringType) }, false},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			initial := codecModels(t, ctx)["all known"]
+			initial.Values = stringSet("a", "b")
+			state := tfsdk.State{Schema: codecSchema(ctx)}
+			if diags := state.Set(ctx, &initial); diags.HasError() {
+				t.Fatal(diags)
+			}
+			var m codecModel
+			var diags diag.Diagnostics
+			prior, ok := base.Refresh(ctx, state, &m, &diags)
+			if !ok {
+				t.Fatal(diags)
+			}
+			tc.change(&m)
+			if tc.unchanged {
+				// A schema the model does not fit makes any write fail: only a skipped one succeeds.
+				state.Schema = schema.Schema{Attributes: map[string]schema.Attribute{"id": schema.StringAttribute{Computed: true}}}
+				if diags := prior.Record(ctx, &state, &m); diags.HasError() {
+					t.Errorf("an unchanged model was written to the state: %v", diags)
+				}
+				return
+			}
+			if diags := prior.Record(ctx, &state, &m); diags.HasError() {
+				t.Fatal(diags)
+			}
+			var recorded codecModel
+			if diags := state.Get(ctx, &recorded); diags.HasError() {
+				t.Fatal(diags)
+			}
+			if !modelsEqual(reflect.ValueOf(recorded), reflect.ValueOf(m)) {
+				t.Errorf("the state holds\n%+v\nnot the model\n%+v", recorded, m)
+			}
+		})
+	}
+}
+
+// Without a client (the provider configuration is not known yet) a Read stops and the prior state stands.
+func TestRefreshWithoutClient(t *testing.T) {
+	ctx := context.Background()
+	state := tfsdk.State{Schema: codecSchema(ctx)}
+	m := codecModels(t, ctx)["all known"]
+	if diags := state.Set(ctx, &m); diags.HasError() {
+		t.Fatal(diags)
+	}
+	var diags diag.Diagnostics
+	if _, ok := (&Base{}).Refresh(ctx, state, &codecModel{}, &diags); ok || diags.HasError() {
+		t.Errorf("ok %v, diags %v; want a quiet stop", ok, diags)
 	}
 }

@@ -189,8 +189,13 @@ func apiIDsLocal(n int) string {
 }
 
 func authConfig(n int, url string) string {
-	return authzHeader(url) + apiIDsLocal(n) + fmt.Sprintf(`
-resource "authz_apig_app_authorization" "bench" {
+	return authzHeader(url) + singlesBlock("authz_apig_app_authorization", n)
+}
+
+// singlesBlock is n resources of type typ with the arguments of single authorizations of one app, one per API.
+func singlesBlock(typ string, n int) string {
+	return apiIDsLocal(n) + fmt.Sprintf(`
+resource %q "bench" {
   # count, like the floor provider's scenario: for_each over toset() of a long list costs Terraform itself
   # far more (at N = 500 it tripled the plan's time), which would be charged to the provider.
   count       = length(local.api_ids)
@@ -199,7 +204,7 @@ resource "authz_apig_app_authorization" "bench" {
   app_id      = %q
   api_id      = local.api_ids[count.index]
 }
-`, instanceID(0), releaseEnv, appID(0))
+`, typ, instanceID(0), releaseEnv, appID(0))
 }
 
 func authSetConfig(n int, url string) string {
@@ -213,13 +218,15 @@ resource "authz_apig_app_authorization_set" "bench" {
 `, instanceID(0), releaseEnv, appID(0))
 }
 
-func floorConfig(n int, _ string) string {
-	return fmt.Sprintf(`terraform {
+const floorHeader = `terraform {
   required_providers {
     floor = { source = "cloudauthz/floor" }
   }
 }
+`
 
+func floorConfig(n int, _ string) string {
+	return floorHeader + fmt.Sprintf(`
 resource "floor_thing" "bench" {
   count = %d
   name  = "thing-${count.index}"
@@ -229,20 +236,7 @@ resource "floor_thing" "bench" {
 
 // floorWideConfig is authConfig for floor_wide: the same arguments, so the same work for Terraform.
 func floorWideConfig(n int, _ string) string {
-	return `terraform {
-  required_providers {
-    floor = { source = "cloudauthz/floor" }
-  }
-}
-` + apiIDsLocal(n) + fmt.Sprintf(`
-resource "floor_wide" "bench" {
-  count       = length(local.api_ids)
-  instance_id = %q
-  env_id      = %q
-  app_id      = %q
-  api_id      = local.api_ids[count.index]
-}
-`, instanceID(0), releaseEnv, appID(0))
+	return floorHeader + singlesBlock("floor_wide", n)
 }
 
 func terraformDataConfig(n int, _ string) string {

@@ -14,9 +14,9 @@ import (
 
 // The framework's State.Get and State.Set convert a model by reflection and, in terraform-plugin-framework
 // v1.19, compile a regular expression for every field of the model on every call: for a refresh of
-// thousands of resources that is most of what the provider's own code costs. A Read's model is flat — fields
-// of attr.Value types, some in embedded structs — so getState and setState convert it directly with the
-// attribute types of the schema, the same way the framework converts each field (Type.ValueFromTerraform,
+// thousands of resources that is most of what the provider's own code costs. The provider's models are flat —
+// fields of attr.Value types, some in embedded structs — so readModel and setState convert them directly with
+// the attribute types of the schema, the same way the framework converts each field (Type.ValueFromTerraform,
 // Value.ToTerraformValue). Anything they do not handle goes to the framework, which also words the errors.
 
 // modelField is one field of a model: its index path (through embedded structs) and its attribute's name.

@@ -98,19 +98,22 @@ func decodeModel(ctx context.Context, typ attr.Type, raw tftypes.Value, model an
 	}
 	fields := modelFields(target.Elem().Type())
 	objType, isObject := typ.(attr.TypeWithAttributeTypes)
-	var values map[string]tftypes.Value
-	if fields == nil || !isObject || len(fields) != len(objType.AttributeTypes()) || raw.As(&values) != nil || len(values) != len(fields) {
+	if fields == nil || !isObject {
 		return false
 	}
 	attrTypes := objType.AttributeTypes()
+	var values map[string]tftypes.Value
+	if len(fields) != len(attrTypes) || raw.As(&values) != nil || len(values) != len(fields) {
+		return false
+	}
 	out := reflect.New(target.Elem().Type()).Elem()
 	for _, f := range fields {
-		typ, known := attrTypes[f.name]
+		attrType, known := attrTypes[f.name]
 		v, present := values[f.name]
 		if !known || !present {
 			return false
 		}
-		value, err := typ.ValueFromTerraform(ctx, v)
+		value, err := attrType.ValueFromTerraform(ctx, v)
 		field := out.FieldByIndex(f.index)
 		if err != nil || value == nil || !reflect.TypeOf(value).AssignableTo(field.Type()) {
 			return false

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
 	"sync"
@@ -23,6 +24,7 @@ import (
 	"github.com/hashicorp/go-cleanhttp"
 	"github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/net/http/httpproxy"
+	"golang.org/x/sync/errgroup"
 )
 
 const maxResponseBytes = 8 << 20
@@ -337,36 +339,103 @@ func (c *Client) Shared(key any, init func() any) any {
 	return v
 }
 
-// listPages follows the offset/limit paging of the GET list described by list (its service, path, query and
-// headers), whose items sit under itemsKey and whose number of matches sits under totalKey, pageSize items
-// at a time.
+// listPages reads the whole GET list described by list (its service, path, query and headers), whose items sit
+// under itemsKey and whose number of matches sits under totalKey, pageSize items at a time.
+//
+// Offset paging is not a snapshot: an item added or removed before the offset between two page reads shifts
+// the rest, and one item would be read twice or never. An item never read is a resource "gone" that still
+// grants access. So each page after the first starts on the last item of the page before, which must come
+// back the same, and every page must count the same total; when they do not, the list changed while it was
+// read, and it is read again (at most maxListReads times, then the call fails rather than answer wrongly).
+// The first page tells how many pages follow; they are read at most listConcurrency at a time.
 func listPages[T any](ctx context.Context, c *Client, list call, itemsKey, totalKey string, pageSize int) ([]T, error) {
-	var all []T
-	q := list.query
-	if q == nil {
-		q = url.Values{}
-	}
-	for offset := 0; ; {
-		q.Set("offset", strconv.Itoa(offset))
-		q.Set("limit", strconv.Itoa(pageSize))
-		var page map[string]json.RawMessage
-		if err := c.do(ctx, call{service: list.service, method: http.MethodGet, path: list.path, query: q, out: &page, headers: list.headers}); err != nil {
-			return nil, err
+	for read := 1; ; read++ {
+		items, err := readPages[T](ctx, c, list, itemsKey, totalKey, pageSize)
+		if errors.Is(err, errListChanged) && read < maxListReads {
+			continue
 		}
-		var items []T
-		if raw, ok := page[itemsKey]; ok {
-			if err := json.Unmarshal(raw, &items); err != nil {
-				return nil, fmt.Errorf("decoding %s: %w", list.path, err)
+		if errors.Is(err, errListChanged) {
+			return nil, fmt.Errorf("listing %s: %w while its pages were read, %d times in a row", list.path, err, read)
+		}
+		return items, err
+	}
+}
+
+const (
+	maxListReads    = 3
+	listConcurrency = 4
+)
+
+var errListChanged = errors.New("the list changed")
+
+// readPages reads every page of a list once; see listPages.
+func readPages[T any](ctx context.Context, c *Client, list call, itemsKey, totalKey string, pageSize int) ([]T, error) {
+	first, total, err := readPage[T](ctx, c, list, itemsKey, totalKey, 0, pageSize)
+	if err != nil || len(first) == 0 || len(first) >= total {
+		return first, err
+	}
+	// The server may serve fewer items than asked: its page size is what the first page holds.
+	per, overlap := len(first), 1
+	if per == 1 {
+		overlap = 0 // nothing to compare without shrinking the page to nothing
+	}
+	step := per - overlap
+	pages := make([][]T, 1+(total-per+step-1)/step)
+	pages[0] = first
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(listConcurrency)
+	for k := 1; k < len(pages); k++ {
+		g.Go(func() error {
+			items, pageTotal, err := readPage[T](gctx, c, list, itemsKey, totalKey, k*step, per)
+			if err != nil {
+				return err
 			}
+			want := per
+			if k == len(pages)-1 {
+				want = total - k*step
+			}
+			if pageTotal != total || len(items) != want {
+				return errListChanged
+			}
+			pages[k] = items
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	all := make([]T, 0, total)
+	all = append(all, first...)
+	for k := 1; k < len(pages); k++ {
+		if overlap == 1 && !reflect.DeepEqual(pages[k][0], pages[k-1][per-1]) {
+			return nil, errListChanged
 		}
-		var total int
-		if raw, ok := page[totalKey]; ok {
-			_ = json.Unmarshal(raw, &total)
-		}
-		all = append(all, items...)
-		offset += len(items)
-		if len(items) == 0 || offset >= total {
-			return all, nil
+		all = append(all, pages[k][overlap:]...)
+	}
+	return all, nil
+}
+
+// readPage reads limit items of a list from offset, and the total it reports.
+func readPage[T any](ctx context.Context, c *Client, list call, itemsKey, totalKey string, offset, limit int) ([]T, int, error) {
+	q := url.Values{}
+	for k, v := range list.query {
+		q[k] = v
+	}
+	q.Set("offset", strconv.Itoa(offset))
+	q.Set("limit", strconv.Itoa(limit))
+	var page map[string]json.RawMessage
+	if err := c.do(ctx, call{service: list.service, method: http.MethodGet, path: list.path, query: q, out: &page, headers: list.headers}); err != nil {
+		return nil, 0, err
+	}
+	var items []T
+	if raw, ok := page[itemsKey]; ok {
+		if err := json.Unmarshal(raw, &items); err != nil {
+			return nil, 0, fmt.Errorf("decoding %s: %w", list.path, err)
 		}
 	}
+	var total int
+	if raw, ok := page[totalKey]; ok {
+		_ = json.Unmarshal(raw, &total)
+	}
+	return items, total, nil
 }

@@ -278,37 +278,6 @@ func TestROMAAcceptsBothCreateResponseShapes(t *testing.T) {
 	}
 }
 
-func TestListFollowsEveryPage(t *testing.T) {
-	srv := fakecloud.New(fakecloud.Options{})
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	inst := fakegateway.InstanceFixture{ID: instanceID, Name: "gw", Flavor: fakegateway.FlavorAPIG, Apps: []fakegateway.App{{ID: appID, Name: "app_one"}}}
-	const n = 999 // two pages of up to 500 (an app holds at most 1000 authorizations)
-	for i := range n {
-		id := strings.Repeat("0", 28) + hex4(i)
-		inst.APIs = append(inst.APIs, fakegateway.API{ID: id, Name: "api_" + hex4(i), ReqMethod: "GET", ReqURI: "/" + hex4(i), AuthType: "APP", PublishedEnvs: []string{releaseEnv}})
-		inst.AppAuths = append(inst.AppAuths, fakegateway.AppAuth{AppID: appID, APIID: id, EnvID: releaseEnv})
-	}
-	if err := srv.Load(fakecloud.Fixture{Gateway: fakegateway.InProject(fakecloud.DefaultProjectID, inst)}); err != nil {
-		t.Fatal(err)
-	}
-	c := newClient(t, ts.URL, nil)
-	got, err := c.Gateway(cloud.FlavorAPIG).ListBoundAPIs(context.Background(), instanceID, cloud.BoundAPIsFilter{AppID: appID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != n {
-		t.Fatalf("listed %d, want %d", len(got), n)
-	}
-	seen := map[string]bool{}
-	for _, a := range got {
-		if seen[a.ID] {
-			t.Fatalf("record %s listed twice", a.ID)
-		}
-		seen[a.ID] = true
-	}
-}
-
 func hex4(i int) string {
 	const digits = "0123456789abcdef"
 	return string([]byte{digits[i>>12&15], digits[i>>8&15], digits[i>>4&15], digits[i&15]})

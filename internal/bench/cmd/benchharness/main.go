@@ -33,6 +33,7 @@ type options struct {
 	work         string
 	keep         bool
 	repeat       int
+	plans        int
 	timeout      time.Duration
 }
 
@@ -65,6 +66,7 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.work, "work", "", "working directory (default: a temporary one, removed afterwards)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the working directory (builds, configurations, Terraform logs)")
 	fs.IntVar(&o.repeat, "repeat", 1, "run each scenario this many times and report the run of median wall time, per operation")
+	fs.IntVar(&o.plans, "plans", 3, "run the no-change plan this many times in each run and report the one of median wall time")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Minute, "limit for each Terraform command")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -94,8 +96,8 @@ func parseFlags(args []string) (options, error) {
 		}
 		o.scenarios = append(o.scenarios, scenarios[i])
 	}
-	if o.repeat < 1 {
-		return o, errors.New("-repeat must be at least 1")
+	if o.repeat < 1 || o.plans < 1 {
+		return o, errors.New("-repeat and -plans must be at least 1")
 	}
 	o.fakecloudSrc = cmp.Or(o.fakecloudSrc, o.repo)
 	return o, nil
@@ -161,24 +163,28 @@ func run(ctx context.Context, o options) error {
 	runErr := func() error {
 		for _, latency := range latencies {
 			for _, n := range o.ns {
-				for _, sc := range o.scenarios {
-					if err := ctx.Err(); err != nil {
-						return err
-					}
-					var runs [][]result
-					for i := range o.repeat {
+				// Repetitions go round the scenarios, so that a provider and the floor it is compared with
+				// run minutes apart at most, whatever the machine's load does over a long run.
+				runs := make([][][]result, len(o.scenarios))
+				for i := range o.repeat {
+					for j, sc := range o.scenarios {
+						if err := ctx.Err(); err != nil {
+							return err
+						}
 						profile := ""
 						if o.profile != "" && sc.name == o.profileOf && n == profileN && latency == profileLatency && i == 0 {
 							profile = o.profile
 						}
 						dir := filepath.Join(work, "runs", fmt.Sprintf("%s-%d-%s-%d", sc.name, n, latencyString(latency), i+1))
-						rs, err := runScenario(ctx, tf, bins, dir, sc, n, latency, profile)
+						rs, err := runScenario(ctx, tf, bins, dir, sc, n, latency, o.plans, profile)
 						if err != nil {
 							return fmt.Errorf("%s, N=%d, latency %s: %w", sc.name, n, latencyString(latency), err)
 						}
-						runs = append(runs, rs)
+						runs[j] = append(runs[j], rs)
 					}
-					results = append(results, medianRun(runs)...)
+				}
+				for _, r := range runs {
+					results = append(results, medianRun(r)...)
 				}
 			}
 		}
@@ -227,7 +233,7 @@ func probeLatency(bin, work string) error {
 }
 
 // runScenario applies, re-plans and destroys one scenario against a fresh fake cloud in a fresh directory.
-func runScenario(ctx context.Context, tf terraform, bins binaries, dir string, sc scenario, n int, latency time.Duration, profile string) ([]result, error) {
+func runScenario(ctx context.Context, tf terraform, bins binaries, dir string, sc scenario, n int, latency time.Duration, plans int, profile string) ([]result, error) {
 	cfgDir := filepath.Join(dir, "config")
 	if err := os.MkdirAll(cfgDir, 0o755); err != nil {
 		return nil, err
@@ -258,56 +264,78 @@ func runScenario(ctx context.Context, tf terraform, bins binaries, dir string, s
 
 	var results []result
 	for _, op := range operations {
-		args := map[string][]string{
-			"apply":   {"apply", "-input=false", "-auto-approve", "-no-color"},
-			"plan":    {"plan", "-input=false", "-no-color", "-detailed-exitcode"},
-			"destroy": {"destroy", "-input=false", "-auto-approve", "-no-color"},
-		}[op]
-		rssFile := filepath.Join(dir, op+".rss")
-		env := append([]string{"RSSWRAP_OUT=" + rssFile}, sc.env...)
-		if op == "plan" && profile != "" {
-			if err := os.MkdirAll(profile, 0o755); err != nil {
+		times := 1
+		if op == "plan" {
+			times = plans
+		}
+		var runs [][]result
+		for i := range times {
+			r, code, err := runOperation(ctx, tf, fc, dir, cfgDir, sc, n, latency, op, i, profile)
+			if err != nil {
 				return nil, err
 			}
-			env = append(env, "AUTHZ_CPUPROFILE="+profile, "AUTHZ_MEMPROFILE="+profile)
-		}
-		if err := fc.resetRequests(ctx); err != nil {
-			return nil, err
-		}
-		logFile := filepath.Join(dir, op+".log")
-		wall, code, err := tf.run(ctx, cfgDir, logFile, env, args...)
-		if err != nil {
-			return nil, fmt.Errorf("terraform %s: %w", op, err)
-		}
-		r := result{Scenario: sc.name, N: n, Latency: latency, Op: op, Wall: wall}
-		switch {
-		case op == "plan" && code == 2:
-			r.Note = "plan not empty"
-		case code != 0:
-			r.Note = fmt.Sprintf("exit %d", code)
-			logf("terraform %s failed (exit %d), log %s:\n%s", op, code, logFile, tail(logFile, 20))
-		}
-		reqs, err := fc.requests(ctx)
-		if err != nil {
-			return nil, err
-		}
-		r.Calls, r.Failed = countRoutes(reqs)
-		if sc.provider != "" {
-			if r.RSSKiB, err = maxRSS(rssFile); err != nil {
-				return nil, err
+			if code != 0 && op == "apply" {
+				// Nothing to plan or destroy reliably; the fake cloud goes with the process.
+				return append(results, r), nil
 			}
-			if r.RSSKiB == 0 {
-				r.Note = strings.TrimSpace(r.Note + " no RSS recorded")
-			}
+			runs = append(runs, []result{r})
 		}
-		logf("%-22s N=%-4d latency %-5s %-7s %7.2f s  %6d calls  %4.0f MiB %s", sc.name, n, latencyString(latency), op,
-			wall.Seconds(), r.totalCalls(), float64(r.RSSKiB)/1024, r.Note)
-		results = append(results, r)
-		if code != 0 && op == "apply" {
-			break // nothing to plan or destroy reliably; the fake cloud goes with the process
-		}
+		results = append(results, medianRun(runs)...)
 	}
 	return results, nil
+}
+
+// runOperation runs one Terraform command of a scenario (the i-th of its kind in the run) and measures it.
+func runOperation(ctx context.Context, tf terraform, fc *fakeCloud, dir, cfgDir string, sc scenario, n int, latency time.Duration, op string, i int, profile string) (result, int, error) {
+	args := map[string][]string{
+		"apply":   {"apply", "-input=false", "-auto-approve", "-no-color"},
+		"plan":    {"plan", "-input=false", "-no-color", "-detailed-exitcode"},
+		"destroy": {"destroy", "-input=false", "-auto-approve", "-no-color"},
+	}[op]
+	name := op
+	if i > 0 {
+		name = fmt.Sprintf("%s-%d", op, i+1)
+	}
+	rssFile := filepath.Join(dir, name+".rss")
+	env := append([]string{"RSSWRAP_OUT=" + rssFile}, sc.env...)
+	if op == "plan" && profile != "" && i == 0 {
+		if err := os.MkdirAll(profile, 0o755); err != nil {
+			return result{}, 0, err
+		}
+		env = append(env, "AUTHZ_CPUPROFILE="+profile, "AUTHZ_MEMPROFILE="+profile)
+	}
+	if err := fc.resetRequests(ctx); err != nil {
+		return result{}, 0, err
+	}
+	logFile := filepath.Join(dir, name+".log")
+	wall, code, err := tf.run(ctx, cfgDir, logFile, env, args...)
+	if err != nil {
+		return result{}, 0, fmt.Errorf("terraform %s: %w", op, err)
+	}
+	r := result{Scenario: sc.name, N: n, Latency: latency, Op: op, Wall: wall}
+	switch {
+	case op == "plan" && code == 2:
+		r.Note = "plan not empty"
+	case code != 0:
+		r.Note = fmt.Sprintf("exit %d", code)
+		logf("terraform %s failed (exit %d), log %s:\n%s", op, code, logFile, tail(logFile, 20))
+	}
+	reqs, err := fc.requests(ctx)
+	if err != nil {
+		return result{}, 0, err
+	}
+	r.Calls, r.Failed = countRoutes(reqs)
+	if sc.provider != "" {
+		if r.RSSKiB, err = maxRSS(rssFile); err != nil {
+			return result{}, 0, err
+		}
+		if r.RSSKiB == 0 {
+			r.Note = strings.TrimSpace(r.Note + " no RSS recorded")
+		}
+	}
+	logf("%-22s N=%-4d latency %-5s %-7s %7.2f s  %6d calls  %4.0f MiB %s", sc.name, n, latencyString(latency), op,
+		wall.Seconds(), r.totalCalls(), float64(r.RSSKiB)/1024, r.Note)
+	return r, code, nil
 }
 
 // header names the machine and the tools, since the figures mean little without them.

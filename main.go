@@ -9,11 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"runtime/pprof"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
+	"github.com/cloudauthz/terraform-provider-authz/internal/gctune"
 	"github.com/cloudauthz/terraform-provider-authz/internal/provider"
 )
 
@@ -26,7 +26,7 @@ func main() {
 	flag.Parse()
 
 	quietWhenTerraformDiscardsLogs()
-	limitMemory()
+	gctune.Configure()
 	stopProfile := startCPUProfile(os.Getenv("AUTHZ_CPUPROFILE"))
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/cloudauthz/authz",
@@ -55,21 +55,6 @@ func quietWhenTerraformDiscardsLogs() {
 			_ = os.Setenv(name, "off") // cannot fail for a valid name
 		}
 	}
-}
-
-// softMemoryLimit is the Go runtime's soft memory limit for the provider process, unless GOMEMLIMIT sets one. A
-// plan or destroy of a thousand resources allocates some 600 MB in a few seconds while holding a few MB; paced by
-// GOGC alone, the heap peaks at about twice what each collection finds in flight, and the process at 150 MB and
-// more. The limit trims those peaks and costs no measurable time (make bench); it is far above what the provider
-// holds, so collections do not run back to back.
-const softMemoryLimit = 120 << 20
-
-// limitMemory sets softMemoryLimit unless GOMEMLIMIT is set (the runtime has read it then).
-func limitMemory() {
-	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
-		return
-	}
-	debug.SetMemoryLimit(softMemoryLimit)
 }
 
 // startCPUProfile profiles the process until the returned func is called, when dir (AUTHZ_CPUPROFILE, for

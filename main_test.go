@@ -2,10 +2,8 @@ package main
 
 import (
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"testing"
 )
 
@@ -63,22 +61,3 @@ func TestProfiles(t *testing.T) {
 }
 
 // The provider's soft memory limit applies unless GOMEMLIMIT sets one.
-func TestLimitMemory(t *testing.T) {
-	before := debug.SetMemoryLimit(-1)
-	t.Cleanup(func() { debug.SetMemoryLimit(before) })
-
-	t.Setenv("GOMEMLIMIT", "")
-	os.Unsetenv("GOMEMLIMIT")
-	debug.SetMemoryLimit(math.MaxInt64)
-	limitMemory()
-	if got := debug.SetMemoryLimit(-1); got != softMemoryLimit {
-		t.Errorf("without GOMEMLIMIT the limit is %d, want %d", got, softMemoryLimit)
-	}
-
-	t.Setenv("GOMEMLIMIT", "1GiB") // read by the runtime at start-up; here it only has to be set
-	debug.SetMemoryLimit(1 << 30)
-	limitMemory()
-	if got := debug.SetMemoryLimit(-1); got != 1<<30 {
-		t.Errorf("with GOMEMLIMIT set the limit became %d", got)
-	}
-}

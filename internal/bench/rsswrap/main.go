@@ -1,7 +1,7 @@
-// Command rsswrap measures a Terraform provider's peak memory. Installed in a dev_overrides directory under
-// the provider's binary name, it runs the real provider (same name, in $RSSWRAP_DIR) as its child with the
-// same stdin, stdout (go-plugin's handshake), stderr, environment and arguments, then appends the child's
-// peak RSS in KiB to $RSSWRAP_OUT.
+// Command rsswrap measures a Terraform provider's peak memory and CPU time. Installed in a dev_overrides
+// directory under the provider's binary name, it runs the real provider (same name, in $RSSWRAP_DIR) as its
+// child with the same stdin, stdout (go-plugin's handshake), stderr, environment and arguments, then appends
+// "<peak RSS in KiB> <binary> <user+system CPU in ms>" to $RSSWRAP_OUT.
 package main
 
 import (
@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -54,7 +55,7 @@ func run() (int, error) {
 	signal.Stop(sigs)
 
 	if out := os.Getenv("RSSWRAP_OUT"); out != "" {
-		if err := appendLine(out, fmt.Sprintf("%d %s\n", maxRSSKiB(cmd.ProcessState), filepath.Base(self))); err != nil {
+		if err := appendLine(out, fmt.Sprintf("%d %s %d\n", maxRSSKiB(cmd.ProcessState), filepath.Base(self), cpuTime(cmd.ProcessState).Milliseconds())); err != nil {
 			fmt.Fprintln(os.Stderr, "rsswrap:", err)
 		}
 	}
@@ -67,6 +68,9 @@ func run() (int, error) {
 	}
 	return 0, nil
 }
+
+// cpuTime is the user and system CPU time the process used.
+func cpuTime(ps *os.ProcessState) time.Duration { return ps.UserTime() + ps.SystemTime() }
 
 // appendLine appends one short line; O_APPEND keeps lines of concurrent provider processes whole.
 func appendLine(path, line string) error {

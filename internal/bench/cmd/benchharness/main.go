@@ -258,7 +258,7 @@ func runScenario(ctx context.Context, tf terraform, bins binaries, dir string, s
 		return nil, err
 	}
 	initLog := filepath.Join(dir, "init.log")
-	if _, code, err := tf.run(ctx, cfgDir, initLog, nil, "init", "-input=false", "-no-color"); err != nil || code != 0 {
+	if _, _, code, err := tf.run(ctx, cfgDir, initLog, nil, "init", "-input=false", "-no-color"); err != nil || code != 0 {
 		return nil, fmt.Errorf("terraform init failed (%v, exit %d):\n%s", err, code, tail(initLog, 30))
 	}
 
@@ -308,11 +308,11 @@ func runOperation(ctx context.Context, tf terraform, fc *fakeCloud, dir, cfgDir 
 		return result{}, 0, err
 	}
 	logFile := filepath.Join(dir, name+".log")
-	wall, code, err := tf.run(ctx, cfgDir, logFile, env, args...)
+	wall, cpu, code, err := tf.run(ctx, cfgDir, logFile, env, args...)
 	if err != nil {
 		return result{}, 0, fmt.Errorf("terraform %s: %w", op, err)
 	}
-	r := result{Scenario: sc.name, N: n, Latency: latency, Op: op, Wall: wall}
+	r := result{Scenario: sc.name, N: n, Latency: latency, Op: op, Wall: wall, CPU: cpu}
 	switch {
 	case op == "plan" && code == 2:
 		r.Note = "plan not empty"
@@ -326,15 +326,15 @@ func runOperation(ctx context.Context, tf terraform, fc *fakeCloud, dir, cfgDir 
 	}
 	r.Calls, r.Failed = countRoutes(reqs)
 	if sc.provider != "" {
-		if r.RSSKiB, err = maxRSS(rssFile); err != nil {
+		if r.RSSKiB, r.ProviderCPU, err = providerUsage(rssFile); err != nil {
 			return result{}, 0, err
 		}
 		if r.RSSKiB == 0 {
 			r.Note = strings.TrimSpace(r.Note + " no RSS recorded")
 		}
 	}
-	logf("%-22s N=%-4d latency %-5s %-7s %7.2f s  %6d calls  %4.0f MiB %s", sc.name, n, latencyString(latency), op,
-		wall.Seconds(), r.totalCalls(), float64(r.RSSKiB)/1024, r.Note)
+	logf("%-22s N=%-4d latency %-5s %-7s %7.2f s  CPU %6.2f s (provider %6.2f s)  %6d calls  %4.0f MiB %s", sc.name, n, latencyString(latency), op,
+		wall.Seconds(), cpu.Seconds(), r.ProviderCPU.Seconds(), r.totalCalls(), float64(r.RSSKiB)/1024, r.Note)
 	return r, code, nil
 }
 

@@ -21,10 +21,13 @@ type result struct {
 	Latency  time.Duration
 	Op       string
 	Wall     time.Duration
-	RSSKiB   int64          // the provider's peak RSS over its processes; 0: not measured (built-in provider)
-	Calls    map[string]int // API calls by route ("GET /v2/{project_id}/..."), from the fake cloud's request log
-	Failed   int            // calls answered with a status of 400 or more, or not at all
-	Note     string         // what went wrong, if anything
+	CPU      time.Duration // user and system CPU time of Terraform and its plugins
+	RSSKiB   int64         // the provider's peak RSS over its processes; 0: not measured (built-in provider)
+	// ProviderCPU is the user and system CPU time of the provider's processes; 0: not measured.
+	ProviderCPU time.Duration
+	Calls       map[string]int // API calls by route ("GET /v2/{project_id}/..."), from the fake cloud's request log
+	Failed      int            // calls answered with a status of 400 or more, or not at all
+	Note        string         // what went wrong, if anything
 }
 
 func (r result) totalCalls() int {
@@ -148,18 +151,22 @@ func table(results []result) string {
 		}
 	}
 	var b strings.Builder
-	b.WriteString("| scenario | N | latency | op | wall | ×floor | peak RSS | ×floor | API calls | per resource | calls by route |\n")
-	b.WriteString("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|\n")
+	b.WriteString("| scenario | N | latency | op | wall | ×floor | CPU | provider CPU | ×floor | peak RSS | ×floor | API calls | per resource | calls by route |\n")
+	b.WriteString("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, r := range results {
 		f, hasFloor := floor[key{r.N, r.Latency, r.Op}]
-		wallRatio, rssRatio := "—", "—"
+		wallRatio, cpuRatio, rssRatio := "—", "—", "—"
 		if hasFloor {
 			wallRatio = ratio(r.Wall.Seconds(), f.Wall.Seconds())
+			cpuRatio = ratio(r.ProviderCPU.Seconds(), f.ProviderCPU.Seconds())
 			rssRatio = ratio(float64(r.RSSKiB), float64(f.RSSKiB))
 		}
-		rss := "—"
+		rss, providerCPU := "—", "—"
 		if r.RSSKiB > 0 {
 			rss = fmt.Sprintf("%.0f MiB", float64(r.RSSKiB)/1024)
+		}
+		if r.ProviderCPU > 0 {
+			providerCPU = fmt.Sprintf("%.2f s", r.ProviderCPU.Seconds())
 		}
 		total := r.totalCalls()
 		perResource := "—"
@@ -173,9 +180,9 @@ func table(results []result) string {
 		if r.Note != "" {
 			routes += " **" + r.Note + "**"
 		}
-		fmt.Fprintf(&b, "| %s | %d | %s | %s | %.2f s | %s | %s | %s | %d | %s | %s |\n",
-			r.Scenario, r.N, latencyString(r.Latency), r.Op, r.Wall.Seconds(), wallRatio, rss, rssRatio,
-			total, perResource, routes)
+		fmt.Fprintf(&b, "| %s | %d | %s | %s | %.2f s | %s | %.2f s | %s | %s | %s | %s | %d | %s | %s |\n",
+			r.Scenario, r.N, latencyString(r.Latency), r.Op, r.Wall.Seconds(), wallRatio, r.CPU.Seconds(), providerCPU, cpuRatio,
+			rss, rssRatio, total, perResource, routes)
 	}
 	return b.String()
 }
@@ -246,9 +253,10 @@ func targets(results []result) []string {
 			check(x <= 1.3, "%s %s, N=1000, latency %s: peak RSS %.2f× the floor (target ≤ 1.3×)", r.Scenario, r.Op, latencyString(r.Latency), x)
 		}
 		if w, ok := by[id(wideScenario, r.N, r.Latency, r.Op)]; ok && r.Scenario == "app_authorization" && r.N == 1000 && w.Note == "" {
-			lines = append(lines, fmt.Sprintf("- for reference: app_authorization %s, N=1000, latency %s: %.2f× the time and %.2f× the peak RSS of %s, "+
-				"which does nothing with the same schema (%s itself: %.2f× and %.2f× the floor)", r.Op, latencyString(r.Latency),
-				wallRatio(r, w), float64(r.RSSKiB)/float64(w.RSSKiB), wideScenario, wideScenario, wallRatio(w, f), float64(w.RSSKiB)/float64(f.RSSKiB)))
+			lines = append(lines, fmt.Sprintf("- for reference: app_authorization %s, N=1000, latency %s: %.2f× the time, %s the provider CPU and %.2f× the peak RSS of %s, "+
+				"which does nothing with the same schema (%s itself: %.2f×, %s and %.2f× the floor)", r.Op, latencyString(r.Latency),
+				wallRatio(r, w), ratio(r.ProviderCPU.Seconds(), w.ProviderCPU.Seconds()), float64(r.RSSKiB)/float64(w.RSSKiB), wideScenario,
+				wideScenario, wallRatio(w, f), ratio(w.ProviderCPU.Seconds(), f.ProviderCPU.Seconds()), float64(w.RSSKiB)/float64(f.RSSKiB)))
 		}
 	}
 	return lines

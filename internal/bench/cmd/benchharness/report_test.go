@@ -62,19 +62,19 @@ func TestRatio(t *testing.T) {
 func TestTable(t *testing.T) {
 	aclRoute := "GET /v2/{project_id}/apigw/instances/{instance_id}/apps/{app_id}/app-acl"
 	results := []result{
-		{Scenario: "app_acl", N: 100, Op: "plan", Wall: 3 * time.Second, RSSKiB: 30 * 1024, Calls: map[string]int{aclRoute: 100}},
-		{Scenario: floorScenario, N: 100, Op: "plan", Wall: 2 * time.Second, RSSKiB: 20 * 1024, Calls: map[string]int{}},
+		{Scenario: "app_acl", N: 100, Op: "plan", Wall: 3 * time.Second, CPU: 4 * time.Second, ProviderCPU: 1500 * time.Millisecond, RSSKiB: 30 * 1024, Calls: map[string]int{aclRoute: 100}},
+		{Scenario: floorScenario, N: 100, Op: "plan", Wall: 2 * time.Second, CPU: 3 * time.Second, ProviderCPU: time.Second, RSSKiB: 20 * 1024, Calls: map[string]int{}},
 		{Scenario: "app_acl", N: 100, Latency: 50 * time.Millisecond, Op: "plan", Wall: 9 * time.Second, Calls: map[string]int{aclRoute: 100}, Failed: 1},
-		{Scenario: "terraform_data", N: 100, Op: "plan", Wall: time.Second, Calls: map[string]int{}},
+		{Scenario: "terraform_data", N: 100, Op: "plan", Wall: time.Second, CPU: time.Second, Calls: map[string]int{}},
 	}
 	lines := strings.Split(strings.TrimSpace(table(results)), "\n")
 	want := []string{
 		lines[0], lines[1], // header
-		"| app_acl | 100 | 0 | plan | 3.00 s | 1.50× | 30 MiB | 1.50× | 100 | 1.00 | `GET …/apps/{app_id}/app-acl` 100 |",
-		"| floor_thing | 100 | 0 | plan | 2.00 s | 1.00× | 20 MiB | 1.00× | 0 | — |  |",
-		"| terraform_data | 100 | 0 | plan | 1.00 s | 0.50× | — | — | 0 | — |  |",
+		"| app_acl | 100 | 0 | plan | 3.00 s | 1.50× | 4.00 s | 1.50 s | 1.50× | 30 MiB | 1.50× | 100 | 1.00 | `GET …/apps/{app_id}/app-acl` 100 |",
+		"| floor_thing | 100 | 0 | plan | 2.00 s | 1.00× | 3.00 s | 1.00 s | 1.00× | 20 MiB | 1.00× | 0 | — |  |",
+		"| terraform_data | 100 | 0 | plan | 1.00 s | 0.50× | 1.00 s | — | — | — | — | 0 | — |  |",
 		// no floor at 50 ms: no ratios
-		"| app_acl | 100 | 50ms | plan | 9.00 s | — | — | — | 100 | 1.00 | `GET …/apps/{app_id}/app-acl` 100 (1 failed) |",
+		"| app_acl | 100 | 50ms | plan | 9.00 s | — | 0.00 s | — | — | — | — | 100 | 1.00 | `GET …/apps/{app_id}/app-acl` 100 (1 failed) |",
 	}
 	if !slices.Equal(lines, want) {
 		t.Errorf("table:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
@@ -93,16 +93,22 @@ func TestMedianRun(t *testing.T) {
 	}
 }
 
-func TestMaxRSS(t *testing.T) {
+func TestProviderUsage(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "rss")
-	if err := os.WriteFile(path, []byte("24204 terraform-provider-authz\n27900 terraform-provider-authz\n25516 terraform-provider-authz\n"), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte("24204 terraform-provider-authz 120\n27900 terraform-provider-authz 1500\n25516 terraform-provider-authz 30\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := maxRSS(path); err != nil || got != 27900 {
-		t.Errorf("maxRSS = %d, %v; want 27900", got, err)
+	if kib, cpu, err := providerUsage(path); err != nil || kib != 27900 || cpu != 1650*time.Millisecond {
+		t.Errorf("providerUsage = %d KiB, %v, %v; want the largest RSS, 27900 KiB, and the sum of the CPU times, 1.65 s", kib, cpu, err)
 	}
-	if got, err := maxRSS(path + ".missing"); err != nil || got != 0 {
-		t.Errorf("maxRSS of a missing file = %d, %v; want 0, nil", got, err)
+	if kib, cpu, err := providerUsage(path + ".missing"); err != nil || kib != 0 || cpu != 0 {
+		t.Errorf("providerUsage of a missing file = %d, %v, %v; want 0, 0, nil", kib, cpu, err)
+	}
+	if err := os.WriteFile(path, []byte("24204 terraform-provider-authz\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := providerUsage(path); err == nil {
+		t.Error("a line without the CPU time was accepted")
 	}
 }
 
@@ -161,17 +167,17 @@ func fieldPaths(t *testing.T, doc []byte) map[string]bool {
 func TestTargets(t *testing.T) {
 	ms50 := 50 * time.Millisecond
 	results := []result{
-		{Scenario: "app_authorization", N: 1000, Latency: ms50, Op: "plan", Wall: 3 * time.Second, RSSKiB: 150 * 1024, Calls: map[string]int{"GET x": 2}},
-		{Scenario: floorScenario, N: 1000, Latency: ms50, Op: "plan", Wall: 2 * time.Second, RSSKiB: 100 * 1024},
-		{Scenario: wideScenario, N: 1000, Latency: ms50, Op: "plan", Wall: 3 * time.Second, RSSKiB: 140 * 1024},
+		{Scenario: "app_authorization", N: 1000, Latency: ms50, Op: "plan", Wall: 3 * time.Second, ProviderCPU: 1100 * time.Millisecond, RSSKiB: 150 * 1024, Calls: map[string]int{"GET x": 2}},
+		{Scenario: floorScenario, N: 1000, Latency: ms50, Op: "plan", Wall: 2 * time.Second, ProviderCPU: 500 * time.Millisecond, RSSKiB: 100 * 1024},
+		{Scenario: wideScenario, N: 1000, Latency: ms50, Op: "plan", Wall: 3 * time.Second, ProviderCPU: time.Second, RSSKiB: 140 * 1024},
 	}
 	got := targets(results)
 	want := []string{
 		"- met: app_authorization plan, N=1000, latency 50ms: 2 API calls (target ≤ 5)",
 		"- MISSED: app_authorization plan, N=1000, latency 50ms: 1.50× the floor (target ≤ 1.2×)",
 		"- MISSED: app_authorization plan, N=1000, latency 50ms: peak RSS 1.50× the floor (target ≤ 1.3×)",
-		"- for reference: app_authorization plan, N=1000, latency 50ms: 1.00× the time and 1.07× the peak RSS of floor_wide, " +
-			"which does nothing with the same schema (floor_wide itself: 1.50× and 1.40× the floor)",
+		"- for reference: app_authorization plan, N=1000, latency 50ms: 1.00× the time, 1.10× the provider CPU and 1.07× the peak RSS of floor_wide, " +
+			"which does nothing with the same schema (floor_wide itself: 1.50×, 2.00× and 1.40× the floor)",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("targets:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

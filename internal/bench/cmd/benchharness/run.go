@@ -183,13 +183,15 @@ type terraform struct {
 	timeout time.Duration
 }
 
-// run runs `terraform args...` in dir, its output going to logFile, and returns the wall time and exit code.
-func (tf terraform) run(ctx context.Context, dir, logFile string, extraEnv []string, args ...string) (time.Duration, int, error) {
+// run runs `terraform args...` in dir, its output going to logFile, and returns the wall time, the CPU time of
+// Terraform and the plugins it ran (the kernel counts a process's reaped children in its own usage), and
+// the exit code.
+func (tf terraform) run(ctx context.Context, dir, logFile string, extraEnv []string, args ...string) (wall, cpu time.Duration, code int, err error) {
 	ctx, cancel := context.WithTimeout(ctx, tf.timeout)
 	defer cancel()
 	out, err := os.Create(logFile)
 	if err != nil {
-		return 0, -1, err
+		return 0, 0, -1, err
 	}
 	defer out.Close()
 	cmd := exec.CommandContext(ctx, tf.bin, append([]string{"-chdir=" + dir}, args...)...)
@@ -198,38 +200,46 @@ func (tf terraform) run(ctx context.Context, dir, logFile string, extraEnv []str
 	cmd.WaitDelay = 10 * time.Second
 	start := time.Now()
 	err = cmd.Run()
-	wall := time.Since(start)
+	wall = time.Since(start)
+	if cmd.ProcessState != nil {
+		cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
-		return wall, exit.ExitCode(), nil
+		return wall, cpu, exit.ExitCode(), nil
 	}
 	if err != nil {
-		return wall, -1, err
+		return wall, cpu, -1, err
 	}
-	return wall, 0, nil
+	return wall, cpu, 0, nil
 }
 
-// maxRSS reads the lines rsswrap appended ("<KiB> <binary>") and returns the largest figure.
-func maxRSS(path string) (int64, error) {
+// providerUsage reads the lines rsswrap appended ("<KiB> <binary> <CPU ms>", one per provider process) and
+// returns the largest peak RSS and the CPU time of them all.
+func providerUsage(path string) (peakKiB int64, cpu time.Duration, err error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return 0, nil
+		return 0, 0, nil
 	}
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer f.Close()
-	var peak int64
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		field, _, _ := strings.Cut(sc.Text(), " ")
-		kib, err := strconv.ParseInt(field, 10, 64)
-		if err != nil {
-			return 0, fmt.Errorf("%s: %q: %w", path, sc.Text(), err)
+		fields := strings.Fields(sc.Text())
+		if len(fields) != 3 {
+			return 0, 0, fmt.Errorf("%s: %q is not \"<KiB> <binary> <CPU ms>\"", path, sc.Text())
 		}
-		peak = max(peak, kib)
+		kib, err1 := strconv.ParseInt(fields[0], 10, 64)
+		ms, err2 := strconv.ParseInt(fields[2], 10, 64)
+		if err := errors.Join(err1, err2); err != nil {
+			return 0, 0, fmt.Errorf("%s: %q: %w", path, sc.Text(), err)
+		}
+		peakKiB = max(peakKiB, kib)
+		cpu += time.Duration(ms) * time.Millisecond
 	}
-	return peak, sc.Err()
+	return peakKiB, cpu, sc.Err()
 }
 
 // tail returns the last lines of a log, for error messages.

@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
-	"reflect"
 	"slices"
 	"strconv"
 	"sync"
@@ -407,12 +406,20 @@ func readPages[T any](ctx context.Context, c *Client, list call, itemsKey, total
 	all := make([]T, 0, total)
 	all = append(all, first...)
 	for k := 1; k < len(pages); k++ {
-		if overlap == 1 && !reflect.DeepEqual(pages[k][0], pages[k-1][per-1]) {
+		if overlap == 1 && !sameItem(pages[k][0], pages[k-1][per-1]) {
 			return nil, errListChanged
 		}
 		all = append(all, pages[k][overlap:]...)
 	}
 	return all, nil
+}
+
+// sameItem reports whether two decoded items say the same, compared as JSON: what the server sent, without the
+// pitfalls of comparing Go values (time zones, nil and empty slices).
+func sameItem[T any](a, b T) bool {
+	ja, errA := json.Marshal(a)
+	jb, errB := json.Marshal(b)
+	return errA == nil && errB == nil && bytes.Equal(ja, jb)
 }
 
 // readPage reads limit items of a list from offset, and the total it reports.

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -425,9 +426,7 @@ func sameItem[T any](a, b T) bool {
 // readPage reads limit items of a list from offset, and the total it reports.
 func readPage[T any](ctx context.Context, c *Client, list call, itemsKey, totalKey string, offset, limit int) ([]T, int, error) {
 	q := url.Values{}
-	for k, v := range list.query {
-		q[k] = v
-	}
+	maps.Copy(q, list.query)
 	q.Set("offset", strconv.Itoa(offset))
 	q.Set("limit", strconv.Itoa(limit))
 	var page map[string]json.RawMessage

@@ -20,13 +20,13 @@ const (
 	headroom = 32 << 20
 )
 
-// LimitFor is the soft memory limit for a live heap of live bytes: the base limit, or one and a half times the
+// limitFor is the soft memory limit for a live heap of live bytes: the base limit, or one and a half times the
 // live heap and some headroom once that is more. A soft limit below what the process must hold makes the
 // runtime collect back to back (up to half the CPU): Terraform plugins hold on to tens of kilobytes per
 // request served, so the live heap of a plan of several thousand resources passes any fixed limit that
 // would matter for a thousand (with 120 MiB, a plan of 4000 app ACLs cost the provider four times the CPU).
 // Following the live heap, collections come as often as with GOGC=50 at worst, never back to back.
-func LimitFor(live uint64) int64 {
+func limitFor(live uint64) int64 {
 	l := int64(min(live, 1<<60))
 	return max(baseLimit, l+l/2+headroom)
 }
@@ -44,7 +44,7 @@ func Configure() (configured bool, stop func()) {
 		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 		metrics.Read(sample)
 		if sample[0].Value.Kind() == metrics.KindUint64 {
-			debug.SetMemoryLimit(LimitFor(sample[0].Value.Uint64()))
+			debug.SetMemoryLimit(limitFor(sample[0].Value.Uint64()))
 		}
 	})
 	return true, func() { stopped.Store(true) }

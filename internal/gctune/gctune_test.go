@@ -19,8 +19,8 @@ func TestLimitFor(t *testing.T) {
 		{100 << 20, 150<<20 + headroom},            // several thousand: the limit follows
 		{math.MaxUint64, 1<<60 + 1<<59 + headroom}, // no overflow
 	} {
-		if got := LimitFor(tc.live); got != tc.want {
-			t.Errorf("LimitFor(%d MiB) = %d MiB, want %d MiB", tc.live>>20, got>>20, tc.want>>20)
+		if got := limitFor(tc.live); got != tc.want {
+			t.Errorf("limitFor(%d MiB) = %d MiB, want %d MiB", tc.live>>20, got>>20, tc.want>>20)
 		}
 	}
 }

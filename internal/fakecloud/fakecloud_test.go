@@ -245,7 +245,7 @@ func TestFaultDropConnection(t *testing.T) {
 		t.Fatal(err)
 	}
 	req.Header.Set("X-Auth-Token", DefaultToken)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := f.HTTP.Do(req)
 	if err == nil {
 		resp.Body.Close()
 		t.Fatalf("got %d, want a dropped connection", resp.StatusCode)

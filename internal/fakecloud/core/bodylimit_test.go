@@ -32,7 +32,7 @@ func TestBodyLimit(t *testing.T) {
 	}
 	req.ContentLength = -1
 	req.Header.Set("X-Auth-Token", DefaultToken)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := f.HTTP.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

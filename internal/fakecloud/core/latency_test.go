@@ -34,7 +34,7 @@ func TestLatencySparesAdminRequests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := f.HTTP.Do(req)
 	if err != nil {
 		t.Fatalf("admin request: %v", err)
 	}
@@ -48,7 +48,7 @@ func TestLatencySparesAdminRequests(t *testing.T) {
 		t.Fatal(err)
 	}
 	req.Header.Set("X-Auth-Token", DefaultToken)
-	if resp, err := http.DefaultClient.Do(req); err == nil {
+	if resp, err := f.HTTP.Do(req); err == nil {
 		resp.Body.Close()
 		t.Fatalf("a cloud request was answered (%d) within its latency of an hour", resp.StatusCode)
 	}

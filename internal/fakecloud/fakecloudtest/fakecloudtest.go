@@ -17,8 +17,12 @@ import (
 
 // Client sends requests to a fake cloud behind a real HTTP listener.
 type Client struct {
-	T     *testing.T
-	URL   string
+	T   *testing.T
+	URL string
+	// HTTP sends the requests. It is the server's own client, not http.DefaultClient: closing any
+	// httptest server closes the default transport's idle connections, which breaks a request of a
+	// parallel test that has just taken one of them (a DELETE is not retried on another).
+	HTTP  *http.Client
 	token string // X-Auth-Token of every request unless the request says otherwise
 }
 
@@ -27,7 +31,7 @@ func Start(t *testing.T, h http.Handler, token string) *Client {
 	t.Helper()
 	hs := httptest.NewServer(h)
 	t.Cleanup(hs.Close)
-	return &Client{T: t, URL: hs.URL, token: token}
+	return &Client{T: t, URL: hs.URL, HTTP: hs.Client(), token: token}
 }
 
 // RequestIDPattern is the shape of X-Request-Id and of every generated ID: 32 lower-case hex characters.
@@ -73,7 +77,7 @@ func (c *Client) Do(method, path string, body any, headers ...string) Response {
 			req.Header.Set(headers[i], headers[i+1])
 		}
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := c.HTTP.Do(req)
 	if err != nil {
 		c.T.Fatalf("%s %s: %v", method, path, err)
 	}

@@ -56,7 +56,7 @@ func (sr SignedRequest) Send(c *Client, tamper func(*http.Request)) Response {
 	if tamper != nil {
 		tamper(httpReq)
 	}
-	resp, err := http.DefaultClient.Do(httpReq)
+	resp, err := c.HTTP.Do(httpReq)
 	if err != nil {
 		t.Fatal(err)
 	}

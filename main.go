@@ -2,7 +2,6 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"log"
@@ -11,7 +10,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/gctune"
 	"github.com/cloudauthz/terraform-provider-authz/internal/provider"
@@ -28,10 +27,11 @@ func main() {
 	quietWhenTerraformDiscardsLogs()
 	gctune.Configure()
 	stopProfile := startCPUProfile(os.Getenv("AUTHZ_CPUPROFILE"))
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/cloudauthz/authz",
-		Debug:   debug,
-	})
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	err := tf6server.Serve("registry.terraform.io/cloudauthz/authz", provider.NewServer(version), opts...)
 	stopProfile()
 	writeHeapProfile(os.Getenv("AUTHZ_MEMPROFILE"))
 	if err != nil {

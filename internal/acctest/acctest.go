@@ -22,7 +22,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
@@ -33,7 +32,7 @@ import (
 
 // ProtoV6ProviderFactories serve the provider in-process to the real Terraform binary.
 var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"authz": providerserver.NewProtocol6WithError(provider.New("test")()),
+	"authz": func() (tfprotov6.ProviderServer, error) { return provider.NewServer("test")(), nil },
 }
 
 func init() {

@@ -17,7 +17,6 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/provider"
@@ -301,7 +300,7 @@ func serveProvider(t *testing.T) (reattach string, stop func() error) {
 	configCh := make(chan *plugin.ReattachConfig)
 	closeCh := make(chan struct{})
 	errCh := make(chan error, 1)
-	server := providerserver.NewProtocol6(provider.New("test")())
+	server := provider.NewServer("test")
 	addresses := providerAddresses()
 	go func() {
 		errCh <- tf6server.Serve(addresses[0], server,

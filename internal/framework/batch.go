@@ -47,11 +47,13 @@ func (b *Batcher[I, R]) Do(ctx context.Context, key string, item I, write func(c
 	if leader {
 		if bt.prev != nil {
 			<-bt.prev.done
+			bt.prev = nil // so that a key's batches do not hold each other until the last one ends
 		}
 		b.mu.Lock()
 		delete(b.pending, key) // closed: later callers start the next batch
 		b.last[key] = bt
 		items, ctxs := bt.items, bt.ctxs
+		bt.ctxs = nil
 		b.mu.Unlock()
 
 		wctx, stop := allDone(ctxs)

@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -71,10 +70,7 @@ type rpcProvider struct {
 
 func newRPCProvider(b testing.TB, f *acctest.FakeCloud) *rpcProvider {
 	ctx := context.Background()
-	server, err := providerserver.NewProtocol6WithError(provider.New("bench")())()
-	if err != nil {
-		b.Fatal(err)
-	}
+	server := provider.NewServer("bench")()
 	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil || len(schemas.Diagnostics) > 0 {
 		b.Fatal(err, schemas.Diagnostics)

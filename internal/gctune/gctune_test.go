@@ -14,7 +14,7 @@ func TestLimitFor(t *testing.T) {
 		want int64
 	}{
 		{0, baseLimit},
-		{40 << 20, baseLimit},                      // a plan of a thousand resources holds 40 to 60 MiB
+		{5 << 20, baseLimit},                       // a plan of a thousand resources holds a few MiB
 		{58 << 20, baseLimit},                      // 1.5 × 58 + 32 = 119
 		{100 << 20, 150<<20 + headroom},            // several thousand: the limit follows
 		{math.MaxUint64, 1<<60 + 1<<59 + headroom}, // no overflow
@@ -68,6 +68,9 @@ func TestLimitFollowsTheLiveHeap(t *testing.T) {
 	t.Cleanup(stop)
 	if !configured {
 		t.Fatal("Configure changed nothing without GOGC or GOMEMLIMIT")
+	}
+	if got := debug.SetGCPercent(gcPercent); got != gcPercent {
+		t.Errorf("GC percent %d, want %d", got, gcPercent)
 	}
 	const held = 100 << 20
 	blocks := make([][]byte, held>>20)

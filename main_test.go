@@ -59,5 +59,3 @@ func TestProfiles(t *testing.T) {
 	startCPUProfile("")()
 	writeHeapProfile("") // writes nothing, and does not fail
 }
-
-// The provider's soft memory limit applies unless GOMEMLIMIT sets one.

@@ -73,8 +73,8 @@ func parseFlags(args []string) (options, error) {
 	}
 	for _, f := range strings.Split(*ns, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 || n > 1000 {
-			return o, fmt.Errorf("-n: %q is not a count from 1 to 1000 (the fake cloud's authorizations per app)", f)
+		if err != nil || n < 1 || n > maxCount {
+			return o, fmt.Errorf("-n: %q is not a count from 1 to %d", f, maxCount)
 		}
 		o.ns = append(o.ns, n)
 	}
@@ -166,10 +166,18 @@ func run(ctx context.Context, o options) error {
 				// Repetitions go round the scenarios, so that a provider and the floor it is compared with
 				// run minutes apart at most, whatever the machine's load does over a long run.
 				runs := make([][][]result, len(o.scenarios))
+				for _, sc := range o.scenarios {
+					if !sc.fits(n) && latency == latencies[0] {
+						notes = append(notes, fmt.Sprintf("%s skipped at N=%d: the fake cloud holds at most %d authorizations per app", sc.name, n, sc.maxN))
+					}
+				}
 				for i := range o.repeat {
 					for j, sc := range o.scenarios {
 						if err := ctx.Err(); err != nil {
 							return err
+						}
+						if !sc.fits(n) {
+							continue
 						}
 						profile := ""
 						if o.profile != "" && sc.name == o.profileOf && n == profileN && latency == profileLatency && i == 0 {

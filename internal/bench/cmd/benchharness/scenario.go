@@ -17,6 +17,12 @@ const (
 // appsPerInstance is the fake cloud's app quota per gateway instance (403 APIG.3103 beyond it).
 const appsPerInstance = 50
 
+// authsPerApp is the fake cloud's quota of authorizations per app, the most a scenario of one app can hold.
+const authsPerApp = 1000
+
+// maxCount bounds -n: 10000 app ACLs are 200 gateway instances, and Terraform takes hours to destroy them.
+const maxCount = 10000
+
 // scenario is one configuration of N resources, applied, re-planned and destroyed against a fresh fake cloud.
 type scenario struct {
 	name     string
@@ -24,7 +30,11 @@ type scenario struct {
 	fixture  func(n int) *fixture           // what the fake cloud holds before apply; nil: nothing
 	config   func(n int, url string) string // the whole main.tf
 	env      []string                       // added to Terraform's environment, which its providers inherit
+	maxN     int                            // the largest N the fake cloud can hold; 0: maxCount
 }
+
+// fits reports whether the scenario can run with n resources.
+func (s scenario) fits(n int) bool { return s.maxN == 0 || n <= s.maxN }
 
 const (
 	floorScenario = "floor_thing"
@@ -33,8 +43,8 @@ const (
 
 var scenarios = []scenario{
 	{name: "app_acl", provider: "authz", fixture: aclFixture, config: aclConfig},
-	{name: "app_authorization", provider: "authz", fixture: authFixture, config: authConfig},
-	{name: "app_authorization_set", provider: "authz", fixture: authFixture, config: authSetConfig},
+	{name: "app_authorization", provider: "authz", fixture: authFixture, config: authConfig, maxN: authsPerApp},
+	{name: "app_authorization_set", provider: "authz", fixture: authFixture, config: authSetConfig, maxN: authsPerApp},
 	{name: floorScenario, provider: "floor", config: floorConfig},
 	// floor_wide runs with the plugin SDK's logs off, as the authz provider runs them when Terraform discards
 	// them (main.go): it is what app_authorization costs with nothing of the provider's own.

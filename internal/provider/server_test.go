@@ -17,8 +17,8 @@ import (
 type payloadKey struct{}
 
 type payload struct {
-	bytes [16 << 10]byte
-	next  *payload // a pointer, so the payload is a scanned object like the ones it stands for
+	_ [16 << 10]byte
+	_ *payload // a pointer, so the payload is a scanned object like the ones it stands for
 }
 
 // servedContexts sends n requests of every per-resource kind to server, each with a payload in its context,

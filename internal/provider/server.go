@@ -10,7 +10,8 @@ import (
 )
 
 // NewServer returns the provider's protocol 6 server: the plugin framework's, except that the framework
-// cannot keep a request's context once the request is answered.
+// cannot keep a request's context once the request is answered, and that the plan of an unchanged object is
+// answered without the framework where the framework's answer is known (unchanged_plan.go).
 //
 // The framework (terraform-plugin-framework v1.19, internal/proto6server registerContext) keeps the cancel
 // function of every request it serves, so that StopProvider can cancel them, and lets go of them only on
@@ -26,13 +27,19 @@ import (
 // them are not passed on.
 func NewServer(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		return releasingServer{providerserver.NewProtocol6(New(version)())()}
+		p := New(version)()
+		return releasingServer{
+			ProviderServer:   providerserver.NewProtocol6(p)(),
+			unchangedAsPrior: plansUnchangedAsPrior(context.Background(), p),
+		}
 	}
 }
 
 // releasingServer hands the framework a requestContext for every per-resource call.
 type releasingServer struct {
 	tfprotov6.ProviderServer
+	// unchangedAsPrior holds the resource types whose plan of an unchanged object is that object.
+	unchangedAsPrior map[string]bool
 }
 
 // serve calls rpc with a context that lets go of ctx when rpc returns.
@@ -80,6 +87,9 @@ func (s releasingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadRe
 }
 
 func (s releasingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	if resp, ok := s.planUnchanged(ctx, req); ok {
+		return resp, nil
+	}
 	return serve(ctx, req, s.ProviderServer.PlanResourceChange)
 }
 

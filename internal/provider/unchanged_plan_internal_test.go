@@ -149,7 +149,7 @@ func TestPlansUnchangedAsItself(t *testing.T) {
 		r    resource.Resource
 		want bool
 	}{
-		"inert": {testResource{inert}, true},
+		"inert":       {testResource{inert}, true},
 		"modify plan": {modifyingResource{testResource{inert}}, false},
 		"default": {testResource{with(func(s *schema.Schema) {
 			s.Attributes["mode"] = schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("a")}

@@ -39,7 +39,7 @@ func NewServer(version string) func() tfprotov6.ProviderServer {
 type releasingServer struct {
 	tfprotov6.ProviderServer
 	// unchangedAsPrior holds the resource types whose plan of an unchanged object is that object.
-	unchangedAsPrior map[string]bool
+	unchangedAsPrior map[string]*unchangedPlan
 }
 
 // serve calls rpc with a context that lets go of ctx when rpc returns.

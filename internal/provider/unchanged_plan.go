@@ -5,9 +5,14 @@ import (
 	"context"
 	"reflect"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/attr/xattr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/defaults"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/float64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
@@ -16,61 +21,114 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // Planning an unchanged object.
 //
 // At every plan Terraform asks the provider to plan each resource, and for a resource whose configuration and
-// state agree the proposed new state it sends is the prior state itself. The framework then walks the whole
+// state agree, the proposed new state it sends is the prior state itself. The framework then walks the whole
 // schema (three value look-ups and a write per attribute, each a walk of the schema) to conclude what it was
 // given: about a third of the provider's work in a no-change plan, and more as schemas grow.
 //
-// For a resource whose plan has nothing that could act on an unchanged object, the server answers such a
+// For a resource whose plan has nothing that could change an unchanged object, the server answers such a
 // request itself with the proposed state. That is exactly what the framework answers (v1.19,
 // fwserver.PlanResourceChange), given that the resource:
 //   - has no ModifyPlan and no identity;
-//   - has no attribute with a Default (the framework sets defaults before it compares the plan with the
-//     state) and no write-only attribute (nulled in every plan);
 //   - has only plan modifiers that return at once when the planned value equals the state's:
-//     RequiresReplace (and its If variants, which share its type) and UseStateForUnknown.
+//     RequiresReplace (and its If variants, which share its type) and UseStateForUnknown;
+//   - has no write-only attribute (nulled in every plan) and no custom type that validates its values (the
+//     framework validates each value it writes into the plan);
+//   - has defaults, if any, only on top-level string and bool attributes. The framework sets an attribute left
+//     out of the configuration to its default before it compares the plan with the state, so the object is
+//     unchanged only if each such attribute holds its default already: that is checked for each request.
 //
 // The framework marks computed attributes unknown only when the plan differs from the state, so that step does
-// nothing here either. Anything else, or any difference at all between the two states, goes to the framework.
+// nothing here either. Anything else, and any difference at all between the two states, goes to the framework.
 // TestUnchangedPlansAreTheFrameworks holds the answers of both side by side for every resource.
 
+// unchangedPlan is what the server needs to plan an unchanged object of one resource type itself.
+type unchangedPlan struct {
+	// defaults holds the top-level attributes that have a default, with the default; typ is the schema's
+	// type, to read them from the configuration and the state.
+	defaults map[string]tftypes.Value
+	typ      tftypes.Type
+}
+
 // plansUnchangedAsPrior returns the resource types of p whose plan of an unchanged object is that object.
-func plansUnchangedAsPrior(ctx context.Context, p provider.Provider) map[string]bool {
+func plansUnchangedAsPrior(ctx context.Context, p provider.Provider) map[string]*unchangedPlan {
 	var meta provider.MetadataResponse
 	p.Metadata(ctx, provider.MetadataRequest{}, &meta)
-	types := map[string]bool{}
+	types := map[string]*unchangedPlan{}
 	for _, newResource := range p.Resources(ctx) {
 		r := newResource()
 		var md resource.MetadataResponse
 		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: meta.TypeName}, &md)
-		if plansUnchangedAsItself(ctx, r) {
-			types[md.TypeName] = true
+		if u, ok := plansUnchangedAsItself(ctx, r); ok {
+			types[md.TypeName] = u
 		}
 	}
 	return types
 }
 
-// plansUnchangedAsItself tells whether the framework's plan of an unchanged object of r is that object.
-func plansUnchangedAsItself(ctx context.Context, r resource.Resource) bool {
+// plansUnchangedAsItself tells whether the framework's plan of an unchanged object of r is that object,
+// provided the attributes with a default hold it, and returns those.
+func plansUnchangedAsItself(ctx context.Context, r resource.Resource) (*unchangedPlan, bool) {
 	if _, ok := r.(resource.ResourceWithModifyPlan); ok {
-		return false
+		return nil, false
 	}
 	if _, ok := r.(resource.ResourceWithIdentity); ok {
-		return false
+		return nil, false
 	}
 	var resp resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &resp)
-	return !resp.Diagnostics.HasError() && inertOnUnchanged(reflect.ValueOf(resp.Schema))
+	if resp.Diagnostics.HasError() || !inertOnUnchanged(reflect.ValueOf(resp.Schema.Blocks)) {
+		return nil, false
+	}
+	u := &unchangedPlan{defaults: map[string]tftypes.Value{}, typ: resp.Schema.Type().TerraformType(ctx)}
+	for name, a := range resp.Schema.Attributes {
+		var value attr.Value
+		switch a := a.(type) {
+		case schema.StringAttribute:
+			if a.Default != nil {
+				var d defaults.StringResponse
+				a.Default.DefaultString(ctx, defaults.StringRequest{Path: path.Root(name)}, &d)
+				value = d.PlanValue
+				a.Default = nil
+			}
+			if !inertOnUnchanged(reflect.ValueOf(a)) {
+				return nil, false
+			}
+		case schema.BoolAttribute:
+			if a.Default != nil {
+				var d defaults.BoolResponse
+				a.Default.DefaultBool(ctx, defaults.BoolRequest{Path: path.Root(name)}, &d)
+				value = d.PlanValue
+				a.Default = nil
+			}
+			if !inertOnUnchanged(reflect.ValueOf(a)) {
+				return nil, false
+			}
+		default:
+			if !inertOnUnchanged(reflect.ValueOf(a)) {
+				return nil, false
+			}
+		}
+		if value != nil {
+			tv, err := value.ToTerraformValue(ctx)
+			if err != nil {
+				return nil, false
+			}
+			u.defaults[name] = tv
+		}
+	}
+	return u, true
 }
 
-// inertOnUnchanged walks a resource schema, its attributes, blocks and nested objects, and tells whether
-// nothing in it changes the plan of an unchanged object: every plan modifier is of an inert type, no attribute
-// has a default and none is write-only.
+// inertOnUnchanged walks schema attributes, blocks and nested objects, and tells whether nothing in them
+// changes the plan of an unchanged object: every plan modifier is of an inert type, no attribute has a default
+// or is write-only, and no custom type validates.
 func inertOnUnchanged(v reflect.Value) bool {
 	switch v.Kind() {
 	case reflect.Interface, reflect.Pointer:
@@ -96,17 +154,35 @@ func inertOnUnchanged(v reflect.Value) bool {
 					}
 				}
 			case "Default":
-				if f.Kind() == reflect.Interface && !f.IsNil() {
+				if f.Kind() != reflect.Interface || !f.IsNil() {
 					return false
 				}
 			case "WriteOnly":
-				if f.Kind() == reflect.Bool && f.Bool() {
+				if f.Kind() != reflect.Bool || f.Bool() {
+					return false
+				}
+			case "CustomType":
+				if f.Kind() != reflect.Interface || !f.IsNil() && validates(f.Interface()) {
 					return false
 				}
 			}
 		}
 	}
 	return true
+}
+
+// validates tells whether the framework validates the values of a custom type when it writes them into a plan.
+func validates(customType any) bool {
+	t, ok := customType.(attr.Type)
+	if !ok {
+		return true
+	}
+	//lint:ignore SA1019 the framework still calls the deprecated TypeWithValidate.
+	if _, ok := t.(xattr.TypeWithValidate); ok {
+		return true
+	}
+	_, ok = t.ValueType(context.Background()).(xattr.ValidateableAttribute)
+	return ok
 }
 
 // inertPlanModifiers are the types of the framework's plan modifiers that return at once when the planned value
@@ -131,14 +207,44 @@ func typesOf(values ...any) map[reflect.Type]bool {
 	return types
 }
 
+// msgpackNull is a null value in MessagePack: a resource that does not exist.
+var msgpackNull = []byte{0xc0}
+
 // planUnchanged answers req itself when its resource plans an unchanged object as that object and the proposed
 // new state is the prior state, byte for byte; otherwise ok is false and the framework must plan.
 func (s releasingServer) planUnchanged(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (resp *tfprotov6.PlanResourceChangeResponse, ok bool) {
+	u := s.unchangedAsPrior[req.TypeName]
 	prior, proposed := req.PriorState, req.ProposedNewState
-	if !s.unchangedAsPrior[req.TypeName] || prior == nil || proposed == nil || req.PriorIdentity != nil ||
-		len(prior.JSON) > 0 || len(proposed.JSON) > 0 || len(prior.MsgPack) == 0 || !bytes.Equal(prior.MsgPack, proposed.MsgPack) {
+	if u == nil || prior == nil || proposed == nil || req.PriorIdentity != nil || len(prior.JSON) > 0 || len(proposed.JSON) > 0 ||
+		len(prior.MsgPack) == 0 || bytes.Equal(prior.MsgPack, msgpackNull) || !bytes.Equal(prior.MsgPack, proposed.MsgPack) ||
+		!u.holdsDefaults(req.Config, proposed) {
 		return nil, false
 	}
 	tflog.Trace(ctx, "Planned the unchanged object as it is, without the framework")
 	return &tfprotov6.PlanResourceChangeResponse{PlannedState: proposed, PlannedPrivate: req.PriorPrivate}, true
+}
+
+// holdsDefaults tells whether each attribute with a default is set in the configuration or holds its default
+// in the state: then the framework's defaults leave the state as it is.
+func (u *unchangedPlan) holdsDefaults(config, state *tfprotov6.DynamicValue) bool {
+	if len(u.defaults) == 0 {
+		return true
+	}
+	if config == nil {
+		return false
+	}
+	var configAttrs, stateAttrs map[string]tftypes.Value
+	if c, err := config.Unmarshal(u.typ); err != nil || c.As(&configAttrs) != nil {
+		return false
+	}
+	if s, err := state.Unmarshal(u.typ); err != nil || s.As(&stateAttrs) != nil {
+		return false
+	}
+	for name, d := range u.defaults {
+		c, ok := configAttrs[name]
+		if !ok || c.IsNull() && !stateAttrs[name].Equal(d) {
+			return false
+		}
+	}
+	return true
 }

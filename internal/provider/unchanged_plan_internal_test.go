@@ -4,14 +4,18 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"math/big"
 	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
@@ -21,9 +25,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// TestUnchangedPlansAreTheFrameworks plans an unchanged object of every resource type, once with every
-// attribute and block set and once with the optional ones left out, through the provider's server and through
-// the framework's own, and requires the same answer.
+// TestUnchangedPlansAreTheFrameworks plans an unchanged object of every resource type through the provider's
+// server and through the framework's own, and requires the same answer: with every attribute and block set,
+// with the optional ones left out, and left out with the attributes that have a default holding it.
 func TestUnchangedPlansAreTheFrameworks(t *testing.T) {
 	ctx := context.Background()
 	ours := NewServer("test")().(releasingServer)
@@ -33,19 +37,22 @@ func TestUnchangedPlansAreTheFrameworks(t *testing.T) {
 		t.Fatal(err, schemas.Diagnostics)
 	}
 
-	var shortcut []string
+	shortcut := map[string][]string{} // by sample, the types planned without the framework
 	for typeName, s := range schemas.ResourceSchemas {
-		for _, sparse := range []bool{false, true} {
-			state := sampleBlock(s.Block, sampleMode{sparse: sparse})
-			config := sampleBlock(s.Block, sampleMode{sparse: sparse, config: true})
+		for _, sample := range []string{"full", "sparse", "defaults"} {
+			state := sampleBlock(s.Block, sampleMode{sparse: sample != "full"})
+			config := sampleBlock(s.Block, sampleMode{sparse: sample != "full", config: true})
+			if u := ours.unchangedAsPrior[typeName]; sample == "defaults" && u != nil {
+				state = withAttributes(t, state, u.defaults)
+			}
 			req := &tfprotov6.PlanResourceChangeRequest{
 				TypeName:         typeName,
 				PriorState:       dynamicValue(t, state),
 				ProposedNewState: dynamicValue(t, state),
 				Config:           dynamicValue(t, config),
 			}
-			if _, ok := ours.planUnchanged(ctx, req); ok && !sparse {
-				shortcut = append(shortcut, typeName)
+			if _, ok := ours.planUnchanged(ctx, req); ok {
+				shortcut[sample] = append(shortcut[sample], typeName)
 			}
 			want, err := theirs.PlanResourceChange(ctx, req)
 			if err != nil {
@@ -63,7 +70,7 @@ func TestUnchangedPlansAreTheFrameworks(t *testing.T) {
 			}
 			wantState, gotState := planned(t, want, s), planned(t, got, s)
 			if !gotState.Equal(wantState) {
-				t.Errorf("%s (sparse %v): planned\n%v\nthe framework planned\n%v", typeName, sparse, gotState, wantState)
+				t.Errorf("%s (%s): planned\n%v\nthe framework planned\n%v", typeName, sample, gotState, wantState)
 			}
 			if !slices.EqualFunc(got.RequiresReplace, want.RequiresReplace, (*tftypes.AttributePath).Equal) || !bytes.Equal(got.PlannedPrivate, want.PlannedPrivate) {
 				t.Errorf("%s: replace %v private %q, the framework's replace %v private %q",
@@ -72,19 +79,32 @@ func TestUnchangedPlansAreTheFrameworks(t *testing.T) {
 		}
 	}
 
-	// The resources whose plans can act on an unchanged object go to the framework: ModifyPlan (the sets),
-	// defaults (ROMA's tunnel, ModelArts' workspace, the service-ticket decision).
-	slices.Sort(shortcut)
-	for _, typeName := range []string{"authz_apig_app_authorization", "authz_apig_app_acl", "authz_roma_app_acl"} {
-		if !slices.Contains(shortcut, typeName) {
-			t.Errorf("%s does not plan unchanged objects itself; those that do: %v", typeName, shortcut)
+	// ModifyPlan (the sets) and custom types that validate (the service tickets' times) leave the plan to the
+	// framework. Attributes left out of the configuration that have a default (ROMA's tunnel, ModelArts'
+	// workspace) leave it to the framework unless they hold the default.
+	for sample, want := range map[string][]string{
+		"full":     {"authz_apig_app_acl", "authz_apig_app_authorization", "authz_modelarts_app_authorization", "authz_roma_app_acl", "authz_roma_app_authorization"},
+		"sparse":   {"authz_apig_app_acl", "authz_apig_app_authorization", "authz_roma_app_acl"},
+		"defaults": {"authz_apig_app_acl", "authz_apig_app_authorization", "authz_modelarts_app_authorization", "authz_roma_app_acl", "authz_roma_app_authorization"},
+	} {
+		if got := slices.Sorted(slices.Values(shortcut[sample])); !slices.Equal(got, want) {
+			t.Errorf("%s: planned without the framework: %v, want %v", sample, got, want)
 		}
 	}
-	for _, typeName := range []string{"authz_apig_app_authorization_set", "authz_roma_app_authorization", "authz_modelarts_app_authorization"} {
-		if slices.Contains(shortcut, typeName) {
-			t.Errorf("%s plans unchanged objects without the framework", typeName)
-		}
+}
+
+// withAttributes returns v with the given attributes replaced.
+func withAttributes(t *testing.T, v tftypes.Value, replace map[string]tftypes.Value) tftypes.Value {
+	t.Helper()
+	var attrs map[string]tftypes.Value
+	if err := v.As(&attrs); err != nil {
+		t.Fatal(err)
 	}
+	attrs = copyMap(attrs)
+	for name, value := range replace {
+		attrs[name] = value
+	}
+	return tftypes.NewValue(v.Type(), attrs)
 }
 
 // TestChangedPlansGoToTheFramework changes an argument that replaces the authorization: the framework plans it.
@@ -141,47 +161,66 @@ func TestPlansUnchangedAsItself(t *testing.T) {
 	}
 	with := func(change func(s *schema.Schema)) schema.Schema {
 		s := inert
-		s.Attributes, s.Blocks = maps(inert.Attributes), maps(inert.Blocks)
+		s.Attributes, s.Blocks = copyMap(inert.Attributes), copyMap(inert.Blocks)
 		change(&s)
 		return s
 	}
 	for name, tc := range map[string]struct {
-		r    resource.Resource
-		want bool
+		r        resource.Resource
+		want     bool
+		defaults map[string]tftypes.Value
 	}{
-		"inert":       {testResource{inert}, true},
-		"modify plan": {modifyingResource{testResource{inert}}, false},
-		"default": {testResource{with(func(s *schema.Schema) {
-			s.Attributes["mode"] = schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("a")}
-		})}, false},
+		"inert":       {testResource{inert}, true, map[string]tftypes.Value{}},
+		"modify plan": {modifyingResource{testResource{inert}}, false, nil},
+		"defaults": {testResource{with(func(s *schema.Schema) {
+			s.Attributes["mode"] = schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("a"),
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}}
+			s.Attributes["check"] = schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true)}
+		})}, true, map[string]tftypes.Value{
+			"mode": tftypes.NewValue(tftypes.String, "a"), "check": tftypes.NewValue(tftypes.Bool, true),
+		}},
+		"default of a number": {testResource{with(func(s *schema.Schema) {
+			s.Attributes["size"] = schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(1)}
+		})}, false, nil},
+		"own plan modifier beside a default": {testResource{with(func(s *schema.Schema) {
+			s.Attributes["mode"] = schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("a"),
+				PlanModifiers: []planmodifier.String{touchy{}}}
+		})}, false, nil},
+		"custom type that validates": {testResource{with(func(s *schema.Schema) {
+			s.Attributes["at"] = schema.StringAttribute{Optional: true, CustomType: timetypes.RFC3339Type{}}
+		})}, false, nil},
 		"write-only": {testResource{with(func(s *schema.Schema) {
 			s.Attributes["secret"] = schema.StringAttribute{Optional: true, WriteOnly: true}
-		})}, false},
+		})}, false, nil},
 		"own plan modifier": {testResource{with(func(s *schema.Schema) {
 			s.Attributes["name"] = schema.StringAttribute{Required: true, PlanModifiers: []planmodifier.String{touchy{}}}
-		})}, false},
+		})}, false, nil},
 		"own plan modifier in a block": {testResource{with(func(s *schema.Schema) {
 			s.Blocks["entry"] = schema.SetNestedBlock{NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
 				"value": schema.StringAttribute{Optional: true, PlanModifiers: []planmodifier.String{touchy{}}},
 			}}}
-		})}, false},
+		})}, false, nil},
 		"default in a nested attribute": {testResource{with(func(s *schema.Schema) {
 			s.Attributes["rule"] = schema.ListNestedAttribute{Optional: true, NestedObject: schema.NestedAttributeObject{
 				Attributes: map[string]schema.Attribute{
 					"value": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("a")},
 				},
 			}}
-		})}, false},
+		})}, false, nil},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if got := plansUnchangedAsItself(ctx, tc.r); got != tc.want {
-				t.Errorf("plansUnchangedAsItself = %v, want %v", got, tc.want)
+			u, got := plansUnchangedAsItself(ctx, tc.r)
+			if got != tc.want {
+				t.Fatalf("plansUnchangedAsItself = %v, want %v", got, tc.want)
+			}
+			if got && !maps.EqualFunc(u.defaults, tc.defaults, tftypes.Value.Equal) {
+				t.Errorf("defaults %v, want %v", u.defaults, tc.defaults)
 			}
 		})
 	}
 }
 
-func maps[V any](m map[string]V) map[string]V {
+func copyMap[V any](m map[string]V) map[string]V {
 	c := make(map[string]V, len(m))
 	for k, v := range m {
 		c[k] = v

@@ -88,32 +88,9 @@ func plansUnchangedAsItself(ctx context.Context, r resource.Resource) (*unchange
 	}
 	u := &unchangedPlan{defaults: map[string]tftypes.Value{}, typ: resp.Schema.Type().TerraformType(ctx)}
 	for name, a := range resp.Schema.Attributes {
-		var value attr.Value
-		switch a := a.(type) {
-		case schema.StringAttribute:
-			if a.Default != nil {
-				var d defaults.StringResponse
-				a.Default.DefaultString(ctx, defaults.StringRequest{Path: path.Root(name)}, &d)
-				value = d.PlanValue
-				a.Default = nil
-			}
-			if !inertOnUnchanged(reflect.ValueOf(a)) {
-				return nil, false
-			}
-		case schema.BoolAttribute:
-			if a.Default != nil {
-				var d defaults.BoolResponse
-				a.Default.DefaultBool(ctx, defaults.BoolRequest{Path: path.Root(name)}, &d)
-				value = d.PlanValue
-				a.Default = nil
-			}
-			if !inertOnUnchanged(reflect.ValueOf(a)) {
-				return nil, false
-			}
-		default:
-			if !inertOnUnchanged(reflect.ValueOf(a)) {
-				return nil, false
-			}
+		a, value := splitDefault(ctx, name, a)
+		if !inertOnUnchanged(reflect.ValueOf(a)) {
+			return nil, false
 		}
 		if value != nil {
 			tv, err := value.ToTerraformValue(ctx)
@@ -124,6 +101,28 @@ func plansUnchangedAsItself(ctx context.Context, r resource.Resource) (*unchange
 		}
 	}
 	return u, true
+}
+
+// splitDefault returns a string or bool attribute without its default, and the default; any other attribute
+// as it is.
+func splitDefault(ctx context.Context, name string, a schema.Attribute) (schema.Attribute, attr.Value) {
+	switch a := a.(type) {
+	case schema.StringAttribute:
+		if d := a.Default; d != nil {
+			var resp defaults.StringResponse
+			d.DefaultString(ctx, defaults.StringRequest{Path: path.Root(name)}, &resp)
+			a.Default = nil
+			return a, resp.PlanValue
+		}
+	case schema.BoolAttribute:
+		if d := a.Default; d != nil {
+			var resp defaults.BoolResponse
+			d.DefaultBool(ctx, defaults.BoolRequest{Path: path.Root(name)}, &resp)
+			a.Default = nil
+			return a, resp.PlanValue
+		}
+	}
+	return a, nil
 }
 
 // inertOnUnchanged walks schema attributes, blocks and nested objects, and tells whether nothing in them

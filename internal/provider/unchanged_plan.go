@@ -94,7 +94,7 @@ func plansUnchangedAsItself(ctx context.Context, r resource.Resource) (*unchange
 		}
 		if value != nil {
 			tv, err := value.ToTerraformValue(ctx)
-			if err != nil {
+			if err != nil || !tv.IsKnown() || tv.IsNull() { // a default that failed, or none after all
 				return nil, false
 			}
 			u.defaults[name] = tv

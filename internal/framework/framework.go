@@ -135,13 +135,13 @@ func WriteLocked[T any](ctx context.Context, c *cloud.Client, key string, write 
 	return write()
 }
 
-// KeepWhenUnchanged plans the computed map attribute computed as its prior value while the set attribute
+// KeepWhenUnchanged plans the computed map attribute computed as its prior value while the StringSet attribute
 // input does not change: an authoritative set's record IDs stay known in a plan that changes nothing.
 func KeepWhenUnchanged(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, input, computed string) {
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}
-	var planned, prior types.Set
+	var planned, prior StringSetValue
 	var priorComputed types.Map
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(input), &planned)...)
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(input), &prior)...)

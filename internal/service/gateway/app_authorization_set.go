@@ -81,6 +81,7 @@ func (r *appAuthorizationSetResource) Schema(ctx context.Context, _ resource.Sch
 				MarkdownDescription: fmt.Sprintf("IDs of exactly the APIs the app may call in the environment (at most %d). An empty set cancels every authorization.", maxAppAuths),
 				Required:            true,
 				ElementType:         types.StringType,
+				CustomType:          framework.StringSet,
 				Validators:          []validator.Set{setvalidator.SizeAtMost(maxAppAuths), setvalidator.ValueStringsAre(validate.ID())},
 			},
 			"authorization_ids": schema.MapAttribute{
@@ -250,7 +251,7 @@ func (r *appAuthorizationSetResource) ImportState(ctx context.Context, req resou
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), parts[i])...)
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("api_ids"), types.SetValueMust(types.StringType, nil))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("api_ids"), framework.StringSetValue{SetValue: types.SetValueMust(types.StringType, nil)})...)
 }
 
 // list returns the app's authorizations in the environment.
@@ -426,13 +427,13 @@ func errOrNone(err error) any {
 }
 
 type appAuthorizationSetModel struct {
-	ID               types.String   `tfsdk:"id"`
-	InstanceID       types.String   `tfsdk:"instance_id"`
-	EnvID            types.String   `tfsdk:"env_id"`
-	AppID            types.String   `tfsdk:"app_id"`
-	APIIDs           types.Set      `tfsdk:"api_ids"`
-	AuthorizationIDs types.Map      `tfsdk:"authorization_ids"`
-	Timeouts         timeouts.Value `tfsdk:"timeouts"`
+	ID               types.String             `tfsdk:"id"`
+	InstanceID       types.String             `tfsdk:"instance_id"`
+	EnvID            types.String             `tfsdk:"env_id"`
+	AppID            types.String             `tfsdk:"app_id"`
+	APIIDs           framework.StringSetValue `tfsdk:"api_ids"`
+	AuthorizationIDs types.Map                `tfsdk:"authorization_ids"`
+	Timeouts         timeouts.Value           `tfsdk:"timeouts"`
 }
 
 func (m *appAuthorizationSetModel) importID() string {
@@ -465,7 +466,7 @@ func (m *appAuthorizationSetModel) fromIDs(ctx context.Context, authIDs map[stri
 	var diags diag.Diagnostics
 	var d diag.Diagnostics
 	apiIDs := append([]string{}, slices.Sorted(maps.Keys(authIDs))...) // empty, not null, when there are none
-	m.APIIDs, d = types.SetValueFrom(ctx, types.StringType, apiIDs)
+	m.APIIDs, d = framework.NewStringSet(ctx, apiIDs)
 	diags.Append(d...)
 	m.AuthorizationIDs, d = types.MapValueFrom(ctx, types.StringType, authIDs)
 	diags.Append(d...)

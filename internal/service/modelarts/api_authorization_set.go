@@ -64,6 +64,7 @@ func (r *apiAuthorizationSetResource) Schema(ctx context.Context, _ resource.Sch
 				MarkdownDescription: fmt.Sprintf("IDs of exactly the apps that may call the API (at most %d, the apps a user may create). An empty set revokes every authorization.", maxApps),
 				Required:            true,
 				ElementType:         types.StringType,
+				CustomType:          framework.StringSet,
 				Validators:          []validator.Set{setvalidator.SizeAtMost(maxApps), setvalidator.ValueStringsAre(validate.ID())},
 			},
 			"authorization_ids": schema.MapAttribute{
@@ -309,7 +310,7 @@ func (r *apiAuthorizationSetResource) ImportState(ctx context.Context, req resou
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), parts[i])...)
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), parts[0]+"/"+parts[1])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app_ids"), types.SetValueMust(types.StringType, nil))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app_ids"), framework.StringSetValue{SetValue: types.SetValueMust(types.StringType, nil)})...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("authorization_ids"), types.MapValueMust(types.StringType, nil))...)
 }
 
@@ -340,13 +341,13 @@ func authIDsOf(granted map[string]cloud.ModelArtsAuthResult) map[string]string {
 }
 
 type apiAuthorizationSetModel struct {
-	ID               types.String   `tfsdk:"id"`
-	ServiceID        types.String   `tfsdk:"service_id"`
-	APIID            types.String   `tfsdk:"api_id"`
-	WorkspaceID      types.String   `tfsdk:"workspace_id"`
-	AppIDs           types.Set      `tfsdk:"app_ids"`
-	AuthorizationIDs types.Map      `tfsdk:"authorization_ids"`
-	Timeouts         timeouts.Value `tfsdk:"timeouts"`
+	ID               types.String             `tfsdk:"id"`
+	ServiceID        types.String             `tfsdk:"service_id"`
+	APIID            types.String             `tfsdk:"api_id"`
+	WorkspaceID      types.String             `tfsdk:"workspace_id"`
+	AppIDs           framework.StringSetValue `tfsdk:"app_ids"`
+	AuthorizationIDs types.Map                `tfsdk:"authorization_ids"`
+	Timeouts         timeouts.Value           `tfsdk:"timeouts"`
 }
 
 func (m *apiAuthorizationSetModel) apiKey() apiKey {
@@ -380,7 +381,7 @@ func (m *apiAuthorizationSetModel) keepAuthIDs(ctx context.Context, apps map[str
 func (m *apiAuthorizationSetModel) fromAuthIDs(ctx context.Context, ids map[string]string) diag.Diagnostics {
 	var diags, d diag.Diagnostics
 	m.ID = types.StringValue(m.importID())
-	m.AppIDs, d = types.SetValueFrom(ctx, types.StringType, append([]string{}, slices.Sorted(maps.Keys(ids))...))
+	m.AppIDs, d = framework.NewStringSet(ctx, append([]string{}, slices.Sorted(maps.Keys(ids))...))
 	diags.Append(d...)
 	m.AuthorizationIDs, d = types.MapValueFrom(ctx, types.StringType, ids)
 	diags.Append(d...)

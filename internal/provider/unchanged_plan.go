@@ -23,6 +23,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cloudauthz/terraform-provider-authz/internal/framework"
 )
 
 // Planning an unchanged object.
@@ -171,7 +173,12 @@ func inertOnUnchanged(v reflect.Value) bool {
 }
 
 // validates tells whether the framework validates the values of a custom type when it writes them into a plan.
+// A StringSet's validation finds duplicate elements, which a set from Terraform never holds: the framework's
+// own set type, whose validation is the same, needs no exception either.
 func validates(customType any) bool {
+	if _, ok := customType.(framework.StringSetType); ok {
+		return false
+	}
 	t, ok := customType.(attr.Type)
 	if !ok {
 		return true

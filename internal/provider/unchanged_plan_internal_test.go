@@ -23,6 +23,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/cloudauthz/terraform-provider-authz/internal/framework"
 )
 
 // TestUnchangedPlansAreTheFrameworks plans an unchanged object of every resource type through the provider's
@@ -186,6 +188,9 @@ func TestPlansUnchangedAsItself(t *testing.T) {
 			s.Attributes["mode"] = schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("a"),
 				PlanModifiers: []planmodifier.String{touchy{}}}
 		})}, false, nil},
+		"linear string set": {testResource{with(func(s *schema.Schema) {
+			s.Attributes["ids"] = schema.SetAttribute{Optional: true, ElementType: types.StringType, CustomType: framework.StringSet}
+		})}, true, map[string]tftypes.Value{}},
 		"custom type that validates": {testResource{with(func(s *schema.Schema) {
 			s.Attributes["at"] = schema.StringAttribute{Optional: true, CustomType: timetypes.RFC3339Type{}}
 		})}, false, nil},

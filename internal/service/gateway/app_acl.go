@@ -78,6 +78,7 @@ func (r *appACLResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 					"entries, no two of which overlap (share any address): the plan fails naming both. Changed in place.", maxACLValues),
 				Required:    true,
 				ElementType: types.StringType,
+				CustomType:  framework.StringSet,
 				Validators:  []validator.Set{setvalidator.SizeBetween(1, maxACLValues), ipacl.SetValidator()},
 			},
 		},
@@ -237,18 +238,18 @@ func (r *appACLResource) ImportState(ctx context.Context, req resource.ImportSta
 }
 
 type appACLModel struct {
-	ID         types.String   `tfsdk:"id"`
-	InstanceID types.String   `tfsdk:"instance_id"`
-	AppID      types.String   `tfsdk:"app_id"`
-	Type       types.String   `tfsdk:"type"`
-	Values     types.Set      `tfsdk:"values"`
-	Timeouts   timeouts.Value `tfsdk:"timeouts"`
+	ID         types.String             `tfsdk:"id"`
+	InstanceID types.String             `tfsdk:"instance_id"`
+	AppID      types.String             `tfsdk:"app_id"`
+	Type       types.String             `tfsdk:"type"`
+	Values     framework.StringSetValue `tfsdk:"values"`
+	Timeouts   timeouts.Value           `tfsdk:"timeouts"`
 }
 
 func (m *appACLModel) fromACL(ctx context.Context, acl cloud.AppACL) diag.Diagnostics {
 	m.ID = types.StringValue(m.InstanceID.ValueString() + "/" + m.AppID.ValueString())
 	m.Type = types.StringValue(acl.Type)
-	values, diags := types.SetValueFrom(ctx, types.StringType, acl.Values)
+	values, diags := framework.NewStringSet(ctx, acl.Values)
 	m.Values = values
 	return diags
 }

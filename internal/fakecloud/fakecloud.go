@@ -49,7 +49,11 @@ type Options struct {
 	MaxBodyBytes int64            // request body limit, beyond which a call is answered 413 in its service's codes; 0 = 1 MiB
 	Latency      time.Duration    // how long every cloud API request (admin endpoints aside) is held before it is served
 
+	// Quirks names the documented alternative forms to answer in (see quirks.go); none = the SDK's shapes.
+	Quirks []string
+
 	Gateway gateway.Options // write delay and the documented alternatives of the gateways
+	OSM     osm.Options     // the documented alternatives of the service tickets
 }
 
 // Server is a whole fake cloud: the core with every service registered. Every Server has its own state.
@@ -62,8 +66,9 @@ type Server struct {
 
 // New returns a fake cloud holding the two projects DefaultProject* and OtherProject* and nothing else.
 func New(opts Options) *Server {
+	opts.applyQuirks()
 	c := core.New(core.Options{Now: opts.Now, Admin: opts.Admin, MaxBodyBytes: opts.MaxBodyBytes, Latency: opts.Latency})
-	s := &Server{Server: c, gateway: gateway.New(opts.Gateway, c.Now), modelarts: modelarts.New(c.Now), osm: osm.New(c.Now)}
+	s := &Server{Server: c, gateway: gateway.New(opts.Gateway, c.Now), modelarts: modelarts.New(c.Now), osm: osm.New(opts.OSM, c.Now)}
 	c.Register(s.gateway)
 	c.Register(s.modelarts)
 	c.Register(s.osm)

@@ -25,6 +25,8 @@ type Options struct {
 	// Alternatives for behaviour the documentation leaves open; the zero value picks the default (see quirks.go).
 	DuplicateAuthError bool // create app-auths naming an authorized (app, API, env) fails as a whole with 400 APIG.3316 instead of answering it SKIPPED
 	ConflictAfterWrite bool // a write meeting a busy app is applied before it is answered 500 APIG.3500, instead of changing nothing
+	SkippedWithoutID   bool // a SKIPPED item of create app-auths leaves out the existing record's id (quirk skipped-without-id)
+	ROMAV1             bool // ROMA Connect serves its app-auth calls only under /v1, as an older instance (quirk roma-v1); by default only under /v2
 }
 
 // Service is the gateway family plugged into the fake cloud's core (core.Service). It is safe for concurrent

@@ -75,7 +75,7 @@ func newFake(opts core.Options) (*core.Server, *Service, *fakecloudtest.Clock) {
 	clk := fakecloudtest.NewClock()
 	opts.Now = clk.Now
 	c := core.New(opts)
-	s := New(c.Now)
+	s := New(Options{}, c.Now)
 	c.Register(s)
 	return c, s, clk
 }

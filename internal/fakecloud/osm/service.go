@@ -9,10 +9,18 @@ import (
 	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/core"
 )
 
+// Options configure the service tickets; the zero value answers in the SDK's shapes.
+type Options struct {
+	// EpochTimes answers the list's and the detail's times as epoch milliseconds instead of date-time strings
+	// (the quirk osm-epoch-times).
+	EpochTimes bool
+}
+
 // Service is the service tickets plugged into the fake cloud's core (core.Service). It is safe for concurrent
 // use.
 type Service struct {
-	now func() time.Time
+	opts Options
+	now  func() time.Time
 
 	mu sync.Mutex // guards everything below; every call holds it from decoding its body to encoding its answer
 	// accounts holds the authorizations of each account by ID; an account is added on its first call and left
@@ -24,8 +32,8 @@ type Service struct {
 
 // New returns the service holding nothing; now is the service clock (core.Server.Now), which also decides
 // when an authorization expires.
-func New(now func() time.Time) *Service {
-	return &Service{now: now, accounts: map[string]*account{}, nextDetailID: firstDetailID}
+func New(opts Options, now func() time.Time) *Service {
+	return &Service{opts: opts, now: now, accounts: map[string]*account{}, nextDetailID: firstDetailID}
 }
 
 func (s *Service) Name() string               { return "osm" }

@@ -48,7 +48,7 @@ func TestBesideTheGateways(t *testing.T) {
 	t.Parallel()
 	c := core.New(core.Options{})
 	c.Register(gateway.New(gateway.Options{}, c.Now))
-	c.Register(New(c.Now))
+	c.Register(New(Options{}, c.Now))
 	f := fakecloudtest.Start(t, c, core.DomainToken)
 	f.Do(http.MethodGet, listPath, nil).ExpectStatus(t, http.StatusOK)
 	f.Do(http.MethodGet, authPath("x")+"/y", nil).ExpectError(t, http.StatusNotFound, "OSM.0005")

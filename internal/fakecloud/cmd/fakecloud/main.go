@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -37,7 +38,7 @@ func main() {
 // config is what the command line asks for.
 type config struct {
 	listen, fixture, urlFile, caFile string
-	tls, showVersion                 bool
+	tls, showVersion, listQuirks     bool
 	opts                             fakecloud.Options
 }
 
@@ -72,6 +73,16 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		"fail a create app-auths naming an authorized (app, API, env) with 400 APIG.3316 instead of answering it SKIPPED")
 	fs.BoolVar(&c.opts.Gateway.ConflictAfterWrite, "conflict-after-write", false,
 		"apply a write that meets its app busy before answering it 500 APIG.3500, instead of changing nothing")
+	fs.Func("quirk", "answer in a documented alternative form instead of the SDK's shapes; repeat or separate with commas ("+
+		strings.Join(fakecloud.QuirkNames(), ", ")+"; see -quirks)", func(v string) error {
+		names := strings.Split(v, ",")
+		if err := fakecloud.CheckQuirks(names); err != nil {
+			return err
+		}
+		c.opts.Quirks = append(c.opts.Quirks, names...)
+		return nil
+	})
+	fs.BoolVar(&c.listQuirks, "quirks", false, "list the quirks, what each changes and where each form is documented, and exit")
 	fs.BoolVar(&c.showVersion, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -97,6 +108,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if c.showVersion {
 		_, err := fmt.Fprintln(stdout, "fakecloud", version)
 		return err
+	}
+	if c.listQuirks {
+		return printQuirks(stdout)
 	}
 
 	srv := fakecloud.New(c.opts)
@@ -260,4 +274,15 @@ func writeFileAtomic(path, content string) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// printQuirks describes every quirk (-quirks).
+func printQuirks(w io.Writer) error {
+	for _, q := range fakecloud.Quirks() {
+		if _, err := fmt.Fprintf(w, "%s (%s)\n  default:     %s\n  with quirk:  %s\n  source:      %s\n",
+			q.Name, q.Service, q.Default, q.Alternative, q.Source); err != nil {
+			return err
+		}
+	}
+	return nil
 }

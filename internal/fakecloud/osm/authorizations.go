@@ -11,7 +11,7 @@ import (
 
 type listBody struct {
 	Count int                 `json:"count"` // every match
-	Items []authorizationView `json:"incident_auth_list"`
+	Items []summaryView `json:"incident_auth_list"`
 }
 
 // listAuthorizations is GET /v2/servicerequest/authorizations: the page offset/limit asks for of the
@@ -47,9 +47,9 @@ func listAuthorizations(c *call) (core.Reply, *core.Error) {
 	})
 	start := min(offset, len(matches))
 	page := matches[start:min(start+limit, len(matches))]
-	body := listBody{Count: len(matches), Items: make([]authorizationView, 0, len(page))}
+	body := listBody{Count: len(matches), Items: make([]summaryView, 0, len(page))}
 	for _, a := range page {
-		body.Items = append(body.Items, a.view(c.AccountID, false))
+		body.Items = append(body.Items, a.summary(c.AccountID, c.times))
 	}
 	return core.OK(body)
 }
@@ -64,7 +64,7 @@ func showAuthorization(c *call) (core.Reply, *core.Error) {
 	if err != nil {
 		return core.Fail(err)
 	}
-	return core.OK(a.view(c.AccountID, true))
+	return core.OK(a.detailed(c.times))
 }
 
 // acceptRequest is the body of an accept: the logins handed to the engineer, by detail, and the window.

@@ -43,7 +43,7 @@ func TestList(t *testing.T) {
 	for _, tt := range tests {
 		resp := f.Do(http.MethodGet, listPath+tt.query, nil)
 		resp.ExpectStatus(t, http.StatusOK)
-		var body listBody
+		var body listedBody
 		resp.Decode(t, &body)
 		var got []string
 		for _, a := range body.Items {
@@ -75,7 +75,7 @@ func TestListDefaultLimit(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var body listBody
+	var body listedBody
 	f.Do(http.MethodGet, listPath, nil).Decode(t, &body)
 	if body.Count != 15 || len(body.Items) != defaultLimit || body.Items[0].ID != "a14" {
 		t.Errorf("count %d, %d items, first %s", body.Count, len(body.Items), body.Items[0].ID)
@@ -97,8 +97,7 @@ func TestShow(t *testing.T) {
 	want := authorizationView{
 		ID: pendingID, Status: StatusPending, IncidentID: "INC-1", SimpleDescription: "Disk full on web-1", AuthDescribe: "Log in to web-1 to clean /var",
 		ResourceTypeID: "ecs", ResourceTypeName: "ECS", VisitTypeID: "host", VisitTypeName: "Host login",
-		ContentTypeID: "ops", ContentTypeName: "Operations", CreateTime: t0 - ms(time.Hour),
-		CustomerID: core.DefaultDomainID, CustomerName: "Team Blue",
+		ContentTypeID: "ops", ContentTypeName: "Operations", CustomerName: "Team Blue", // no create_time, no customer_id: list only
 		Details: &[]detailView{
 			{ID: 101, Type: DetailHost, InstanceID: "ecs-1", InstanceName: "web-1", RegionID: "eu-de"}, // the host's login is not shown
 			{ID: 102, Type: DetailConsole, InstanceID: "console"},
@@ -339,7 +338,7 @@ func TestExpiry(t *testing.T) {
 	if st := f.status(authorizedID); st != StatusExpired {
 		t.Errorf("at the end: status %d", st)
 	}
-	var body listBody
+	var body listedBody
 	f.Do(http.MethodGet, listPath+"?status=3", nil).Decode(t, &body)
 	if body.Count != 1 || body.Items[0].ID != authorizedID {
 		t.Errorf("expired list %+v", body)

@@ -152,7 +152,7 @@ func TestAddAuthorization(t *testing.T) {
 		t.Errorf("added %+v", a)
 	}
 	expectSuccess(t, f.Do(http.MethodPost, verifyPath+"1000001/verify-host", map[string]any{"port": 22, "account": "root", "password": "pw"}))
-	var body listBody
+	var body listedBody
 	f.Do(http.MethodGet, listPath+"?status=0", nil).Decode(t, &body)
 	if body.Count != 1 || body.Items[0].IncidentID != "INC-9" {
 		t.Errorf("list %+v", body)

@@ -141,3 +141,76 @@ func (f *fake) show(id string) authorizationView {
 	resp.Decode(f.T, &v)
 	return v
 }
+
+// authorizationView is an authorization as a test reads an answer, list item or detail alike: every field
+// either call may answer, and the times back in epoch milliseconds whatever their form (number, or a string
+// in the default zone).
+type authorizationView struct {
+	ID                  string        `json:"id"`
+	Status              int           `json:"status"`
+	IncidentID          string        `json:"incident_id"`
+	SimpleDescription   string        `json:"simple_description"`
+	AuthDescribe        string        `json:"auth_describe"`
+	ResourceTypeID      string        `json:"resource_type_id"`
+	ResourceTypeName    string        `json:"resource_type_name"`
+	VisitTypeID         string        `json:"visit_type_id"`
+	VisitTypeName       string        `json:"visit_type_name"`
+	ContentTypeID       string        `json:"content_type_id"`
+	ContentTypeName     string        `json:"content_type_name"`
+	CreateTime          int64         `json:"-"`
+	AuthEffectiveTime   int64         `json:"-"`
+	AuthExpireTime      int64         `json:"-"`
+	RejectReason        string        `json:"reject_reason"`
+	CustomerID          string        `json:"customer_id"`
+	CustomerName        string        `json:"xcustomer_name"`
+	AuthHandlerName     string        `json:"auth_handler_name"`
+	ContentOfAuthLetter string        `json:"content_of_auth_letter"`
+	Details             *[]detailView `json:"incident_auth_detail_list"`
+}
+
+func (v *authorizationView) UnmarshalJSON(b []byte) error {
+	type plain authorizationView
+	var raw struct {
+		plain
+		CreateTime        json.RawMessage `json:"create_time"`
+		AuthEffectiveTime json.RawMessage `json:"auth_effective_time"`
+		AuthExpireTime    json.RawMessage `json:"auth_expire_time"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*v = authorizationView(raw.plain)
+	for _, t := range []struct {
+		raw json.RawMessage
+		dst *int64
+	}{{raw.CreateTime, &v.CreateTime}, {raw.AuthEffectiveTime, &v.AuthEffectiveTime}, {raw.AuthExpireTime, &v.AuthExpireTime}} {
+		var err error
+		if *t.dst, err = answeredMillis(t.raw); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// answeredMillis reads a time of an answer: absent, epoch milliseconds, or answerTimeLayout in GMT+8.
+func answeredMillis(raw json.RawMessage) (int64, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return 0, nil
+	}
+	var ms int64
+	if err := json.Unmarshal(raw, &ms); err == nil {
+		return ms, nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return 0, err
+	}
+	at, err := time.ParseInLocation(answerTimeLayout, s, defaultZone)
+	return at.UnixMilli(), err
+}
+
+// listedBody is a list answer as a test reads it.
+type listedBody struct {
+	Count int                 `json:"count"`
+	Items []authorizationView `json:"incident_auth_list"`
+}

@@ -23,8 +23,8 @@ import (
 //   - verify-host on a console detail is a parameter error: there is no host to log in to. It checks the
 //     login whatever the authorization's status is; a host seeded without a password matches none.
 //   - Only an authorized request expires; one in approval keeps its status until it is approved or not.
-//   - X-Site, X-Language and X-Time-Zone are checked but change no answer: names are not translated and
-//     times are epoch milliseconds.
+//   - X-Site and X-Language are checked but change no answer: names are not translated. X-Time-Zone sets the
+//     zone of the answers' times (times.go).
 //   - Name filters of the list (simple_description, sub_customer_name against xcustomer_name) match
 //     substrings; incident_id and group_id match exactly.
 

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/core"
@@ -14,13 +15,16 @@ import (
 // idPattern is the shape of authorization IDs, in paths, fixtures and the accessors.
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
 
-// validateHeaders checks the optional headers every call takes.
-func validateHeaders(c *core.Call) *core.Error {
+// validateHeaders checks the optional headers every call takes, and returns the time zone of its answer's times.
+func validateHeaders(c *core.Call) (*time.Location, *core.Error) {
 	h := c.Request.Header
 	if site := h.Get(headerSite); site != "" && site != "0" && site != "1" {
-		return errParam.With()
+		return nil, errParam.With()
 	}
-	return core.FirstError(maxLength(h.Get(headerLanguage), maxHeaderValue), maxLength(h.Get(headerTimeZone), maxHeaderValue))
+	if err := core.FirstError(maxLength(h.Get(headerLanguage), maxHeaderValue), maxLength(h.Get(headerTimeZone), maxHeaderValue)); err != nil {
+		return nil, err
+	}
+	return parseZone(h.Get(headerTimeZone))
 }
 
 // maxLength checks an optional text parameter; required makes it mandatory too.

@@ -66,8 +66,9 @@ func (s *Service) Routes(r *core.Routes) {
 // call is one OSM request: the core has authenticated the caller and allowed it in the account.
 type call struct {
 	*core.Call
-	acct *account
-	now  int64 // the service clock in epoch milliseconds, the unit of the API's times
+	acct  *account
+	now   int64      // the service clock in epoch milliseconds, the unit of the API's times
+	times timeFormat // how the answer writes times
 }
 
 // handler is the shape of every OSM call: it decodes, validates, changes state and says what to answer,
@@ -78,7 +79,8 @@ type handler func(c *call) (core.Reply, *core.Error)
 // runs h.
 func (s *Service) enter(h handler) core.Handler {
 	return func(c *core.Call) (core.Reply, *core.Error) {
-		if err := validateHeaders(c); err != nil {
+		zone, err := validateHeaders(c)
+		if err != nil {
 			return core.Fail(err)
 		}
 		now := s.now().UnixMilli()
@@ -86,7 +88,7 @@ func (s *Service) enter(h handler) core.Handler {
 		defer s.mu.Unlock()
 		acct := s.account(c.AccountID)
 		acct.settle(now)
-		return h(&call{Call: c, acct: acct, now: now})
+		return h(&call{Call: c, acct: acct, now: now, times: timeFormat{epoch: s.opts.EpochTimes, zone: zone}})
 	}
 }
 

@@ -45,10 +45,12 @@ type Authorization struct {
 	ContentTypeID     string `json:"content_type_id,omitempty"`
 	ContentTypeName   string `json:"content_type_name,omitempty"`
 	// CustomerName is the sub-customer the request is for; the list filter sub_customer_name matches it.
-	CustomerName      string `json:"xcustomer_name,omitempty"`
-	CreateTime        int64  `json:"create_time,omitempty"` // 0 = when it is added
-	AuthEffectiveTime int64  `json:"auth_effective_time,omitempty"`
-	AuthExpireTime    int64  `json:"auth_expire_time,omitempty"` // 0 = no end; an authorized request reads as expired from then on
+	CustomerName string `json:"xcustomer_name,omitempty"`
+	// ContentOfAuthLetter is the commitment letter the engineer signed, which the list answers.
+	ContentOfAuthLetter string `json:"content_of_auth_letter,omitempty"`
+	CreateTime          int64  `json:"create_time,omitempty"` // 0 = when it is added
+	AuthEffectiveTime   int64  `json:"auth_effective_time,omitempty"`
+	AuthExpireTime      int64  `json:"auth_expire_time,omitempty"` // 0 = no end; an authorized request reads as expired from then on
 	// NeedsApproval makes an accept move the request to approval in progress (6) instead of authorized (1).
 	NeedsApproval bool   `json:"needs_approval,omitempty"`
 	GroupID       string `json:"group_id,omitempty"` // a call naming another group_id has no permission on it
@@ -195,28 +197,47 @@ func withoutPasswords(a *Authorization) Authorization {
 	return c
 }
 
-// authorizationView is an authorization as the API answers it; the list leaves Details out, the detail call
-// always has them.
-type authorizationView struct {
-	ID                string        `json:"id"`
-	Status            int           `json:"status"`
-	IncidentID        string        `json:"incident_id"`
-	SimpleDescription string        `json:"simple_description"`
-	AuthDescribe      string        `json:"auth_describe"`
-	ResourceTypeID    string        `json:"resource_type_id"`
-	ResourceTypeName  string        `json:"resource_type_name"`
-	VisitTypeID       string        `json:"visit_type_id"`
-	VisitTypeName     string        `json:"visit_type_name"`
-	ContentTypeID     string        `json:"content_type_id"`
-	ContentTypeName   string        `json:"content_type_name"`
-	CreateTime        int64         `json:"create_time"`
-	AuthEffectiveTime int64         `json:"auth_effective_time,omitempty"`
-	AuthExpireTime    int64         `json:"auth_expire_time,omitempty"`
-	RejectReason      string        `json:"reject_reason,omitempty"`
-	CustomerID        string        `json:"customer_id"`
-	CustomerName      string        `json:"xcustomer_name,omitempty"`
-	AuthHandlerName   string        `json:"auth_handler_name,omitempty"`
-	Details           *[]detailView `json:"incident_auth_detail_list,omitempty"`
+// summaryView is an authorization as the list answers it (the SDK's IncidentOrderAuthV2): no details, no
+// handler, no content type; the creation time, the customer and the commitment letter only here.
+type summaryView struct {
+	ID                  string  `json:"id"`
+	Status              int     `json:"status"`
+	IncidentID          string  `json:"incident_id"`
+	SimpleDescription   string  `json:"simple_description"`
+	AuthDescribe        string  `json:"auth_describe"`
+	ResourceTypeID      string  `json:"resource_type_id"`
+	ResourceTypeName    string  `json:"resource_type_name"`
+	VisitTypeID         string  `json:"visit_type_id"`
+	VisitTypeName       string  `json:"visit_type_name"`
+	CreateTime          apiTime `json:"create_time"`
+	AuthEffectiveTime   apiTime `json:"auth_effective_time,omitzero"`
+	AuthExpireTime      apiTime `json:"auth_expire_time,omitzero"`
+	RejectReason        string  `json:"reject_reason,omitempty"`
+	CustomerID          string  `json:"customer_id"`
+	CustomerName        string  `json:"xcustomer_name,omitempty"`
+	ContentOfAuthLetter string  `json:"content_of_auth_letter,omitempty"`
+}
+
+// detailedView is an authorization as the detail call answers it (the SDK's ShowAuthorizationDetailResponse):
+// with its details, the handler and the content type, without the creation time and the customer ID.
+type detailedView struct {
+	ID                string       `json:"id"`
+	Status            int          `json:"status"`
+	IncidentID        string       `json:"incident_id"`
+	SimpleDescription string       `json:"simple_description"`
+	AuthDescribe      string       `json:"auth_describe"`
+	ResourceTypeID    string       `json:"resource_type_id"`
+	ResourceTypeName  string       `json:"resource_type_name"`
+	VisitTypeID       string       `json:"visit_type_id"`
+	VisitTypeName     string       `json:"visit_type_name"`
+	ContentTypeID     string       `json:"content_type_id"`
+	ContentTypeName   string       `json:"content_type_name"`
+	AuthEffectiveTime apiTime      `json:"auth_effective_time,omitzero"`
+	AuthExpireTime    apiTime      `json:"auth_expire_time,omitzero"`
+	RejectReason      string       `json:"reject_reason,omitempty"`
+	CustomerName      string       `json:"xcustomer_name,omitempty"`
+	AuthHandlerName   string       `json:"auth_handler_name,omitempty"`
+	Details           []detailView `json:"incident_auth_detail_list"`
 }
 
 type detailView struct {
@@ -229,24 +250,30 @@ type detailView struct {
 	RegionID     string `json:"region_id,omitempty"`
 }
 
-func (a *Authorization) view(accountID string, withDetails bool) authorizationView {
-	v := authorizationView{
+func (a *Authorization) summary(accountID string, f timeFormat) summaryView {
+	return summaryView{
+		ID: a.ID, Status: a.Status, IncidentID: a.IncidentID, SimpleDescription: a.SimpleDescription, AuthDescribe: a.AuthDescribe,
+		ResourceTypeID: a.ResourceTypeID, ResourceTypeName: a.ResourceTypeName, VisitTypeID: a.VisitTypeID, VisitTypeName: a.VisitTypeName,
+		CreateTime: f.at(a.CreateTime), AuthEffectiveTime: f.at(a.AuthEffectiveTime), AuthExpireTime: f.at(a.AuthExpireTime),
+		RejectReason: a.RejectReason, CustomerID: accountID, CustomerName: a.CustomerName, ContentOfAuthLetter: a.ContentOfAuthLetter,
+	}
+}
+
+func (a *Authorization) detailed(f timeFormat) detailedView {
+	v := detailedView{
 		ID: a.ID, Status: a.Status, IncidentID: a.IncidentID, SimpleDescription: a.SimpleDescription, AuthDescribe: a.AuthDescribe,
 		ResourceTypeID: a.ResourceTypeID, ResourceTypeName: a.ResourceTypeName, VisitTypeID: a.VisitTypeID, VisitTypeName: a.VisitTypeName,
 		ContentTypeID: a.ContentTypeID, ContentTypeName: a.ContentTypeName,
-		CreateTime: a.CreateTime, AuthEffectiveTime: a.AuthEffectiveTime, AuthExpireTime: a.AuthExpireTime,
-		RejectReason: a.RejectReason, CustomerID: accountID, CustomerName: a.CustomerName, AuthHandlerName: a.AuthHandlerName,
+		AuthEffectiveTime: f.at(a.AuthEffectiveTime), AuthExpireTime: f.at(a.AuthExpireTime),
+		RejectReason: a.RejectReason, CustomerName: a.CustomerName, AuthHandlerName: a.AuthHandlerName,
+		Details: make([]detailView, 0, len(a.Details)),
 	}
-	if withDetails {
-		details := make([]detailView, 0, len(a.Details))
-		for _, d := range a.Details {
-			dv := detailView{ID: d.ID, Type: d.Type, InstanceID: d.InstanceID, InstanceName: d.InstanceName, RegionID: d.RegionID}
-			if d.Granted != nil {
-				dv.Port, dv.Account = d.Granted.Port, d.Granted.Account
-			}
-			details = append(details, dv)
+	for _, d := range a.Details {
+		dv := detailView{ID: d.ID, Type: d.Type, InstanceID: d.InstanceID, InstanceName: d.InstanceName, RegionID: d.RegionID}
+		if d.Granted != nil {
+			dv.Port, dv.Account = d.Granted.Port, d.Granted.Account
 		}
-		v.Details = &details
+		v.Details = append(v.Details, dv)
 	}
 	return v
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,6 +30,7 @@ func checkShape(raw []byte, model reflect.Type) []string {
 	}
 	var w shapeWalk
 	w.walk("", v, model)
+	w.problems = foldItems(w.problems)
 	if len(w.problems) == 0 {
 		// The standard library's strict decoder as a second opinion: it stops at its first finding and names no
 		// path, which is why the walk above comes first.
@@ -40,6 +42,34 @@ func checkShape(raw []byte, model reflect.Type) []string {
 	}
 	return w.problems
 }
+
+// foldItems keeps the first of the reports that differ only in array indexes, and says how many more there are,
+// so that a field missing from every item of a list is one line.
+func foldItems(problems []string) []string {
+	var out []string
+	more := map[string]int{}
+	first := map[string]int{}
+	for _, p := range problems {
+		key := arrayIndex.ReplaceAllString(p, "[]")
+		if i, seen := first[key]; seen {
+			more[out[i]]++
+			continue
+		}
+		first[key] = len(out)
+		out = append(out, p)
+	}
+	for i, p := range out {
+		switch n := more[p]; {
+		case n == 1:
+			out[i] = p + " (and in 1 more item)"
+		case n > 1:
+			out[i] = fmt.Sprintf("%s (and in %d more items)", p, n)
+		}
+	}
+	return out
+}
+
+var arrayIndex = regexp.MustCompile(`\[\d+\]`)
 
 var (
 	sdkTimeType     = reflect.TypeFor[sdktime.SdkTime]()
@@ -284,6 +314,9 @@ func TestCheckShape(t *testing.T) {
 		{"object for an array", `{"items":{"size":1}}`, []string{"items: object where the model's []sdkconformance.item takes an array"}},
 		{"array for the body", `[{"size":1}]`, []string{"(body): array of 1 where the model's sdkconformance.body takes an object"}},
 		{"every finding", `{"items":[{"size":"1","x":1},{"size":1,"at":5}]}`, []string{"items[0].size:", "items[0].x:", "items[1].at:"}},
+		{"one line for every item", `{"items":[{"id":"a"},{"id":"b"},{"id":"c","size":"1"}]}`, []string{
+			"items[0].size: missing, and the model sdkconformance.item requires it (no omitempty) (and in 1 more item)",
+			`items[2].size: string "1"`}},
 		{"not JSON", `{"items":`, []string{"the body is not JSON"}},
 	}
 	for _, tt := range tests {

@@ -2,9 +2,11 @@ package cloud
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 )
 
 // CodeOSMAuthorizationUnknown is the service-ticket business error (an HTTP 200 with an error_code) the
@@ -40,26 +42,69 @@ func (c *Client) OSM() *OSMClient { return &OSMClient{c: c} }
 
 // OSMAuthorization is a support engineer's request for access, and the tenant's decision on it.
 type OSMAuthorization struct {
-	ID                string                   `json:"id"`
-	Status            int                      `json:"status"`
-	IncidentID        string                   `json:"incident_id"`
-	SimpleDescription string                   `json:"simple_description"`
-	AuthDescribe      string                   `json:"auth_describe"`
-	ResourceTypeID    string                   `json:"resource_type_id"`
-	ResourceTypeName  string                   `json:"resource_type_name"`
-	VisitTypeID       string                   `json:"visit_type_id"`
-	VisitTypeName     string                   `json:"visit_type_name"`
-	ContentTypeID     string                   `json:"content_type_id"`
-	ContentTypeName   string                   `json:"content_type_name"`
-	CreateTime        int64                    `json:"create_time"`
-	AuthEffectiveTime int64                    `json:"auth_effective_time"`
-	AuthExpireTime    int64                    `json:"auth_expire_time"`
-	RejectReason      string                   `json:"reject_reason"`
-	CustomerID        string                   `json:"customer_id"`
-	CustomerName      string                   `json:"xcustomer_name"`
-	AuthHandlerName   string                   `json:"auth_handler_name"`
-	AgencyName        string                   `json:"agency_name"`
-	Details           []OSMAuthorizationDetail `json:"incident_auth_detail_list"`
+	ID                string `json:"id"`
+	Status            int    `json:"status"`
+	IncidentID        string `json:"incident_id"`
+	SimpleDescription string `json:"simple_description"`
+	AuthDescribe      string `json:"auth_describe"`
+	ResourceTypeID    string `json:"resource_type_id"`
+	ResourceTypeName  string `json:"resource_type_name"`
+	VisitTypeID       string `json:"visit_type_id"`
+	VisitTypeName     string `json:"visit_type_name"`
+	ContentTypeID     string `json:"content_type_id"`
+	ContentTypeName   string `json:"content_type_name"`
+	// The times, in epoch milliseconds (0: not set), whatever form the answer had (see osmtime.go).
+	// CreateTime is in the list's answers only.
+	CreateTime        int64  `json:"-"`
+	AuthEffectiveTime int64  `json:"-"`
+	AuthExpireTime    int64  `json:"-"`
+	RejectReason      string `json:"reject_reason"`
+	// CustomerID and ContentOfAuthLetter (the commitment letter) are in the list's answers only.
+	CustomerID          string `json:"customer_id"`
+	ContentOfAuthLetter string `json:"content_of_auth_letter"`
+	CustomerName        string `json:"xcustomer_name"`
+	// AuthHandlerName, AgencyName and Details are in the detail's answer only.
+	AuthHandlerName string                   `json:"auth_handler_name"`
+	AgencyName      string                   `json:"agency_name"`
+	Details         []OSMAuthorizationDetail `json:"incident_auth_detail_list"`
+}
+
+// osmAuthorizationAnswer is an authorization as an answer carries it, its times still unread.
+type osmAuthorizationAnswer struct {
+	OSMAuthorization
+	CreateTime        osmTime `json:"create_time"`
+	AuthEffectiveTime osmTime `json:"auth_effective_time"`
+	AuthExpireTime    osmTime `json:"auth_expire_time"`
+}
+
+// OSMTimeError is a time of an answer in no form the provider reads. The authorization comes with it, its
+// other fields read, so that a caller needing only its status (taking access away) can go on.
+type OSMTimeError struct {
+	AuthorizationID, Field string
+	Err                    error
+}
+
+func (e *OSMTimeError) Error() string {
+	return fmt.Sprintf("reading %s of authorization %s: %v", e.Field, e.AuthorizationID, e.Err)
+}
+
+func (e *OSMTimeError) Unwrap() error { return e.Err }
+
+// read reads the answer's times, zone-less ones in loc.
+func (a osmAuthorizationAnswer) read(loc *time.Location) (OSMAuthorization, error) {
+	out := a.OSMAuthorization
+	for _, t := range []struct {
+		name string
+		in   osmTime
+		out  *int64
+	}{{"create_time", a.CreateTime, &out.CreateTime}, {"auth_effective_time", a.AuthEffectiveTime, &out.AuthEffectiveTime}, {"auth_expire_time", a.AuthExpireTime, &out.AuthExpireTime}} {
+		ms, err := t.in.millis(loc)
+		if err != nil {
+			return out, &OSMTimeError{AuthorizationID: a.ID, Field: t.name, Err: err}
+		}
+		*t.out = ms
+	}
+	return out, nil
 }
 
 // OSMAuthorizationDetail is one thing an authorization gives access to: a console or a host.
@@ -83,7 +128,7 @@ type OSMListFilter struct {
 // osmPageSize is the largest page the service serves.
 const osmPageSize = 100
 
-// headers are the optional headers every call carries, and the account is resolved for AK/SK callers.
+// prepare resolves the account for AK/SK callers and returns the optional headers every call carries.
 func (o *OSMClient) prepare(ctx context.Context) (map[string]string, error) {
 	if _, err := o.c.DomainID(ctx); err != nil {
 		return nil, err
@@ -111,7 +156,21 @@ func (o *OSMClient) List(ctx context.Context, f OSMListFilter) ([]OSMAuthorizati
 	}
 	setIf(q, "incident_id", f.IncidentID)
 	setIf(q, "group_id", f.GroupID)
-	return listPages[OSMAuthorization](ctx, o.c, call{service: ServiceOSM, path: osmBase, query: q, headers: h}, "incident_auth_list", "count", osmPageSize)
+	loc, err := ParseTimeZone(o.c.cfg.TimeZone)
+	if err != nil {
+		return nil, err
+	}
+	answers, err := listPages[osmAuthorizationAnswer](ctx, o.c, call{service: ServiceOSM, path: osmBase, query: q, headers: h}, "incident_auth_list", "count", osmPageSize)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]OSMAuthorization, len(answers))
+	for i, a := range answers {
+		if out[i], err = a.read(loc); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // Get answers GET /v2/servicerequest/authorizations/{id}.
@@ -120,11 +179,18 @@ func (o *OSMClient) Get(ctx context.Context, id, groupID string) (OSMAuthorizati
 	if err != nil {
 		return OSMAuthorization{}, err
 	}
+	loc, err := ParseTimeZone(o.c.cfg.TimeZone)
+	if err != nil {
+		return OSMAuthorization{}, err
+	}
 	q := url.Values{}
 	setIf(q, "group_id", groupID)
-	var out OSMAuthorization
-	err = o.c.do(ctx, call{service: ServiceOSM, method: http.MethodGet, path: osmBase + "/" + url.PathEscape(id), query: q, out: &out, headers: h})
-	return out, err
+	var answer osmAuthorizationAnswer
+	if err := o.c.do(ctx, call{service: ServiceOSM, method: http.MethodGet, path: osmBase + "/" + url.PathEscape(id), query: q, out: &answer, headers: h}); err != nil {
+		return OSMAuthorization{}, err
+	}
+	// With an *OSMTimeError, the authorization's other fields are read all the same.
+	return answer.read(loc)
 }
 
 // OSMHostCredential is the account a support engineer may use on one host of an authorization.

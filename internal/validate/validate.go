@@ -47,9 +47,30 @@ func Language() validator.String {
 	return stringvalidator.RegexMatches(languagePattern, "must be a language such as en-us: 1 to 32 letters, digits, hyphens (-) or underscores (_)")
 }
 
-// TimeZone validates a time zone such as GMT+1.
+// TimeZone validates a time zone such as GMT+1: one a header can carry, and one the provider can read the
+// service's zone-less times in (cloud.ParseTimeZone).
 func TimeZone() validator.String {
-	return stringvalidator.RegexMatches(timeZonePattern, "must be a time zone such as GMT+1 or Europe/Berlin: 1 to 32 letters, digits or the characters + - : / _")
+	return stringvalidator.All(
+		stringvalidator.RegexMatches(timeZonePattern, "must be a time zone such as GMT+1 or Europe/Berlin: 1 to 32 letters, digits or the characters + - : / _"),
+		timeZone{},
+	)
+}
+
+type timeZone struct{}
+
+func (timeZone) Description(context.Context) string {
+	return "must be GMT or UTC with an offset of at most 14 hours (GMT+8, GMT-03:30) or an IANA time zone name (Europe/Berlin)"
+}
+
+func (v timeZone) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v timeZone) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || !timeZonePattern.MatchString(req.ConfigValue.ValueString()) {
+		return // the pattern's own message covers a value no header can carry
+	}
+	if _, err := cloud.ParseTimeZone(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.Append(validatordiag.InvalidAttributeValueDiagnostic(req.Path, v.Description(ctx), fmt.Sprintf("%q", req.ConfigValue.ValueString())))
+	}
 }
 
 // HTTPURL validates an absolute http or https URL.

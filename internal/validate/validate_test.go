@@ -22,7 +22,7 @@ func TestStringValidators(t *testing.T) {
 		"Region": {validate.Region(), []string{"eu-de", "eu-nl", "eu-ch2", "cn-north-4", "ap-southeast-1", "la-north-2", "eu-west-101"},
 			[]string{"", "EU-DE", "eu-de.evil.example", "eu-de/x", "x@evil.example", "eu-de#", "eu-de:443", "-eu", "eu--de", "eu-de_sub"}},
 		"Language": {validate.Language(), []string{"en-us", "zh-cn", "en", "zh_CN"}, []string{"", "en us", "en-us\r\nX: 1", "en;q=0.9"}},
-		"TimeZone": {validate.TimeZone(), []string{"GMT+8", "GMT-05:30", "UTC", "Europe/Berlin"}, []string{"", "GMT +8", "GMT+8\n", "GMT+8;x", strings.Repeat("z", 33)}},
+		"TimeZone": {validate.TimeZone(), []string{"GMT+8", "GMT-05:30", "UTC", "Europe/Berlin"}, []string{"", "GMT +8", "GMT+8\n", "GMT+8;x", strings.Repeat("z", 33), "GMT+15", "Mars/Olympus", "Local"}},
 		"HTTPURL": {validate.HTTPURL(), []string{"http://127.0.0.1:8080", "https://apig.eu-de.otc.t-systems.com/"},
 			[]string{"", "ftp://host", "https://", "apig.example.com", "//host/path", "http//host"}},
 	}

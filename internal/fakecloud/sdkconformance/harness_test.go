@@ -210,3 +210,26 @@ func collect[T any](items *[]T, field func(T) *string) []string {
 	}
 	return out
 }
+
+func ptr[T any](v T) *T { return &v }
+
+// raw sends a request without the SDK, with a token of the fake's default project, for ModelArts (which has
+// no SDK); headers are name, value pairs and may replace the token. It returns the exchange as recorded.
+func (c *cloud) raw(t *testing.T, method, path, body string, headers ...string) exchange {
+	t.Helper()
+	req, err := http.NewRequest(method, c.url+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Auth-Token", fakecloud.DefaultToken)
+	req.Header.Set("Content-Type", "application/json;charset=UTF-8")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := (&http.Client{Transport: c.rec}).Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	resp.Body.Close()
+	return c.rec.lastExchange()
+}

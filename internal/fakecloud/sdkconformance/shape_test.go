@@ -271,6 +271,8 @@ func describe(v any) string {
 		return fmt.Sprintf("array of %d", len(x))
 	case map[string]any:
 		return "object"
+	case nil:
+		return "null or nothing"
 	default:
 		return fmt.Sprintf("%T", v)
 	}

@@ -8,7 +8,8 @@ import (
 
 // IAM, the token service (api-notes.md §0): password logins scoped to a project or to the account, the
 // project lookup clients use to turn a region name into a project ID, and the account lookup AK/SK clients
-// of global services use to find the X-Domain-Id to send. It answers in its own IAM.* codes.
+// of global services use to find the X-Domain-Id to send. It answers in its own IAM.* codes, and in the shapes
+// of the SDK's services/iam/v3 models, every field they require included (sdkconformance checks them).
 
 // iamErrors are IAM's answers, in its own codes. Every row is chosen: the public IAM error list documents
 // none of these cases.
@@ -76,6 +77,7 @@ type projectRef struct {
 	Domain nameRef `json:"domain"`
 }
 
+// tokenBody is the SDK's KeystoneCreateUserTokenByPasswordResponse.
 type tokenBody struct {
 	Token struct {
 		ExpiresAt string      `json:"expires_at"`
@@ -83,10 +85,15 @@ type tokenBody struct {
 		Methods   []string    `json:"methods"`
 		Project   *projectRef `json:"project,omitempty"`
 		Domain    *nameRef    `json:"domain,omitempty"` // an account-scoped token's scope
-		User      struct {
+		// The fake has no endpoint catalog and no roles; the model requires both lists.
+		Catalog []struct{} `json:"catalog"`
+		Roles   []nameRef  `json:"roles"`
+		User    struct {
 			ID     string  `json:"id"`
 			Name   string  `json:"name"`
 			Domain nameRef `json:"domain"`
+			// PasswordExpiresAt is "" as for a user whose password never expires.
+			PasswordExpiresAt string `json:"password_expires_at"`
 		} `json:"user"`
 	} `json:"token"`
 }
@@ -143,6 +150,7 @@ func (s *Server) issueToken(c *Call) (Reply, *Error) {
 	t := &body.Token
 	t.ExpiresAt, t.IssuedAt = FormatTime(tok.expires), FormatTime(now)
 	t.Methods = []string{"password"}
+	t.Catalog, t.Roles = []struct{}{}, []nameRef{}
 	account := nameRef{ID: DefaultDomainID, Name: DefaultDomainName}
 	if tok.projectID == "" {
 		t.Domain = &account
@@ -153,11 +161,33 @@ func (s *Server) issueToken(c *Call) (Reply, *Error) {
 	return Reply{Status: http.StatusCreated, Body: body, Header: http.Header{"X-Subject-Token": {value}}}, nil
 }
 
+// links is the SDK's Links: the object's own URL, and the neighbouring pages, which are never there (null) as
+// the fake does not page. The model requires all three.
+type links struct {
+	Self     string  `json:"self"`
+	Previous *string `json:"previous"`
+	Next     *string `json:"next"`
+}
+
+// selfLink is the URL of path on the server the request came to, as IAM writes its links.
+func selfLink(c *Call, path string) string {
+	scheme := "http"
+	if c.Request.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + c.Request.Host + path
+}
+
+// projectView is the SDK's ProjectResult. A region's project is a child of the account.
 type projectView struct {
-	ID       string `json:"id"`
-	Name     string `json:"name"`
-	DomainID string `json:"domain_id"`
-	Enabled  bool   `json:"enabled"`
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	DomainID    string `json:"domain_id"`
+	ParentID    string `json:"parent_id"`
+	Enabled     bool   `json:"enabled"`
+	IsDomain    bool   `json:"is_domain"`
+	Description string `json:"description"`
+	Links       links  `json:"links"`
 }
 
 // listProjects is GET /v3/projects, which clients use to turn a region name into a project ID.
@@ -168,21 +198,31 @@ func (s *Server) listProjects(c *Call) (Reply, *Error) {
 	out := []projectView{}
 	for id, pname := range s.id.projects {
 		if name == "" || pname == name {
-			out = append(out, projectView{ID: id, Name: pname, DomainID: DefaultDomainID, Enabled: true})
+			out = append(out, projectView{
+				ID: id, Name: pname, DomainID: DefaultDomainID, ParentID: DefaultDomainID, Enabled: true,
+				Links: links{Self: selfLink(c, "/v3/projects/"+id)},
+			})
 		}
 	}
 	slices.SortFunc(out, func(a, b projectView) int { return strings.Compare(a.Name, b.Name) })
-	return OK(map[string]any{"projects": out})
+	return OK(map[string]any{"projects": out, "links": links{Self: selfLink(c, c.Request.URL.RequestURI())}})
 }
 
+// domainView is the SDK's Domains.
 type domainView struct {
-	ID      string `json:"id"`
-	Name    string `json:"name"`
-	Enabled bool   `json:"enabled"`
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Enabled     bool   `json:"enabled"`
+	Description string `json:"description"`
+	Links       struct {
+		Self string `json:"self"`
+	} `json:"links"`
 }
 
 // listAuthDomains is GET /v3/auth/domains: the accounts the caller's credentials may act in, the one account
 // of the fake cloud for any caller. An AK/SK client learns from it the account ID to send as X-Domain-Id.
-func (s *Server) listAuthDomains(*Call) (Reply, *Error) {
-	return OK(map[string]any{"domains": []domainView{{ID: DefaultDomainID, Name: DefaultDomainName, Enabled: true}}})
+func (s *Server) listAuthDomains(c *Call) (Reply, *Error) {
+	d := domainView{ID: DefaultDomainID, Name: DefaultDomainName, Enabled: true}
+	d.Links.Self = selfLink(c, "/v3/domains/"+DefaultDomainID)
+	return OK(map[string]any{"domains": []domainView{d}, "links": map[string]string{"self": selfLink(c, "/v3/auth/domains")}})
 }

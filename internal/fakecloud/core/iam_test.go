@@ -68,6 +68,12 @@ func TestIssueToken(t *testing.T) {
 			if body.Token.User.Domain.Name != DefaultDomainName {
 				t.Errorf("user domain in %s", resp.Body)
 			}
+			// The SDK's model requires these, empty as they are here.
+			for _, field := range []string{`"catalog":[]`, `"roles":[]`, `"password_expires_at":""`} {
+				if !strings.Contains(string(resp.Body), field) {
+					t.Errorf("no %s in %s", field, resp.Body)
+				}
+			}
 			if tt.wantProject == "" {
 				if body.Token.Project != nil || body.Token.Domain == nil || body.Token.Domain.ID != DefaultDomainID {
 					t.Errorf("account-scoped token %s", resp.Body)
@@ -106,7 +112,7 @@ func TestListProjects(t *testing.T) {
 		var got []string
 		for _, p := range body.Projects {
 			got = append(got, p.ID)
-			if p.DomainID != DefaultDomainID || !p.Enabled {
+			if p.DomainID != DefaultDomainID || p.ParentID != DefaultDomainID || !p.Enabled || p.IsDomain || p.Links.Self != f.URL+"/v3/projects/"+p.ID {
 				t.Errorf("%s: project %+v", tt.query, p)
 			}
 		}
@@ -127,7 +133,8 @@ func TestListAuthDomains(t *testing.T) {
 	t.Parallel()
 	clk := fakecloudtest.NewClock()
 	_, f := startProbes(t, Options{Now: clk.Now})
-	want := `{"domains":[{"id":"` + DefaultDomainID + `","name":"` + DefaultDomainName + `","enabled":true}]}`
+	want := `{"domains":[{"id":"` + DefaultDomainID + `","name":"` + DefaultDomainName + `","enabled":true,"description":"",` +
+		`"links":{"self":"` + f.URL + `/v3/domains/` + DefaultDomainID + `"}}],"links":{"self":"` + f.URL + `/v3/auth/domains"}}`
 	check := func(who string, resp fakecloudtest.Response) {
 		t.Helper()
 		resp.ExpectStatus(t, http.StatusOK)

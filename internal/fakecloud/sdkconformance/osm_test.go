@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -154,4 +155,28 @@ func TestOSM(t *testing.T) {
 			t.Run(tt.name, tt.run)
 		}
 	})
+}
+
+// TestOSMEpochTimesAreCaught runs the checker against the fake's one documented alternative the SDK cannot
+// read (the quirk osm-epoch-times): if it saw nothing there, its silence elsewhere would prove nothing.
+func TestOSMEpochTimesAreCaught(t *testing.T) {
+	t.Parallel()
+	c := start(t, fakecloud.Options{Quirks: []string{fakecloud.QuirkOSMEpochTimes}}, osmFixture(time.Now()))
+	cli := osmsdk.NewOsmClient(c.globalClient(t, osmsdk.OsmClientBuilder(), ""))
+	if _, err := cli.ListAuthorizations(&osmmodel.ListAuthorizationsRequest{}); err == nil {
+		t.Error("the SDK read epoch numbers as sdktime.SdkTime")
+	}
+	got := checkShape(c.rec.lastExchange().body, reflect.TypeFor[osmmodel.ListAuthorizationsResponse]())
+	var fields []string
+	for _, p := range got {
+		field, finding, _ := strings.Cut(p, ": ")
+		if !strings.HasPrefix(finding, "number ") || !strings.Contains(finding, "takes a date-time string") {
+			t.Errorf("unexpected report %s", p)
+		}
+		fields = append(fields, field)
+	}
+	want := []string{"incident_auth_list[0].auth_effective_time", "incident_auth_list[0].auth_expire_time", "incident_auth_list[0].create_time"}
+	if !slices.Equal(fields, want) {
+		t.Errorf("reports on %v, want %v:\n%s", fields, want, strings.Join(got, "\n"))
+	}
 }

@@ -45,10 +45,10 @@ func gatewayFixture(flavor gateway.Flavor) fakecloud.Fixture {
 // the same for both.
 type gatewayCalls struct {
 	create      func(t *testing.T, appID string, apiIDs ...string) []authOutcome
-	boundAPIs   func(t *testing.T, appID string) []string // the records' IDs
-	unboundAPIs func(t *testing.T, appID string) []string // the APIs' IDs
-	boundApps   func(t *testing.T, apiID string) []string // the apps' IDs
-	putACL      func(t *testing.T, appID, aclType string, values []string)
+	boundAPIs   func(t *testing.T, appID string) []string                                  // the records' IDs
+	unboundAPIs func(t *testing.T, appID string) []string                                  // the APIs' IDs
+	boundApps   func(t *testing.T, apiID string) []string                                  // the apps' IDs
+	putACL      func(t *testing.T, appID, aclType string, values []string) (echo []string) // app_id, app_acl_type, app_acl_values...
 	showACL     func(t *testing.T, appID string) (aclType string, values []string)
 	deleteACL   func(t *testing.T, appID string)
 	listEnvs    func(t *testing.T) []string // the environments' names
@@ -102,7 +102,10 @@ func runGateway(t *testing.T, c *cloud, g gatewayCalls) {
 		}
 	})
 	t.Run("UpdateAppAcl", func(t *testing.T) {
-		g.putACL(t, gwAppA, "DENY", []string{"192.168.0.5-192.168.0.10", "2407:c080:17ef:ffff::3104:703a/64"})
+		values := []string{"192.168.0.5-192.168.0.10", "2407:c080:17ef:ffff::3104:703a/64"}
+		if got, want := g.putACL(t, gwAppA, "DENY", values), append([]string{gwAppA, "DENY"}, values...); !slices.Equal(got, want) {
+			t.Errorf("answer %v, want %v", got, want)
+		}
 	})
 	t.Run("ShowDetailsOfAppAcl", func(t *testing.T) {
 		if typ, values := g.showACL(t, gwAppB); typ != "PERMIT" || !slices.Equal(values, []string{"10.0.0.1", "10.0.1.0/24"}) {
@@ -166,9 +169,10 @@ func apigCalls(c *cloud, cli *apig.ApigClient) gatewayCalls {
 			resp := sdkCall(t, c, http.StatusOK, cli.ListAppsBindedToApiV2, &apigmodel.ListAppsBindedToApiV2Request{InstanceId: gwInstance, ApiId: &apiID})
 			return collect(resp.Auths, func(a apigmodel.ApiAuthInfo) *string { return a.AppId })
 		},
-		putACL: func(t *testing.T, appID, aclType string, values []string) {
-			sdkCall(t, c, http.StatusCreated, cli.UpdateAppAcl, &apigmodel.UpdateAppAclRequest{
+		putACL: func(t *testing.T, appID, aclType string, values []string) []string {
+			resp := sdkCall(t, c, http.StatusCreated, cli.UpdateAppAcl, &apigmodel.UpdateAppAclRequest{
 				InstanceId: gwInstance, AppId: appID, Body: &apigmodel.AppAclCreate{AppAclType: aclType, AppAclValues: values}})
+			return append([]string{deref(resp.AppId), deref(resp.AppAclType)}, deref(resp.AppAclValues)...)
 		},
 		showACL: func(t *testing.T, appID string) (string, []string) {
 			resp := sdkCall(t, c, http.StatusOK, cli.ShowDetailsOfAppAcl, &apigmodel.ShowDetailsOfAppAclRequest{InstanceId: gwInstance, AppId: appID})
@@ -236,9 +240,10 @@ func romaCalls(c *cloud, cli *roma.RomaClient) gatewayCalls {
 			resp := sdkCall(t, c, http.StatusOK, cli.ListAppsBindedToApiV2, &romamodel.ListAppsBindedToApiV2Request{InstanceId: gwInstance, ApiId: &apiID})
 			return collect(resp.Auths, func(a romamodel.ApiAuthInfo) *string { return a.AppId })
 		},
-		putACL: func(t *testing.T, appID, aclType string, values []string) {
-			sdkCall(t, c, http.StatusCreated, cli.UpdateAppAcl, &romamodel.UpdateAppAclRequest{
+		putACL: func(t *testing.T, appID, aclType string, values []string) []string {
+			resp := sdkCall(t, c, http.StatusCreated, cli.UpdateAppAcl, &romamodel.UpdateAppAclRequest{
 				InstanceId: gwInstance, AppId: appID, Body: &romamodel.AppAclCreate{AppAclType: aclType, AppAclValues: values}})
+			return append([]string{deref(resp.AppId), deref(resp.AppAclType)}, deref(resp.AppAclValues)...)
 		},
 		showACL: func(t *testing.T, appID string) (string, []string) {
 			resp := sdkCall(t, c, http.StatusOK, cli.ShowDetailsOfAppAcl, &romamodel.ShowDetailsOfAppAclRequest{InstanceId: gwInstance, AppId: appID})

@@ -216,13 +216,21 @@ func apigCalls(c *cloud, cli *apig.ApigClient) gatewayCalls {
 func romaCalls(c *cloud, cli *roma.RomaClient) gatewayCalls {
 	return gatewayCalls{
 		create: func(t *testing.T, appID string, apiIDs ...string) []authOutcome {
+			// ROMA Connect's own create fields, as the provider sends them: a green tunnel and a visit parameter.
 			resp := sdkCall(t, c, http.StatusCreated, cli.CreateAuthorizingAppsV2, &romamodel.CreateAuthorizingAppsV2Request{
-				InstanceId: gwInstance, Body: &romamodel.ApiAuthCreate{EnvId: gwEnv, AppIds: []string{appID}, ApiIds: apiIDs}})
+				InstanceId: gwInstance, Body: &romamodel.ApiAuthCreate{
+					EnvId: gwEnv, AppIds: []string{appID}, ApiIds: apiIDs,
+					AuthTunnel: ptr("GREEN"), AuthWhitelist: &[]string{"10.0.0.0/8"},
+					VisitParams: &[]romamodel.ApiAuthVisitParam{{ApiId: apiIDs[0], VisitParam: "region_eu"}},
+				}})
 			var out []authOutcome
 			for _, a := range deref(resp.Auths) {
 				var status string
 				if a.AuthResult != nil && a.AuthResult.Status != nil {
 					status = a.AuthResult.Status.Value()
+				}
+				if status == "SUCCESS" && (deref(a.AuthTunnel) != "GREEN" || deref(a.VisitParams) != "region_eu" || !slices.Equal(deref(a.AuthWhitelist), []string{"10.0.0.0/8"})) {
+					t.Errorf("item %s: tunnel %q, whitelist %v, visit_params %q; want the request's", deref(a.ApiId), deref(a.AuthTunnel), deref(a.AuthWhitelist), deref(a.VisitParams))
 				}
 				out = append(out, authOutcome{deref(a.ApiId), status})
 			}

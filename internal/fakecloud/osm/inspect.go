@@ -82,6 +82,15 @@ func (s *Service) SetStatus(accountID, id string, status int) error {
 	})
 }
 
+// SetWindow changes the window of an accepted request, in epoch milliseconds (expire 0: no end), as a
+// console user changing it would.
+func (s *Service) SetWindow(accountID, id string, effective, expire int64) error {
+	return s.change(accountID, id, func(_ *account, a *Authorization) error {
+		a.AuthEffectiveTime, a.AuthExpireTime = effective, expire
+		return nil
+	})
+}
+
 // RemoveAuthorization deletes a request behind the provider's back; the API then answers it does not exist.
 func (s *Service) RemoveAuthorization(accountID, id string) error {
 	return s.change(accountID, id, func(acct *account, _ *Authorization) error {

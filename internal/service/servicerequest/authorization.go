@@ -4,6 +4,7 @@ package servicerequest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -100,22 +101,25 @@ func (r *authorizationResource) Schema(ctx context.Context, _ resource.SchemaReq
 				PlanModifiers:       replace,
 			},
 			"reject_reason": schema.StringAttribute{
-				MarkdownDescription: "Why the request is rejected, 1 to 300 characters; required with `decision = \"reject\"`. Also told the engineer when destroy rejects a request that is still pending. Changing it replaces the resource.",
+				MarkdownDescription: "Why the request is rejected, 1 to 300 characters; required with `decision = \"reject\"`. Also told the engineer when destroy rejects a request that is still pending. With `reject`, Read records the reason the service holds. Changing it replaces the resource.",
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.LengthBetween(1, 300)},
 				PlanModifiers:       replace,
 			},
 			"effective_time": schema.StringAttribute{
-				MarkdownDescription: "When the access begins, RFC 3339 (e.g. `2026-12-01T08:00:00Z`); only with `accept`. Changing it replaces the resource.",
-				Optional:            true,
-				CustomType:          timetypes.RFC3339Type{},
-				PlanModifiers:       replace,
+				MarkdownDescription: "When the access begins, RFC 3339 (e.g. `2026-12-01T08:00:00Z`); only with `accept`. Left out, the access begins when it is accepted, and the state records that time. " +
+					"Read records the start the service holds, so a window changed outside Terraform shows in the plan. Changing it replaces the resource.",
+				Optional:      true,
+				Computed:      true,
+				CustomType:    timetypes.RFC3339Type{},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace(), stringplanmodifier.UseStateForUnknown()},
 			},
 			"expire_time": schema.StringAttribute{
-				MarkdownDescription: "When the access ends, RFC 3339, after `effective_time`; only with `accept`. Changing it replaces the resource: the service decides a request once.",
-				Optional:            true,
-				CustomType:          timetypes.RFC3339Type{},
-				PlanModifiers:       replace,
+				MarkdownDescription: "When the access ends, RFC 3339, after `effective_time`; only with `accept`. Left out, the access has no end until it is canceled. " +
+					"Read records the end the service holds, so an end set or moved outside Terraform shows in the plan. Changing it replaces the resource: the service decides a request once.",
+				Optional:      true,
+				CustomType:    timetypes.RFC3339Type{},
+				PlanModifiers: replace,
 			},
 			"agency_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the agency the engineer may use, for account or agency access; only with `accept`. Changing it replaces the resource.",
@@ -336,7 +340,15 @@ func (r *authorizationResource) Delete(ctx context.Context, req resource.DeleteR
 	}
 	id, groupID, summary := m.AuthorizationID.ValueString(), m.GroupID.ValueString(), "Error deleting "+r.TypeName
 	osm := r.Client.OSM()
-	a, err := osm.Get(ctx, id, groupID)
+	// Taking access away needs only the status: a time in a form this provider cannot read must not stop it.
+	statusOf := func(ctx context.Context) (cloud.OSMAuthorization, error) {
+		a, err := osm.Get(ctx, id, groupID)
+		if _, badTime := errors.AsType[*cloud.OSMTimeError](err); badTime {
+			err = nil
+		}
+		return a, err
+	}
+	a, err := statusOf(ctx)
 	if cloud.HasCode(err, cloud.CodeOSMAuthorizationUnknown) {
 		return
 	}
@@ -359,7 +371,7 @@ func (r *authorizationResource) Delete(ctx context.Context, req resource.DeleteR
 	err = osm.Act(ctx, id, action, reason, groupID)
 	// A lost answer, or a retry refused because the first attempt went through: the status tells.
 	after, rbErr := framework.ReadBack(ctx, cloud.OutcomeOf(err), func(ctx context.Context) (cloud.OSMAuthorization, bool, error) {
-		a, err := osm.Get(ctx, id, groupID)
+		a, err := statusOf(ctx)
 		return a, err == nil && !hasAccess(a.Status), err
 	})
 	if rbErr == nil && !hasAccess(after.Status) {

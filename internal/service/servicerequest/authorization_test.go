@@ -63,16 +63,38 @@ func status(f *acctest.FakeCloud, id string, want int) resource.TestCheckFunc {
 }
 
 // Accepting with a window and a host's credentials: the credentials are verified first, the window is sent
-// in epoch milliseconds, every call names the account; destroy cancels.
+// in epoch milliseconds, every call names the account; import reads the window back; destroy cancels. In
+// every form the service may answer times in: strings in its default zone (GMT+8) or in the zone the provider
+// names, and epoch milliseconds (quirk osm-epoch-times).
 func TestAccServiceRequestAuthorization_accept(t *testing.T) {
 	t.Parallel()
-	f, s := seeded(t)
+	for name, v := range map[string]struct {
+		quirks   []string
+		timeZone string
+	}{
+		"strings in GMT+8":        {},
+		"strings in a named zone": {timeZone: "America/New_York"},
+		"epoch milliseconds":      {quirks: []string{fakecloud.QuirkOSMEpochTimes}, timeZone: "GMT-3"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			testAccept(t, v.quirks, v.timeZone)
+		})
+	}
+}
+
+func testAccept(t *testing.T, quirks []string, timeZone string) {
+	f, s := seeded(t, fakecloud.Options{Quirks: quirks})
 	effective, expire := time.Now().Add(time.Hour).UTC().Truncate(time.Second), time.Now().Add(5*time.Hour).UTC().Truncate(time.Second)
-	cfg := config(f, s.Pending,
+	lines := []string{
 		fmt.Sprintf("effective_time = %q", effective.Format(time.RFC3339)),
 		fmt.Sprintf("expire_time    = %q", expire.Format(time.RFC3339)),
 		fmt.Sprintf("host_credentials = [{ detail_id = %d, port = %d, account = %q, password = %q }]", s.HostDetailID, s.HostPort, s.HostAccount, s.HostPassword),
-	)
+	}
+	cfg := config(f, s.Pending, lines...)
+	if timeZone != "" {
+		cfg = configWith(f, fmt.Sprintf("  access_key = %q\n  secret_key = %q\n  project_id = %q\n  time_zone  = %q\n", f.Creds.AccessKey, f.Creds.SecretKey, f.Creds.ProjectID, timeZone), s.Pending, lines...)
+	}
 	resource.Test(t, testCase(t, status(f, s.Pending, cloud.OSMCanceled),
 		resource.TestStep{
 			PreConfig: f.ResetRequests,
@@ -87,6 +109,8 @@ func TestAccServiceRequestAuthorization_accept(t *testing.T) {
 				resource.TestCheckResourceAttr(addr, "incident_id", s.IncidentID),
 				resource.TestCheckResourceAttr(addr, "details.0.type", "host"),
 				resource.TestCheckResourceAttr(addr, "details.0.instance_name", "web01"),
+				resource.TestCheckResourceAttr(addr, "effective_time", effective.Format(time.RFC3339)),
+				resource.TestCheckResourceAttr(addr, "expire_time", expire.Format(time.RFC3339)),
 				status(f, s.Pending, cloud.OSMAuthorized),
 				func(*terraform.State) error {
 					a, _ := f.OSM().Authorization("", s.Pending)
@@ -119,7 +143,7 @@ func TestAccServiceRequestAuthorization_accept(t *testing.T) {
 			ImportState:             true,
 			ImportStateVerify:       true,
 			ImportStateId:           s.Pending,
-			ImportStateVerifyIgnore: []string{"timeouts", "effective_time", "expire_time", "host_credentials"},
+			ImportStateVerifyIgnore: []string{"timeouts", "host_credentials"}, // the window is read back from the cloud
 		},
 	))
 }
@@ -298,4 +322,83 @@ func TestAccServiceRequestAuthorization_passwordIsSensitive(t *testing.T) {
 			},
 		},
 	))
+}
+
+// The window the service holds is read back: left out, effective_time records when the access began; a
+// window changed outside Terraform shows in the plan as a replacement (the service decides a request once),
+// in either form of the service's times; an end removed outside Terraform shows too.
+func TestAccServiceRequestAuthorization_windowDrift(t *testing.T) {
+	t.Parallel()
+	for name, quirks := range map[string][]string{"strings": nil, "epoch milliseconds": {fakecloud.QuirkOSMEpochTimes}} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			f, s := seeded(t, fakecloud.Options{Quirks: quirks})
+			expire := time.Now().Add(4 * time.Hour).UTC().Truncate(time.Second)
+			cfg := tokenConfig(f, s.PendingOther, fmt.Sprintf("expire_time = %q", expire.Format(time.RFC3339)))
+			var began int64
+			resource.Test(t, testCase(t, status(f, s.PendingOther, cloud.OSMCanceled),
+				resource.TestStep{
+					Config: cfg,
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+					},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						func(st *terraform.State) error {
+							a, _ := f.OSM().Authorization("", s.PendingOther)
+							began = a.AuthEffectiveTime
+							want := time.UnixMilli(began).UTC().Format(time.RFC3339)
+							if got := st.RootModule().Resources[addr].Primary.Attributes["effective_time"]; got != want || began == 0 {
+								return fmt.Errorf("effective_time %q, the service holds %q", got, want)
+							}
+							return nil
+						},
+					),
+				},
+				resource.TestStep{
+					// Someone moves the end in the console.
+					PreConfig: func() {
+						if err := f.OSM().SetWindow("", s.PendingOther, began, expire.Add(time.Hour).UnixMilli()); err != nil {
+							t.Fatal(err)
+						}
+					},
+					Config:             cfg,
+					PlanOnly:           true,
+					ExpectNonEmptyPlan: true,
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+					},
+				},
+				resource.TestStep{
+					// Put back, the plan is empty again: nothing else differs.
+					PreConfig: func() {
+						if err := f.OSM().SetWindow("", s.PendingOther, began, expire.UnixMilli()); err != nil {
+							t.Fatal(err)
+						}
+					},
+					Config:   cfg,
+					PlanOnly: true,
+				},
+				resource.TestStep{
+					// The end removed: the access no longer ends when the configuration says.
+					PreConfig: func() {
+						if err := f.OSM().SetWindow("", s.PendingOther, began, 0); err != nil {
+							t.Fatal(err)
+						}
+					},
+					Config:             cfg,
+					PlanOnly:           true,
+					ExpectNonEmptyPlan: true,
+				},
+				resource.TestStep{
+					PreConfig: func() {
+						if err := f.OSM().SetWindow("", s.PendingOther, began, expire.UnixMilli()); err != nil {
+							t.Fatal(err)
+						}
+					},
+					Config:   cfg,
+					PlanOnly: true,
+				},
+			))
+		})
+	}
 }

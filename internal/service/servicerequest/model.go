@@ -3,6 +3,7 @@ package servicerequest
 import (
 	"context"
 	"regexp"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -57,7 +58,7 @@ func (m *authorizationModel) acceptRequest(ctx context.Context) (cloud.OSMAccept
 		v   timetypes.RFC3339
 		dst *int64
 	}{{m.EffectiveTime, &req.EffectiveTime}, {m.ExpireTime, &req.ExpireTime}} {
-		if t.v.IsNull() {
+		if t.v.IsNull() || t.v.IsUnknown() { // unknown: effective_time left out, which the service reads as now
 			continue
 		}
 		at, d := t.v.ValueRFC3339Time()
@@ -88,8 +89,39 @@ func (m *authorizationModel) fromAuthorization(ctx context.Context, a cloud.OSMA
 	m.Description = types.StringValue(a.SimpleDescription)
 	m.ResourceType = types.StringValue(a.ResourceTypeName)
 	m.VisitType = types.StringValue(a.VisitTypeName)
-	details := make([]attr.Value, 0, len(a.Details))
-	for _, d := range a.Details {
+	m.Details = detailsValue(a.Details, diags)
+	// The window and the reason as the service holds them: a change outside Terraform is drift.
+	if m.Decision.ValueString() == decisionReject {
+		m.EffectiveTime, m.ExpireTime = timetypes.NewRFC3339Null(), timetypes.NewRFC3339Null()
+		if a.RejectReason != "" {
+			m.RejectReason = types.StringValue(a.RejectReason)
+		}
+	} else {
+		m.EffectiveTime = recordedTime(m.EffectiveTime, a.AuthEffectiveTime)
+		m.ExpireTime = recordedTime(m.ExpireTime, a.AuthExpireTime)
+	}
+	if m.VerifyHosts.IsNull() || m.VerifyHosts.IsUnknown() {
+		m.VerifyHosts = types.BoolValue(true)
+	}
+}
+
+// recordedTime is the state's value of a time the service holds as epoch milliseconds (0: not set). The
+// service may answer whole seconds only, so a configured time within the same second stays as written.
+func recordedTime(configured timetypes.RFC3339, ms int64) timetypes.RFC3339 {
+	held := timeValue(ms)
+	if ms != 0 && !configured.IsNull() && !configured.IsUnknown() {
+		at, d := configured.ValueRFC3339Time()
+		if !d.HasError() && at.Truncate(time.Second).Equal(time.UnixMilli(ms).Truncate(time.Second)) {
+			return configured
+		}
+	}
+	return held
+}
+
+// detailsValue is what a request gives access to, as the schemas' details list (no secrets).
+func detailsValue(details []cloud.OSMAuthorizationDetail, diags *diag.Diagnostics) types.List {
+	out := make([]attr.Value, 0, len(details))
+	for _, d := range details {
 		kind := "console"
 		if d.Type == 1 {
 			kind = "host"
@@ -100,12 +132,17 @@ func (m *authorizationModel) fromAuthorization(ctx context.Context, a cloud.OSMA
 			"port": types.Int64Value(int64(d.Port)), "account": types.StringValue(d.Account),
 		})
 		diags.Append(dd...)
-		details = append(details, obj)
+		out = append(out, obj)
 	}
-	list, d := types.ListValue(detailType, details)
+	list, d := types.ListValue(detailType, out)
 	diags.Append(d...)
-	m.Details = list
-	if m.VerifyHosts.IsNull() || m.VerifyHosts.IsUnknown() {
-		m.VerifyHosts = types.BoolValue(true)
+	return list
+}
+
+// timeValue is an RFC 3339 time from epoch milliseconds; 0 (not set) is null.
+func timeValue(ms int64) timetypes.RFC3339 {
+	if ms == 0 {
+		return timetypes.NewRFC3339Null()
 	}
+	return timetypes.NewRFC3339TimeValue(time.UnixMilli(ms).UTC())
 }

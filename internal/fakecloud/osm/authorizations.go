@@ -10,7 +10,7 @@ import (
 // The calls on authorizations (api-notes.md §6). Business failures answer HTTP 200 with the error body.
 
 type listBody struct {
-	Count int                 `json:"count"` // every match
+	Count int           `json:"count"` // every match
 	Items []summaryView `json:"incident_auth_list"`
 }
 

@@ -23,6 +23,13 @@ type ModelArts struct {
 // SeedModelArts creates the service and apps in the default project.
 func (f *FakeCloud) SeedModelArts(t *testing.T) ModelArts {
 	t.Helper()
+	return f.SeedModelArtsInWorkspace(t, "0")
+}
+
+// SeedModelArtsInWorkspace is SeedModelArts with the apps in the workspace workspaceID instead of the
+// default one ("0"), so authorizing them names that workspace.
+func (f *FakeCloud) SeedModelArtsInWorkspace(t *testing.T, workspaceID string) ModelArts {
+	t.Helper()
 	m := ModelArts{
 		ServiceID:   "3d9b7f15-2c4e-4a6b-8d0f-1e3a5c7b9d2f",
 		ServiceName: "acc_service",
@@ -33,7 +40,7 @@ func (f *FakeCloud) SeedModelArts(t *testing.T) ModelArts {
 	}
 	var apps []fakemodelarts.App
 	for i, id := range m.AppIDs {
-		apps = append(apps, fakemodelarts.App{ID: id, Name: m.AppNames[i]})
+		apps = append(apps, fakemodelarts.App{ID: id, Name: m.AppNames[i], WorkspaceID: workspaceID})
 	}
 	svc := fakemodelarts.ServiceFixture{ID: m.ServiceID, Name: m.ServiceName, APIs: []fakemodelarts.API{
 		{ID: m.APIIDs[0], Name: "predict", AuthType: "APP", SupportAppCode: true},

@@ -354,8 +354,16 @@ func (m *apiAuthorizationSetModel) apiKey() apiKey {
 	return apiKey{ServiceID: m.ServiceID.ValueString(), APIID: m.APIID.ValueString(), WorkspaceID: m.WorkspaceID.ValueString()}
 }
 
+func (m *apiAuthorizationSetModel) parts() []string {
+	return []string{m.ServiceID.ValueString(), m.APIID.ValueString()}
+}
+
+// id is the id attribute, which leaves the workspace out.
+func (m *apiAuthorizationSetModel) id() string { return strings.Join(m.parts(), "/") }
+
+// importID is the ID ImportState takes for this set, naming its workspace unless it is the default.
 func (m *apiAuthorizationSetModel) importID() string {
-	return m.ServiceID.ValueString() + "/" + m.APIID.ValueString()
+	return importIDWithWorkspace(m.WorkspaceID.ValueString(), m.parts()...)
 }
 
 func (m *apiAuthorizationSetModel) appIDs(ctx context.Context, diags *diag.Diagnostics) []string {
@@ -380,7 +388,7 @@ func (m *apiAuthorizationSetModel) keepAuthIDs(ctx context.Context, apps map[str
 // fromAuthIDs records exactly the apps of ids, with their authorization IDs.
 func (m *apiAuthorizationSetModel) fromAuthIDs(ctx context.Context, ids map[string]string) diag.Diagnostics {
 	var diags, d diag.Diagnostics
-	m.ID = types.StringValue(m.importID())
+	m.ID = types.StringValue(m.id())
 	m.AppIDs, d = framework.NewStringSet(ctx, append([]string{}, slices.Sorted(maps.Keys(ids))...))
 	diags.Append(d...)
 	m.AuthorizationIDs, d = types.MapValueFrom(ctx, types.StringType, ids)

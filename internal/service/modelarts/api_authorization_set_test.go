@@ -77,6 +77,55 @@ func TestAccModelArtsAPIAuthorizationSet_growShrinkImport(t *testing.T) {
 	))
 }
 
+// In a workspace other than the default, the error of a set that would take over existing authorizations
+// tells to import an ID naming the workspace, and importing exactly that ID, with an import block or
+// terraform import, finds the authorizations.
+func TestAccModelArtsAPIAuthorizationSet_existingInWorkspace(t *testing.T) {
+	t.Parallel()
+	f := acctest.NewFakeCloud(t)
+	m := f.SeedModelArtsInWorkspace(t, otherWorkspace)
+	api := m.APIIDs[0]
+	if err := f.ModelArts().Authorize("", m.ServiceID, api, otherWorkspace, m.AppIDs[0]); err != nil {
+		t.Fatal(err)
+	}
+	id := m.ServiceID + "/" + api
+	importID := id + "/" + otherWorkspace
+	config := f.ProviderConfig(fmt.Sprintf(`
+resource "authz_modelarts_api_authorization_set" "test" {
+  service_id   = %q
+  api_id       = %q
+  workspace_id = %q
+  app_ids      = [%q]
+}
+`, m.ServiceID, api, otherWorkspace, m.AppIDs[0]))
+	resource.Test(t, testCase(t, f, m,
+		resource.TestStep{
+			Config:      config,
+			ExpectError: expectImportHint("authz_modelarts_api_authorization_set", importID),
+		},
+		resource.TestStep{
+			Config: config + importBlock(setAddr, importID),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr(setAddr, "id", id),
+				resource.TestCheckResourceAttr(setAddr, "workspace_id", otherWorkspace),
+				resource.TestCheckResourceAttr(setAddr, "app_ids.#", "1"),
+				checkAuthorizedIn(f, m, otherWorkspace, api, m.AppIDs[0]),
+			),
+		},
+		resource.TestStep{
+			Config:                  config,
+			ResourceName:            setAddr,
+			ImportState:             true,
+			ImportStateVerify:       true,
+			ImportStateId:           importID,
+			ImportStateVerifyIgnore: []string{"timeouts", "authorization_ids"},
+		},
+	))
+}
+
 // An app authorized outside Terraform is drift, revoked by the next apply; one revoked behind Terraform's
 // back is authorized again.
 func TestAccModelArtsAPIAuthorizationSet_drift(t *testing.T) {

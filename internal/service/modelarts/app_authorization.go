@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -106,7 +107,7 @@ func (r *appAuthorizationResource) Create(ctx context.Context, req resource.Crea
 	case out.Failed == nil:
 		// Whether the app is authorized could not be found out. The identity goes into the state, so the next
 		// refresh looks it up: nothing is left in the cloud that Terraform does not know about.
-		m.ID = types.StringValue(m.importID())
+		m.ID = types.StringValue(m.id())
 		m.AuthID, m.AppName, m.APIName, m.ServiceName = types.StringNull(), types.StringNull(), types.StringNull(), types.StringNull()
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 		resp.Diagnostics.AddError(summary, fmt.Sprintf("Authorizing app %s to call %s: the outcome is unknown: %s\n\n"+
@@ -120,7 +121,7 @@ func (r *appAuthorizationResource) Create(ctx context.Context, req resource.Crea
 		return
 	}
 	// Record what exists before anything else can fail, so the authorization is never lost to Terraform.
-	m.ID, m.AuthID = types.StringValue(m.importID()), types.StringValue(out.Result.AuthID)
+	m.ID, m.AuthID = types.StringValue(m.id()), types.StringValue(out.Result.AuthID)
 	m.AppName, m.APIName, m.ServiceName = types.StringValue(""), types.StringValue(""), types.StringValue("")
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	// Names come from the API's list of authorized apps (read once for a batch) and the service's APIs. A
@@ -154,7 +155,7 @@ func (r *appAuthorizationResource) Read(ctx context.Context, req resource.ReadRe
 		resp.Diagnostics.AddError("Error reading "+r.TypeName, framework.Detail(fmt.Sprintf("Reading the apps authorized to call %s", m.apiKey()), err))
 		return
 	}
-	m.ID, m.AppName = types.StringValue(m.importID()), types.StringValue(app.AppName)
+	m.ID, m.AppName = types.StringValue(m.id()), types.StringValue(app.AppName)
 	if m.AuthID.IsNull() || m.AuthID.IsUnknown() {
 		m.AuthID = types.StringValue("")
 	}
@@ -216,6 +217,14 @@ func (m *appAuthorizationModel) apiKey() apiKey {
 	return apiKey{ServiceID: m.ServiceID.ValueString(), APIID: m.APIID.ValueString(), WorkspaceID: m.WorkspaceID.ValueString()}
 }
 
+func (m *appAuthorizationModel) parts() []string {
+	return []string{m.ServiceID.ValueString(), m.APIID.ValueString(), m.AppID.ValueString()}
+}
+
+// id is the id attribute, which leaves the workspace out.
+func (m *appAuthorizationModel) id() string { return strings.Join(m.parts(), "/") }
+
+// importID is the ID ImportState takes for this authorization, naming its workspace unless it is the default.
 func (m *appAuthorizationModel) importID() string {
-	return m.ServiceID.ValueString() + "/" + m.APIID.ValueString() + "/" + m.AppID.ValueString()
+	return importIDWithWorkspace(m.WorkspaceID.ValueString(), m.parts()...)
 }

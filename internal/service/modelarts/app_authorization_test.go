@@ -176,6 +176,46 @@ func TestAccModelArtsAppAuthorization_alreadyAuthorized(t *testing.T) {
 	resource.Test(t, tc)
 }
 
+// In a workspace other than the default, the "already authorized" error tells to import an ID naming the
+// workspace, and importing exactly that ID, with an import block or terraform import, finds the authorization.
+func TestAccModelArtsAppAuthorization_alreadyAuthorizedInWorkspace(t *testing.T) {
+	t.Parallel()
+	f := acctest.NewFakeCloud(t)
+	m := f.SeedModelArtsInWorkspace(t, otherWorkspace)
+	if err := f.ModelArts().Authorize("", m.ServiceID, m.APIIDs[0], otherWorkspace, m.AppIDs[0]); err != nil {
+		t.Fatal(err)
+	}
+	id := m.ServiceID + "/" + m.APIIDs[0] + "/" + m.AppIDs[0]
+	importID := id + "/" + otherWorkspace
+	config := authConfig(f, m.ServiceID, m.APIIDs[0], m.AppIDs[0], fmt.Sprintf("workspace_id = %q", otherWorkspace))
+	resource.Test(t, testCase(t, f, m,
+		resource.TestStep{
+			Config:      config,
+			ExpectError: expectImportHint("authz_modelarts_app_authorization", importID),
+		},
+		resource.TestStep{
+			Config: config + importBlock(authAddr, importID),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr(authAddr, "id", id),
+				resource.TestCheckResourceAttr(authAddr, "workspace_id", otherWorkspace),
+				resource.TestCheckResourceAttr(authAddr, "app_name", m.AppNames[0]),
+				checkAuthorizedIn(f, m, otherWorkspace, m.APIIDs[0], m.AppIDs[0]),
+			),
+		},
+		resource.TestStep{
+			Config:                  config,
+			ResourceName:            authAddr,
+			ImportState:             true,
+			ImportStateVerify:       true,
+			ImportStateId:           importID,
+			ImportStateVerifyIgnore: []string{"timeouts", "auth_id"},
+		},
+	))
+}
+
 // The answer of an authorization is lost after the service acted, and reading back fails at first: the
 // read-back is retried and the authorization adopted, with no second call.
 func TestAccModelArtsAppAuthorization_lostAnswer(t *testing.T) {

@@ -1,6 +1,7 @@
 package modelarts
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -67,5 +68,37 @@ func FuzzParseAPIAuthorizationSetImportID(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, id string) {
 		checkImportID(t, id, []string{"service_id", "api_id"}, parseAPIAuthorizationSetImportID)
+	})
+}
+
+// FuzzImportIDRoundTrip: the import ID an error tells to import (importIDWithWorkspace) is one ImportState
+// reads back as exactly the object's parts and workspace, and names the workspace only when it is not the
+// default.
+func FuzzImportIDRoundTrip(f *testing.F) {
+	f.Add("5e2f3c1a-8b7d-4c6e-9a0b-1d2e3f4a5b6c", "b0000000000000000000000000000001", "a0000000000000000000000000000001", cloud.DefaultWorkspaceID)
+	f.Add("svc", "api", "logic-app-9b9acb40-6df6-4623-9f87-e0dae781d867", "c0ffee00c0ffee00c0ffee00c0ffee00")
+	f.Add("s", "a", "p", "00")
+	f.Fuzz(func(t *testing.T, serviceID, apiID, appID, workspaceID string) {
+		for _, p := range []string{serviceID, apiID, appID, workspaceID} {
+			if !validate.IsID(p) {
+				t.Skip()
+			}
+		}
+		for _, c := range []struct {
+			parts []string
+			parse func(string) ([]string, error)
+		}{
+			{[]string{serviceID, apiID, appID}, parseAppAuthorizationImportID},
+			{[]string{serviceID, apiID}, parseAPIAuthorizationSetImportID},
+		} {
+			id := importIDWithWorkspace(workspaceID, c.parts...)
+			got, err := c.parse(id)
+			if want := append(slices.Clone(c.parts), workspaceID); err != nil || !slices.Equal(got, want) {
+				t.Fatalf("parse(%q) = %q, %v; want %q", id, got, err, want)
+			}
+			if short := strings.Join(c.parts, "/"); (id == short) != (workspaceID == cloud.DefaultWorkspaceID) {
+				t.Fatalf("import ID %q of workspace %q: want the workspace named only outside the default one", id, workspaceID)
+			}
+		}
 	})
 }

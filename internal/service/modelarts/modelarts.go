@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -212,6 +213,15 @@ func grant(ctx context.Context, c *cloud.Client, k apiKey, appIDs []string, adop
 		}
 	}
 	return out
+}
+
+// importIDWithWorkspace is the import ID parseImportIDWithWorkspace reads back: the parts, followed by
+// /<workspace_id> only outside the default workspace, so that importing it finds the object in its workspace.
+func importIDWithWorkspace(workspaceID string, parts ...string) string {
+	if workspaceID != cloud.DefaultWorkspaceID {
+		parts = append(slices.Clone(parts), workspaceID)
+	}
+	return strings.Join(parts, "/")
 }
 
 // parseImportIDWithWorkspace splits an import ID made of the named parts, optionally followed by

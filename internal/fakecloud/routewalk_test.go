@@ -167,10 +167,10 @@ type walk struct {
 	calls                      []walkCall
 }
 
-func startWalk(t *testing.T) *walk {
+func startWalk(t *testing.T, quirks []string) *walk {
 	t.Helper()
 	clk := fakecloudtest.NewClock()
-	w := &walk{fake: startDemo(t, Options{Now: clk.Now, MaxBodyBytes: walkMaxBody}), clk: clk}
+	w := &walk{fake: startDemo(t, Options{Now: clk.Now, MaxBodyBytes: walkMaxBody, Quirks: quirks}), clk: clk}
 	if _, err := w.Gateway().AddAppAuth("", apigID, gateway.AppAuth{ID: walkAuthID, AppID: appID, APIID: apiID, EnvID: releaseEnv}); err != nil {
 		t.Fatal(err)
 	}
@@ -208,12 +208,29 @@ func startWalk(t *testing.T) *walk {
 	return w
 }
 
+// routeTables are the quirks that change which calls are served, so that the walk covers every route table:
+// an older ROMA Connect instance serves its app-auth calls under /v1.
+var routeTables = map[string][]string{"default": nil, QuirkROMAV1: {QuirkROMAV1}}
+
+// forEachRouteTable runs a walk over the route table of each of routeTables.
+func forEachRouteTable(t *testing.T, walkTable func(t *testing.T, w *walk)) {
+	for name, quirks := range routeTables {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			walkTable(t, startWalk(t, quirks))
+		})
+	}
+}
+
 // TestRouteWalkRejects: every authenticated call of every service turns away missing, unknown and expired
 // tokens, bad AK/SK signatures and stale dates with 401, callers outside its project or account with 403,
 // and oversized bodies with 413, each in its service's codes; none of them changes anything.
 func TestRouteWalkRejects(t *testing.T) {
 	t.Parallel()
-	w := startWalk(t)
+	forEachRouteTable(t, walkRejects)
+}
+
+func walkRejects(t *testing.T, w *walk) {
 	now := w.clk.Now()
 	before := w.Snapshot()
 	w.ResetRequests()
@@ -295,7 +312,10 @@ func TestRouteWalkRejects(t *testing.T) {
 // gets past the core to its handler. Without it, a walk whose paths matched no route would prove nothing.
 func TestRouteWalkLetsCallersIn(t *testing.T) {
 	t.Parallel()
-	w := startWalk(t)
+	forEachRouteTable(t, walkLetsCallersIn)
+}
+
+func walkLetsCallersIn(t *testing.T, w *walk) {
 	for _, c := range w.calls {
 		errs := c.Errors
 		// Malformed is left out: handlers answer it too, for a body they cannot decode.

@@ -47,8 +47,6 @@ func TestAppACLLifecycle(t *testing.T) {
 		}
 		f.Do(http.MethodDelete, path, nil).ExpectStatus(t, http.StatusNoContent) // idempotent (quirks.go)
 	}
-	// ROMA's first generation has no ACL calls.
-	f.Do(http.MethodGet, romaV1Base+"/apps/app1/app-acl", nil).ExpectError(t, http.StatusNotFound, "APIG.0101")
 }
 
 func TestAppACLValidation(t *testing.T) {

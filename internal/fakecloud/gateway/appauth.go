@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"cmp"
+	"encoding/json"
 	"net/url"
 	"regexp"
 	"slices"
@@ -108,6 +109,21 @@ type authItem struct {
 	AuthBlacklist []string   `json:"auth_blacklist"`
 	VisitParams   string     `json:"visit_params"`
 	AuthResult    authResult `json:"auth_result"`
+	// withoutID leaves the id field out of the encoded item (see duplicateAuthResult).
+	withoutID bool
+}
+
+// MarshalJSON encodes the item, without its id field when withoutID is set.
+func (it authItem) MarshalJSON() ([]byte, error) {
+	type plain authItem // without the method, so that encoding it does not recurse
+	if !it.withoutID {
+		return json.Marshal(plain(it))
+	}
+	// The outer id field hides the embedded one; nil leaves it out.
+	return json.Marshal(struct {
+		ID *string `json:"id,omitempty"`
+		plain
+	}{plain: plain(it)})
 }
 
 type authNames struct{ api, app string }
@@ -161,7 +177,7 @@ func (in *instance) addAuth(a AppAuth, now time.Time) (*AppAuth, *core.Error) {
 
 // authorize makes the result item for one (app, API) pair of a create request; the app and environment are
 // known to exist.
-func (in *instance) authorize(req *authCreateRequest, appID, apiID string, now time.Time) authItem {
+func (g *Service) authorize(in *instance, req *authCreateRequest, appID, apiID string, now time.Time) authItem {
 	rec := AppAuth{
 		AppID: appID, APIID: apiID, EnvID: req.EnvID, AuthTunnel: req.AuthTunnel,
 		AuthWhitelist: req.AuthWhitelist, AuthBlacklist: req.AuthBlacklist, VisitParam: req.visitParamFor(apiID, appID),
@@ -179,7 +195,7 @@ func (in *instance) authorize(req *authCreateRequest, appID, apiID string, now t
 		return failedAuthItem(&rec, names, errNotAppAuth.With(apiID))
 	}
 	if existing := in.findAuth(appID, apiID, req.EnvID); existing != nil {
-		return duplicateAuthResult(existing, names)
+		return g.duplicateAuthResult(existing, names)
 	}
 	stored, err := in.addAuth(rec, now)
 	if err != nil {
@@ -220,7 +236,7 @@ func (g *Service) createAppAuths(c *call) (core.Reply, *core.Error) {
 		items := []authItem{}
 		for _, appID := range req.AppIDs {
 			for _, apiID := range req.APIIDs {
-				items = append(items, in.authorize(&req, appID, apiID, now))
+				items = append(items, g.authorize(in, &req, appID, apiID, now))
 			}
 		}
 		return core.Created(createAuthsBody(c.base, items))

@@ -93,7 +93,7 @@ func TestCreateAppAuthsItems(t *testing.T) {
 func TestCreateAppAuthsDuplicateError(t *testing.T) {
 	t.Parallel()
 	f := startStandard(t, Options{DuplicateAuthError: true})
-	for _, base := range []string{apigBase, romaV1Base} { // one base per instance, since the check is on state
+	for _, base := range []string{apigBase, romaV2Base} {
 		instanceID := apigID
 		if base != apigBase {
 			instanceID = romaID
@@ -157,16 +157,56 @@ func TestCreateAppAuthsRequestErrors(t *testing.T) {
 
 func TestCreateAppAuthsAnswerShape(t *testing.T) {
 	t.Parallel()
-	f := startStandard(t, Options{})
+	current, older := startStandard(t, Options{}), startStandard(t, Options{ROMAV1: true})
 	for _, tt := range []struct {
+		f         *fake
 		base      string
 		wantArray bool
-	}{{apigBase, false}, {romaV2Base, false}, {romaV1Base, true}} {
-		resp := f.Do(http.MethodPost, tt.base+"/app-auths", authBody(releaseEnvID, []string{"app2"}, []string{"api-app"}))
+	}{{current, apigBase, false}, {current, romaV2Base, false}, {older, romaV1Base, true}, {older, apigBase, false}} {
+		resp := tt.f.Do(http.MethodPost, tt.base+"/app-auths", authBody(releaseEnvID, []string{"app2"}, []string{"api-app"}))
 		resp.ExpectStatus(t, http.StatusCreated)
 		isArray := strings.HasPrefix(string(resp.Body), "[")
 		if isArray != tt.wantArray {
 			t.Errorf("%s: body %s, want array: %v", tt.base, resp.Body, tt.wantArray)
+		}
+	}
+}
+
+// TestCreateAppAuthsSkippedWithoutID: with the alternative, a SKIPPED item leaves out the id field, in both
+// answer shapes; the record stays findable through binded-apis, and a new record still carries its id.
+func TestCreateAppAuthsSkippedWithoutID(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		opts       Options
+		base, inst string
+	}{{Options{SkippedWithoutID: true}, apigBase, apigID}, {Options{SkippedWithoutID: true, ROMAV1: true}, romaV1Base, romaID}} {
+		f := startStandard(t, tt.opts)
+		first := createAuths(t, f, tt.base, authBody(releaseEnvID, []string{"app1"}, []string{"api-app"}))
+		if first[0].AuthResult.Status != authSuccess || first[0].ID == "" {
+			t.Fatalf("%s: first create %+v", tt.base, first[0])
+		}
+		resp := f.Do(http.MethodPost, tt.base+"/app-auths", authBody(releaseEnvID, []string{"app1"}, []string{"api-app", "api-none"}))
+		resp.ExpectStatus(t, http.StatusCreated)
+		var raw []map[string]any
+		var wrapped struct {
+			Auths []map[string]any `json:"auths"`
+		}
+		if json.Unmarshal(resp.Body, &wrapped) == nil {
+			raw = wrapped.Auths
+		} else {
+			resp.Decode(t, &raw)
+		}
+		if len(raw) != 2 {
+			t.Fatalf("%s: items %s", tt.base, resp.Body)
+		}
+		if _, has := raw[0]["id"]; has || raw[0]["auth_result"].(map[string]any)["status"] != authSkipped {
+			t.Errorf("%s: SKIPPED item %v, want it without id", tt.base, raw[0])
+		}
+		if _, has := raw[1]["id"]; !has { // FAILED items keep their (empty) id, as by default
+			t.Errorf("%s: FAILED item %v lost its id field", tt.base, raw[1])
+		}
+		if stored := f.AppAuths("", tt.inst); len(stored) != 1 || stored[0].ID != first[0].ID {
+			t.Errorf("%s: stored %+v", tt.base, stored)
 		}
 	}
 }
@@ -210,13 +250,13 @@ func TestCreateAppAuthsROMAOptions(t *testing.T) {
 		for k, v := range tt.change {
 			body[k] = v
 		}
-		msg := f.Do(http.MethodPost, romaV1Base+"/app-auths", body).ExpectError(t, http.StatusBadRequest, tt.code)
+		msg := f.Do(http.MethodPost, romaV2Base+"/app-auths", body).ExpectError(t, http.StatusBadRequest, tt.code)
 		if !strings.Contains(msg, tt.wantMsg) {
 			t.Errorf("%v: message %q lacks %q", tt.change, msg, tt.wantMsg)
 		}
 	}
 	// Without a tunnel, NORMAL applies and needs no lists.
-	plain := createAuths(t, f, romaV1Base, authBody("env-test", []string{"app1"}, []string{"api-app"}))
+	plain := createAuths(t, f, romaV2Base, authBody("env-test", []string{"app1"}, []string{"api-app"}))
 	if plain[0].AuthTunnel != "NORMAL" || plain[0].AuthResult.Status != authSuccess {
 		t.Errorf("plain ROMA item %+v", plain[0])
 	}
@@ -404,31 +444,30 @@ func TestListUnboundAPIs(t *testing.T) {
 
 func TestDeleteAppAuth(t *testing.T) {
 	t.Parallel()
-	f := startStandard(t, Options{})
-	for _, base := range []string{apigBase, romaV1Base} { // one base per instance, since the check is on state
-		id := createAuths(t, f, base, authBody(releaseEnvID, []string{"app1"}, []string{"api-app"}))[0].ID
-		if base == romaV1Base {
-			// Both ROMA generations see the same records.
-			f.Do(http.MethodDelete, romaV2Base+"/app-auths/"+id+"?app_id=&env_id=", nil).ExpectStatus(t, http.StatusNoContent)
-			continue
-		}
+	current, older := startStandard(t, Options{}), startStandard(t, Options{ROMAV1: true})
+	for _, tt := range []struct {
+		f          *fake
+		base, inst string
+	}{{current, apigBase, apigID}, {current, romaV2Base, romaID}, {older, romaV1Base, romaID}} {
+		id := createAuths(t, tt.f, tt.base, authBody(releaseEnvID, []string{"app1"}, []string{"api-app"}))[0].ID
 		// Existing clients send extra query parameters; they are ignored.
-		resp := f.Do(http.MethodDelete, base+"/app-auths/"+id+"?app_id=&env_id=", nil)
+		resp := tt.f.Do(http.MethodDelete, tt.base+"/app-auths/"+id+"?app_id=&env_id=", nil)
 		resp.ExpectStatus(t, http.StatusNoContent)
 		if len(resp.Body) != 0 {
-			t.Errorf("204 with body %q", resp.Body)
+			t.Errorf("%s: 204 with body %q", tt.base, resp.Body)
 		}
-		msg := f.Do(http.MethodDelete, base+"/app-auths/"+id, nil).ExpectError(t, http.StatusNotFound, "APIG.3009")
+		msg := tt.f.Do(http.MethodDelete, tt.base+"/app-auths/"+id, nil).ExpectError(t, http.StatusNotFound, "APIG.3009")
 		if msg != "The app authorization record does not exist,id:"+id {
-			t.Errorf("message %q", msg)
+			t.Errorf("%s: message %q", tt.base, msg)
+		}
+		if got := tt.f.AppAuths("", tt.inst); len(got) != 0 {
+			t.Errorf("%s: left %v", tt.base, got)
 		}
 	}
+	f := current
 	msg := f.Do(http.MethodDelete, apigBase+"/app-auths/bad%20id", nil).ExpectError(t, http.StatusBadRequest, "APIG.2012")
 	if msg != "Invalid parameter value,parameterName:id. Please refer to the support documentation" {
 		t.Errorf("message %q", msg)
 	}
 	f.Do(http.MethodDelete, apigBase+"/app-auths/"+strings.Repeat("a", 65), nil).ExpectError(t, http.StatusBadRequest, "APIG.2012")
-	if got := f.AppAuths("", apigID); len(got) != 0 {
-		t.Errorf("left %v", got)
-	}
 }

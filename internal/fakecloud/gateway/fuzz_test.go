@@ -7,11 +7,11 @@ import (
 	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/fakecloudtest"
 )
 
-// fuzzRoutes are the gateways' writes and query-driven reads, under each base path: {id} is the ID the
-// call names in its path.
+// fuzzRoutes are the gateways' writes and query-driven reads, under each base path the default options serve:
+// {id} is the ID the call names in its path.
 var fuzzRoutes = func() []fakecloudtest.FuzzRoute {
 	var routes []fakecloudtest.FuzzRoute
-	for _, b := range []string{apigBase, romaV1Base, romaV2Base} {
+	for _, b := range []string{apigBase, romaV2Base} {
 		routes = append(routes,
 			fakecloudtest.FuzzRoute{Method: "POST", Path: b + "/apps"},
 			fakecloudtest.FuzzRoute{Method: "POST", Path: b + "/envs"},

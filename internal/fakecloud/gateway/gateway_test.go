@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -20,7 +21,6 @@ func TestInstanceLookup(t *testing.T) {
 		wantName string // "" = instance not found
 	}{
 		{apigBase, "gateway_apig"},
-		{romaV1Base, "gateway_roma"},
 		{romaV2Base, "gateway_roma"},
 		{"/v2/" + core.DefaultProjectID + "/apigw/instances/" + romaID, ""}, // the other flavour
 		{"/v2/" + core.DefaultProjectID + "/apic/instances/" + apigID, ""},
@@ -39,6 +39,56 @@ func TestInstanceLookup(t *testing.T) {
 		if got := resp.Object(t); got["instance_name"] != tt.wantName || got["status"] != "Running" {
 			t.Errorf("%s: %v", tt.path, got)
 		}
+	}
+}
+
+// TestROMAAPIGenerations: ROMA Connect serves every call under /v2 and nothing under /v1 (SDK services/roma/v2);
+// an older instance (Options.ROMAV1) serves the app-auth calls only under /v1 and the rest only under /v2. A
+// call where it is not served answers APIG.0101, as any unknown route does.
+func TestROMAAPIGenerations(t *testing.T) {
+	t.Parallel()
+	calls := []struct {
+		method, path string
+		body         any
+		group        callGroup
+	}{
+		{http.MethodGet, "", nil, objectCalls},
+		{http.MethodGet, "/apps", nil, objectCalls},
+		{http.MethodGet, "/envs", nil, objectCalls},
+		{http.MethodGet, "/apis", nil, objectCalls},
+		{http.MethodPost, "/apis/action", map[string]string{"action": "online", "env_id": "env-test", "api_id": "api-two"}, objectCalls},
+		{http.MethodPost, "/app-auths", map[string]any{"env_id": releaseEnvID, "app_ids": []string{"app1"}, "api_ids": []string{"api-app"}}, appAuthCalls},
+		{http.MethodGet, "/app-auths/binded-apis?app_id=app1", nil, appAuthCalls},
+		{http.MethodGet, "/app-auths/unbinded-apis?app_id=app1&env_id=env-test", nil, appAuthCalls},
+		{http.MethodGet, "/app-auths/binded-apps?api_id=api-app", nil, appAuthCalls},
+		{http.MethodDelete, "/app-auths/nosuchrecord", nil, appAuthCalls}, // served: APIG.3009
+		{http.MethodGet, "/apps/app1/app-acl", nil, appACLCalls},
+	}
+	for _, mode := range []struct {
+		name   string
+		opts   Options
+		served map[string]callGroup
+	}{
+		{"current", Options{}, map[string]callGroup{romaV1Base: 0, romaV2Base: allCalls, apigBase: allCalls}},
+		{"older", Options{ROMAV1: true}, map[string]callGroup{romaV1Base: appAuthCalls, romaV2Base: objectCalls | appACLCalls, apigBase: allCalls}},
+	} {
+		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
+			f := startStandard(t, mode.opts)
+			for base, served := range mode.served {
+				for _, c := range calls {
+					resp := f.Do(c.method, base+c.path, c.body)
+					var e struct {
+						Code string `json:"error_code"`
+					}
+					_ = json.Unmarshal(resp.Body, &e)
+					unknown := resp.Status == http.StatusNotFound && e.Code == "APIG.0101"
+					if want := served&c.group == 0; unknown != want {
+						t.Errorf("%s %s: %d %s; want it answered as an unknown route: %v", c.method, base+c.path, resp.Status, resp.Body, want)
+					}
+				}
+			}
+		})
 	}
 }
 

@@ -33,12 +33,31 @@ const (
 	offlineRevokesAuths = false
 )
 
+// romaBases are the base paths of ROMA Connect. The current API generation (SDK services/roma/v2, the
+// default) serves every call under /v2 and nothing under /v1. An older instance (Options.ROMAV1, quirk roma-v1)
+// serves the app-auth calls only under /v1 — seed 001 documents its cancel there — and answers create with a
+// bare array; its instance, apps, environments, APIs, publishing and app ACLs stay on /v2, where the app-auth
+// paths then answer APIG.0101 like any unknown route. Unconfirmed: which calls besides app-auths an older
+// instance serves under /v1; none is chosen, so a client reaching them there is noticed.
+func romaBases(v1 bool) []base {
+	if !v1 {
+		return []base{{flavor: FlavorROMA, prefix: romaV2Prefix, calls: allCalls}}
+	}
+	return []base{
+		{flavor: FlavorROMA, prefix: romaV1Prefix, calls: appAuthCalls, romaV1: true},
+		{flavor: FlavorROMA, prefix: romaV2Prefix, calls: objectCalls | appACLCalls},
+	}
+}
+
 // duplicateAuthResult is the create answer for an (app, API, environment) that is already authorized.
 // Unconfirmed: the real gateway may instead fail the whole request with 400 APIG.3316 (Options.DuplicateAuthError,
 // see rejectDuplicateAuths); the default is a per-item SKIPPED carrying the existing record, so a client that
-// lost a create response can recover its ID.
-func duplicateAuthResult(existing *AppAuth, names authNames) authItem {
+// lost a create response can recover its ID. The SDK's model makes the id optional, and with
+// Options.SkippedWithoutID (quirk skipped-without-id) the item leaves it out: the record is then found only
+// through binded-apis.
+func (g *Service) duplicateAuthResult(existing *AppAuth, names authNames) authItem {
 	item := newAuthItem(existing, names)
+	item.withoutID = g.opts.SkippedWithoutID
 	item.AuthResult.Status = authSkipped
 	item.AuthResult.ErrorCode = errAuthExists.Code
 	item.AuthResult.ErrorMsg = errAuthExists.Msg

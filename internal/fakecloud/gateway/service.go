@@ -1,5 +1,5 @@
 // Package gateway is the fake cloud's API gateway family: APIG dedicated gateways and ROMA Connect APIC, one
-// implementation under three base paths, with its routes, state, error table, quirks and fixture section.
+// implementation under their base paths, with its routes, state, error table, quirks and fixture section.
 package gateway
 
 import (
@@ -15,7 +15,7 @@ type Flavor string
 
 const (
 	FlavorAPIG Flavor = "apig" // base path /v2/{project_id}/apigw/instances/{instance_id}
-	FlavorROMA Flavor = "roma" // base paths /v1/{project_id}/apic/instances/{instance_id} and /v2/{project_id}/apic/instances/{instance_id}
+	FlavorROMA Flavor = "roma" // base path /v2/{project_id}/apic/instances/{instance_id}; an older instance serves app-auths under /v1 (romaBases)
 )
 
 // Options configure the gateways; the zero value is ready to use.
@@ -53,45 +53,66 @@ func (g *Service) Name() string               { return "gateway" }
 func (g *Service) Scope() core.Scope          { return core.ScopeProject }
 func (g *Service) Errors() core.ServiceErrors { return serviceErrors }
 
-// base is one base path a gateway flavour is served under.
+// base is one base path a gateway flavour is served under, with the calls it serves there.
 type base struct {
 	flavor Flavor
 	prefix string
+	calls  callGroup
 	// romaV1 marks ROMA Connect's first API generation: it answers create app-auths with a bare array
-	// (see createAuthsBody) and has no app ACL calls.
+	// (see createAuthsBody).
 	romaV1 bool
 }
 
-var bases = []base{
-	{flavor: FlavorAPIG, prefix: "/v2/{project_id}/apigw/instances/{instance_id}"},
-	{flavor: FlavorROMA, prefix: "/v1/{project_id}/apic/instances/{instance_id}", romaV1: true},
-	{flavor: FlavorROMA, prefix: "/v2/{project_id}/apic/instances/{instance_id}"},
+// callGroup is a set of calls a base path serves.
+type callGroup uint8
+
+const (
+	objectCalls  callGroup = 1 << iota // the instance, apps, environments, APIs and publishing
+	appAuthCalls                       // the app-auths family: create, binded-apis, unbinded-apis, binded-apps, cancel
+	appACLCalls                        // PUT, GET and DELETE apps/{app_id}/app-acl
+	allCalls     = objectCalls | appAuthCalls | appACLCalls
+)
+
+const (
+	apigPrefix   = "/v2/{project_id}/apigw/instances/{instance_id}"
+	romaV1Prefix = "/v1/{project_id}/apic/instances/{instance_id}"
+	romaV2Prefix = "/v2/{project_id}/apic/instances/{instance_id}"
+)
+
+// bases are the base paths the gateways serve: APIG's one, and ROMA Connect's (see romaBases).
+func (g *Service) bases() []base {
+	return append([]base{{flavor: FlavorAPIG, prefix: apigPrefix, calls: allCalls}}, romaBases(g.opts.ROMAV1)...)
 }
 
-// Routes registers every call under every base path.
+// Routes registers every base path's calls. A call a base path does not serve answers there as an unknown
+// route (APIG.0101), as on the real gateways.
 func (g *Service) Routes(r *core.Routes) {
-	for _, b := range bases {
+	for _, b := range g.bases() {
 		handle := func(method, path string, h handler) { r.Handle(method, b.prefix+path, g.enter(b, h)) }
 		r.Claim(b.prefix + "/")
-		handle("GET", "", g.showInstance)
-		handle("POST", "/apps", createOne[appFields](g, (*instance).addApp))
-		handle("GET", "/apps", listOf(g, "apps", g.listApps))
-		handle("GET", "/apps/{app_id}", showOne(g, "app_id", (*instance).app))
-		handle("DELETE", "/apps/{app_id}", deleteOne(g, "app_id", dropApp))
-		handle("POST", "/envs", createOne[envFields](g, (*instance).addEnv))
-		handle("GET", "/envs", listOf(g, "envs", g.listEnvs))
-		handle("DELETE", "/envs/{env_id}", g.deleteEnv)
-		handle("POST", "/apis", createOne[apiFields](g, (*instance).addAPI))
-		handle("GET", "/apis", listOf(g, "apis", g.listAPIs))
-		handle("GET", "/apis/{api_id}", showOne(g, "api_id", (*instance).api))
-		handle("DELETE", "/apis/{api_id}", deleteOne(g, "api_id", dropAPI))
-		handle("POST", "/apis/action", g.publishAPI)
-		handle("POST", "/app-auths", g.createAppAuths)
-		handle("GET", "/app-auths/binded-apis", listOf(g, "auths", boundList("app_id", (*instance).app, boundAPIsFilter)))
-		handle("GET", "/app-auths/unbinded-apis", listOf(g, "apis", g.listUnboundAPIs))
-		handle("GET", "/app-auths/binded-apps", listOf(g, "auths", boundList("api_id", (*instance).api, boundAppsFilter)))
-		handle("DELETE", "/app-auths/{app_auth_id}", g.deleteAppAuth)
-		if !b.romaV1 {
+		if b.calls&objectCalls != 0 {
+			handle("GET", "", g.showInstance)
+			handle("POST", "/apps", createOne[appFields](g, (*instance).addApp))
+			handle("GET", "/apps", listOf(g, "apps", g.listApps))
+			handle("GET", "/apps/{app_id}", showOne(g, "app_id", (*instance).app))
+			handle("DELETE", "/apps/{app_id}", deleteOne(g, "app_id", dropApp))
+			handle("POST", "/envs", createOne[envFields](g, (*instance).addEnv))
+			handle("GET", "/envs", listOf(g, "envs", g.listEnvs))
+			handle("DELETE", "/envs/{env_id}", g.deleteEnv)
+			handle("POST", "/apis", createOne[apiFields](g, (*instance).addAPI))
+			handle("GET", "/apis", listOf(g, "apis", g.listAPIs))
+			handle("GET", "/apis/{api_id}", showOne(g, "api_id", (*instance).api))
+			handle("DELETE", "/apis/{api_id}", deleteOne(g, "api_id", dropAPI))
+			handle("POST", "/apis/action", g.publishAPI)
+		}
+		if b.calls&appAuthCalls != 0 {
+			handle("POST", "/app-auths", g.createAppAuths)
+			handle("GET", "/app-auths/binded-apis", listOf(g, "auths", boundList("app_id", (*instance).app, boundAPIsFilter)))
+			handle("GET", "/app-auths/unbinded-apis", listOf(g, "apis", g.listUnboundAPIs))
+			handle("GET", "/app-auths/binded-apps", listOf(g, "auths", boundList("api_id", (*instance).api, boundAppsFilter)))
+			handle("DELETE", "/app-auths/{app_auth_id}", g.deleteAppAuth)
+		}
+		if b.calls&appACLCalls != 0 {
 			handle("PUT", "/apps/{app_id}/app-acl", g.putAppACL)
 			handle("GET", "/apps/{app_id}/app-acl", g.showAppACL)
 			handle("DELETE", "/apps/{app_id}/app-acl", g.deleteAppACL)

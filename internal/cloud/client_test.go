@@ -24,7 +24,13 @@ const (
 // newFake starts a fake cloud holding one APIG and one ROMA instance with an app and a published API each.
 func newFake(t *testing.T) (*fakecloud.Server, string) {
 	t.Helper()
-	srv := fakecloud.New(fakecloud.Options{})
+	return newFakeWith(t, fakecloud.Options{})
+}
+
+// newFakeWith is newFake with options, quirks among them.
+func newFakeWith(t *testing.T, opts fakecloud.Options) (*fakecloud.Server, string) {
+	t.Helper()
+	srv := fakecloud.New(opts)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	var instances []fakegateway.InstanceFixture

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -34,6 +35,16 @@ const (
 
 // Clouds lists the accepted values of the provider's cloud argument.
 var Clouds = []string{CloudHuawei, CloudOTC}
+
+// ROMA Connect API generations (Config.ROMAAPIVersion). v2 is the current one, the official SDK's
+// services/roma/v2; older instances serve their app-auth calls only under v1.
+const (
+	ROMAAPIv2 = "v2"
+	ROMAAPIv1 = "v1"
+)
+
+// ROMAAPIVersions lists the accepted values of the provider's roma_api_version argument, the default first.
+var ROMAAPIVersions = []string{ROMAAPIv2, ROMAAPIv1}
 
 // Config is everything the client needs; the provider fills it from its configuration and environment.
 type Config struct {
@@ -63,6 +74,10 @@ type Config struct {
 	// Site, Language and TimeZone are sent to the service-ticket service as X-Site (0 China site, 1
 	// international site), X-Language and X-Time-Zone when set.
 	Site, Language, TimeZone string
+
+	// ROMAAPIVersion selects the API generation of ROMA Connect's app-auth calls: ROMAAPIv2 (or empty, the
+	// default) or ROMAAPIv1 for older instances. ROMA's other calls are v2 in both.
+	ROMAAPIVersion string
 
 	// CredentialsFrom names the environment variables the credentials were read from, if they were, so that
 	// a refused call can say which ones to check.
@@ -147,6 +162,9 @@ func (c Config) Validate() error {
 	// The schema validates a configured region; one from the environment arrives here unchecked.
 	if c.Region != "" && (len(c.Region) > 64 || !RegionPattern.MatchString(c.Region)) {
 		return fmt.Errorf("region (or HW_REGION_NAME, OS_REGION_NAME): %q is not a region name such as eu-de or cn-north-4: lower-case letters and digits, joined by hyphens (-)", c.Region)
+	}
+	if c.ROMAAPIVersion != "" && !slices.Contains(ROMAAPIVersions, c.ROMAAPIVersion) {
+		return fmt.Errorf("roma_api_version must be one of %s, got %q", strings.Join(ROMAAPIVersions, ", "), c.ROMAAPIVersion)
 	}
 	if c.MaxRetries < 0 {
 		return fmt.Errorf("max_retries must not be negative, got %d", c.MaxRetries)

@@ -3,6 +3,7 @@ package cloud
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -24,6 +25,9 @@ const (
 	CodeAuthNotFound     = "APIG.3009"
 	CodeInstanceNotFound = "APIG.3030"
 	CodeAppAuthExists    = "APIG.3316"
+	// CodeUnknownRoute is the gateways' answer to a path they do not serve: a wrong endpoint, or an API
+	// generation the instance does not have. It never means that an object is gone.
+	CodeUnknownRoute = "APIG.0101"
 	// CodeWriteConflict answers concurrent writes for one app. The gateway may have written its database
 	// before the etcd sync failed, so a write answered with it may or may not have been carried out.
 	CodeWriteConflict = "APIG.3500"
@@ -46,13 +50,15 @@ func (g *GatewayClient) service() Service {
 }
 
 // instancePath is the base of the app-auth calls: /v2/{project}/apigw/instances/{id} on APIG,
-// /v1/{project}/apic/instances/{id} on ROMA.
+// /v2/{project}/apic/instances/{id} on ROMA, or /v1/... when Config.ROMAAPIVersion selects an older ROMA
+// Connect instance's API generation.
 func (g *GatewayClient) instancePath(ctx context.Context, instanceID string) (string, error) {
-	return g.basePath(ctx, instanceID, g.flavor == FlavorROMA)
+	return g.basePath(ctx, instanceID, g.flavor == FlavorROMA && g.c.cfg.ROMAAPIVersion == ROMAAPIv1)
 }
 
-// aclPath is the base of the app-ACL calls, which ROMA serves only in its v2 API generation.
-func (g *GatewayClient) aclPath(ctx context.Context, instanceID string) (string, error) {
+// v2Path is the base of every other call (apps' ACLs, environments, APIs), which ROMA serves under /v2 in
+// both API generations.
+func (g *GatewayClient) v2Path(ctx context.Context, instanceID string) (string, error) {
 	return g.basePath(ctx, instanceID, false)
 }
 
@@ -69,6 +75,21 @@ func (g *GatewayClient) basePath(ctx context.Context, instanceID string, romaV1 
 	default:
 		return fmt.Sprintf("/v2/%s/apic/instances/%s", url.PathEscape(projectID), url.PathEscape(instanceID)), nil
 	}
+}
+
+// appAuthErr explains an unknown-route answer (404 APIG.0101) to a ROMA Connect app-auth call made in the
+// current API generation: an older instance serves those calls only under /v1. It is a hint, not a
+// fallback: the answer stays an error, and never means that anything is gone.
+func (g *GatewayClient) appAuthErr(err error) error {
+	if g.flavor != FlavorROMA || g.c.cfg.ROMAAPIVersion == ROMAAPIv1 {
+		return err
+	}
+	if apiErr, ok := AsAPIError(err); ok && apiErr.StatusCode == http.StatusNotFound && apiErr.Code == CodeUnknownRoute && apiErr.Hint == "" {
+		apiErr.Hint = "This ROMA Connect endpoint does not serve the /v2 app-authorization API. Older ROMA Connect " +
+			"instances serve app authorizations only under /v1: if this is one, set the provider argument " +
+			"roma_api_version = \"v1\" (or AUTHZ_ROMA_API_VERSION=v1); otherwise check the roma endpoint."
+	}
+	return err
 }
 
 // CreateAppAuthsRequest is the body of POST .../app-auths. The tunnel, list and visit-param fields are
@@ -147,7 +168,7 @@ func (g *GatewayClient) CreateAppAuths(ctx context.Context, instanceID string, r
 	var raw json.RawMessage
 	var header http.Header
 	if err := g.c.do(ctx, call{service: g.service(), method: http.MethodPost, path: base + "/app-auths", body: req, out: &raw, header: &header}); err != nil {
-		return nil, err
+		return nil, g.appAuthErr(err)
 	}
 	items, err := decodeAppAuthResults(raw)
 	for i := range items {
@@ -215,7 +236,7 @@ func (g *GatewayClient) ListBoundAPIs(ctx context.Context, instanceID string, f 
 	setIf(q, "group_id", f.GroupID)
 	setIf(q, "group_name", f.GroupName)
 	setIf(q, "env_id", f.EnvID)
-	return listAll[AppAuth](ctx, g, instanceID, "/app-auths/binded-apis", q, "auths")
+	return listAppAuthCall[AppAuth](ctx, g, instanceID, "/app-auths/binded-apis", q, "auths")
 }
 
 // BoundAppsFilter narrows GET .../app-auths/binded-apps; APIID is required.
@@ -232,7 +253,7 @@ func (g *GatewayClient) ListBoundApps(ctx context.Context, instanceID string, f 
 	setIf(q, "app_id", f.AppID)
 	setIf(q, "app_name", f.AppName)
 	setIf(q, "env_id", f.EnvID)
-	return listAll[AppAuth](ctx, g, instanceID, "/app-auths/binded-apps", q, "auths")
+	return listAppAuthCall[AppAuth](ctx, g, instanceID, "/app-auths/binded-apps", q, "auths")
 }
 
 // UnboundAPI is an API published in an environment that an app may not call yet.
@@ -252,28 +273,43 @@ type UnboundAPI struct {
 // ListUnboundAPIs answers GET .../app-auths/unbinded-apis, following every page.
 func (g *GatewayClient) ListUnboundAPIs(ctx context.Context, instanceID, appID, envID string) ([]UnboundAPI, error) {
 	q := url.Values{"app_id": {appID}, "env_id": {envID}}
-	return listAll[UnboundAPI](ctx, g, instanceID, "/app-auths/unbinded-apis", q, "apis")
+	return listAppAuthCall[UnboundAPI](ctx, g, instanceID, "/app-auths/unbinded-apis", q, "apis")
 }
 
-// DeleteAppAuth answers DELETE .../app-auths/{app_auth_id} (204).
+// DeleteAppAuth answers DELETE .../app-auths/{app_auth_id} (204). An empty authID is refused without a
+// call: DELETE .../app-auths/ names no record.
 func (g *GatewayClient) DeleteAppAuth(ctx context.Context, instanceID, authID string) error {
+	if authID == "" {
+		return notSent("cancelling an app authorization of instance "+instanceID, errors.New("no authorization record ID given"))
+	}
 	base, err := g.instancePath(ctx, instanceID)
 	if err != nil {
 		return err
 	}
-	return g.c.do(ctx, call{service: g.service(), method: http.MethodDelete, path: base + "/app-auths/" + url.PathEscape(authID)})
+	err = g.c.do(ctx, call{service: g.service(), method: http.MethodDelete, path: base + "/app-auths/" + url.PathEscape(authID)})
+	return g.appAuthErr(err)
 }
 
 // pageSize is the largest page the gateways serve.
 const pageSize = 500
 
-// listAll follows offset/limit paging of a gateway list whose items sit under key.
-func listAll[T any](ctx context.Context, g *GatewayClient, instanceID, suffix string, q url.Values, key string) ([]T, error) {
+// listAppAuthCall follows offset/limit paging of an app-auth list whose items sit under key.
+func listAppAuthCall[T any](ctx context.Context, g *GatewayClient, instanceID, suffix string, q url.Values, key string) ([]T, error) {
 	base, err := g.instancePath(ctx, instanceID)
 	if err != nil {
 		return nil, err
 	}
-	return listPages[T](ctx, g.c, call{service: g.service(), path: base + suffix, query: q}, key, "total", pageSize)
+	items, err := listPages[T](ctx, g.c, call{service: g.service(), path: base + suffix, query: q}, key, "total", pageSize)
+	return items, g.appAuthErr(err)
+}
+
+// listV2 follows offset/limit paging of a list of the instance's other objects (environments, APIs).
+func listV2[T any](ctx context.Context, g *GatewayClient, instanceID, suffix string, key string) ([]T, error) {
+	base, err := g.v2Path(ctx, instanceID)
+	if err != nil {
+		return nil, err
+	}
+	return listPages[T](ctx, g.c, call{service: g.service(), path: base + suffix, query: url.Values{}}, key, "total", pageSize)
 }
 
 func setIf(q url.Values, key, value string) {
@@ -297,7 +333,7 @@ type AppACL struct {
 }
 
 func (g *GatewayClient) appACLPath(ctx context.Context, instanceID, appID string) (string, error) {
-	base, err := g.aclPath(ctx, instanceID)
+	base, err := g.v2Path(ctx, instanceID)
 	if err != nil {
 		return "", err
 	}
@@ -347,7 +383,7 @@ type Environment struct {
 
 // ListEnvironments answers GET .../envs, following every page.
 func (g *GatewayClient) ListEnvironments(ctx context.Context, instanceID string) ([]Environment, error) {
-	return listAll[Environment](ctx, g, instanceID, "/envs", url.Values{}, "envs")
+	return listV2[Environment](ctx, g, instanceID, "/envs", "envs")
 }
 
 // API is an API of a gateway instance.
@@ -363,5 +399,5 @@ type API struct {
 
 // ListAPIs answers GET .../apis, following every page.
 func (g *GatewayClient) ListAPIs(ctx context.Context, instanceID string) ([]API, error) {
-	return listAll[API](ctx, g, instanceID, "/apis", url.Values{}, "apis")
+	return listV2[API](ctx, g, instanceID, "/apis", "apis")
 }

@@ -73,6 +73,15 @@ func configFromModel(m providerModel, env lookupEnv) (cloud.Config, error) {
 		return cfg, fmt.Errorf("AUTHZ_SITE: %q is neither %q nor %q", site, siteInternational, siteChina)
 	}
 
+	switch v := orEnv(m.ROMAAPIVersion, env, "AUTHZ_ROMA_API_VERSION"); v {
+	case "":
+		cfg.ROMAAPIVersion = cloud.ROMAAPIv2
+	case cloud.ROMAAPIv2, cloud.ROMAAPIv1:
+		cfg.ROMAAPIVersion = v
+	default:
+		return cfg, fmt.Errorf("AUTHZ_ROMA_API_VERSION: %q is neither %q nor %q", v, cloud.ROMAAPIv2, cloud.ROMAAPIv1)
+	}
+
 	cfg.Cloud = orEnv(m.Cloud, env, "AUTHZ_CLOUD")
 	if cfg.Cloud == "" {
 		cfg.Cloud = cloud.CloudHuawei

@@ -20,6 +20,7 @@ func nullModel() providerModel {
 		Token: types.StringNull(), AccessKey: types.StringNull(), SecretKey: types.StringNull(), SecurityToken: types.StringNull(),
 		UserName: types.StringNull(), Password: types.StringNull(), DomainName: types.StringNull(),
 		DomainID: types.StringNull(), Site: types.StringNull(), Language: types.StringNull(), TimeZone: types.StringNull(),
+		ROMAAPIVersion: types.StringNull(),
 	}
 }
 
@@ -78,6 +79,35 @@ func TestConfigFromModel_environment(t *testing.T) {
 		"unknown site in the environment": {
 			env:     map[string]string{"HW_AUTH_TOKEN": "tok", "AUTHZ_SITE": "moon"},
 			wantErr: `AUTHZ_SITE: "moon" is neither "international" nor "china"`,
+		},
+		"ROMA API version defaults to v2": {
+			model: func(m *providerModel) { m.Token = types.StringValue("tok") },
+			check: func(t *testing.T, c cloud.Config) {
+				if c.ROMAAPIVersion != cloud.ROMAAPIv2 {
+					t.Errorf("roma_api_version %q, want v2", c.ROMAAPIVersion)
+				}
+			},
+		},
+		"ROMA API version from the environment": {
+			env: map[string]string{"HW_AUTH_TOKEN": "tok", "AUTHZ_ROMA_API_VERSION": "v1"},
+			check: func(t *testing.T, c cloud.Config) {
+				if c.ROMAAPIVersion != cloud.ROMAAPIv1 {
+					t.Errorf("roma_api_version %q, want v1", c.ROMAAPIVersion)
+				}
+			},
+		},
+		"configured ROMA API version wins": {
+			model: func(m *providerModel) { m.Token = types.StringValue("tok"); m.ROMAAPIVersion = types.StringValue("v2") },
+			env:   map[string]string{"AUTHZ_ROMA_API_VERSION": "v1"},
+			check: func(t *testing.T, c cloud.Config) {
+				if c.ROMAAPIVersion != cloud.ROMAAPIv2 {
+					t.Errorf("roma_api_version %q, want v2", c.ROMAAPIVersion)
+				}
+			},
+		},
+		"unknown ROMA API version in the environment": {
+			env:     map[string]string{"HW_AUTH_TOKEN": "tok", "AUTHZ_ROMA_API_VERSION": "v3"},
+			wantErr: `AUTHZ_ROMA_API_VERSION: "v3" is neither "v2" nor "v1"`,
 		},
 		"credentials from the environment are named": {
 			env: map[string]string{"HW_USER_NAME": "u", "HW_USER_PASSWORD": "p", "OS_DOMAIN_NAME": "d"},

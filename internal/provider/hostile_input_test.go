@@ -222,6 +222,7 @@ func hostileCases() []hostileCase {
 		prov("max_retries/negative", map[string]string{"max_retries": "-1"}, attrError("max_retries", "-1")),
 		prov("max_retries/too many", map[string]string{"max_retries": "21"}, attrError("max_retries", "21")),
 		prov("site", map[string]string{"site": q("moon")}, attrError("site", `"moon"`)),
+		prov("roma_api_version", map[string]string{"roma_api_version": q("v3")}, attrError("roma_api_version", `"v3"`)),
 		prov("language/header injection", map[string]string{"language": q("en-us\nX-Injected: 1")}, attrError("language", "en-us\nX-Injected: 1")),
 		prov("language/empty", map[string]string{"language": q("")}, regexp.QuoteMeta("Attribute language must be a language")+".*got:"),
 		prov("time_zone/characters", map[string]string{"time_zone": q("GMT+8; DROP")}, attrError("time_zone", "GMT+8; DROP")),
@@ -256,6 +257,7 @@ func hostileCases() []hostileCase {
 		hostileCase{name: "provider.max_retries/HW_MAX_RETRIES", block: "provider", set: map[string]string{"max_retries": unset}, env: map[string]string{"HW_MAX_RETRIES": "lots"},
 			want: regexp.QuoteMeta(`HW_MAX_RETRIES: "lots" is not a number from 0 to 20`)},
 		envCase("site/AUTHZ_SITE", map[string]string{"AUTHZ_SITE": "moon"}, regexp.QuoteMeta(`AUTHZ_SITE: "moon" is neither "international" nor "china"`)),
+		envCase("roma_api_version/AUTHZ_ROMA_API_VERSION", map[string]string{"AUTHZ_ROMA_API_VERSION": "v3"}, regexp.QuoteMeta(`AUTHZ_ROMA_API_VERSION: "v3" is neither "v2" nor "v1"`)),
 		envCase("insecure/HW_INSECURE", map[string]string{"HW_INSECURE": "maybe"}, regexp.QuoteMeta(`HW_INSECURE: "maybe" is not a boolean`)),
 	)
 	return cases

@@ -157,30 +157,40 @@ func (p *authzProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				MarkdownDescription: "Account (domain) name of `user_name`. Environment: `HW_DOMAIN_NAME`, `OS_DOMAIN_NAME`.",
 				Optional:            true,
 			},
+			"roma_api_version": schema.StringAttribute{
+				MarkdownDescription: "API generation of ROMA Connect's app-authorization calls: `v2` (default; " +
+					"`/v2/{project_id}/apic/instances/{instance_id}/app-auths`, the current API) or `v1` (`/v1/...`), for older " +
+					"instances that serve app authorizations only there. ROMA Connect's other calls (app ACLs, environments, " +
+					"APIs) use `/v2` either way. An instance that answers the `v2` calls with `APIG.0101` (unknown API) is " +
+					"likely an older one. Environment: `AUTHZ_ROMA_API_VERSION`.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(cloud.ROMAAPIVersions...)},
+			},
 		},
 	}
 }
 
 type providerModel struct {
-	Cloud         types.String `tfsdk:"cloud"`
-	Region        types.String `tfsdk:"region"`
-	ProjectID     types.String `tfsdk:"project_id"`
-	ProjectName   types.String `tfsdk:"project_name"`
-	Endpoints     types.Map    `tfsdk:"endpoints"`
-	Insecure      types.Bool   `tfsdk:"insecure"`
-	CACertFile    types.String `tfsdk:"cacert_file"`
-	MaxRetries    types.Int64  `tfsdk:"max_retries"`
-	Token         types.String `tfsdk:"token"`
-	AccessKey     types.String `tfsdk:"access_key"`
-	SecretKey     types.String `tfsdk:"secret_key"`
-	SecurityToken types.String `tfsdk:"security_token"`
-	UserName      types.String `tfsdk:"user_name"`
-	Password      types.String `tfsdk:"password"`
-	DomainName    types.String `tfsdk:"domain_name"`
-	DomainID      types.String `tfsdk:"domain_id"`
-	Site          types.String `tfsdk:"site"`
-	Language      types.String `tfsdk:"language"`
-	TimeZone      types.String `tfsdk:"time_zone"`
+	Cloud          types.String `tfsdk:"cloud"`
+	Region         types.String `tfsdk:"region"`
+	ProjectID      types.String `tfsdk:"project_id"`
+	ProjectName    types.String `tfsdk:"project_name"`
+	Endpoints      types.Map    `tfsdk:"endpoints"`
+	Insecure       types.Bool   `tfsdk:"insecure"`
+	CACertFile     types.String `tfsdk:"cacert_file"`
+	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	Token          types.String `tfsdk:"token"`
+	AccessKey      types.String `tfsdk:"access_key"`
+	SecretKey      types.String `tfsdk:"secret_key"`
+	SecurityToken  types.String `tfsdk:"security_token"`
+	UserName       types.String `tfsdk:"user_name"`
+	Password       types.String `tfsdk:"password"`
+	DomainName     types.String `tfsdk:"domain_name"`
+	DomainID       types.String `tfsdk:"domain_id"`
+	Site           types.String `tfsdk:"site"`
+	Language       types.String `tfsdk:"language"`
+	TimeZone       types.String `tfsdk:"time_zone"`
+	ROMAAPIVersion types.String `tfsdk:"roma_api_version"`
 }
 
 func (p *authzProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {

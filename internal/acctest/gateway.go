@@ -25,6 +25,13 @@ type Gateway struct {
 	NoAuthAPIID      string
 }
 
+// NewFakeCloudWithQuirks starts a fake cloud that answers in the named quirks' alternative forms
+// (fakecloud.Quirks), with NewFakeCloud's write delay, and stops it when the test ends.
+func NewFakeCloudWithQuirks(t testing.TB, quirks ...string) *FakeCloud {
+	t.Helper()
+	return NewFakeCloudWith(t, fakecloud.Options{Quirks: quirks, Gateway: fakegateway.Options{WriteDelay: DefaultWriteDelay}})
+}
+
 // SeedGateway creates a gateway instance of the flavour in the default project.
 func (f *FakeCloud) SeedGateway(t testing.TB, flavor fakegateway.Flavor) Gateway {
 	t.Helper()

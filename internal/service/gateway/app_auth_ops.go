@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -231,6 +232,7 @@ func grantBatch(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, req g
 		err = attempts.Observe(err)
 		if err == nil {
 			answered := map[string]bool{}
+			var withoutID []string
 			for _, item := range results {
 				if item.AppID != req.AppID || !slices.Contains(pending, item.APIID) {
 					continue
@@ -240,15 +242,21 @@ func grantBatch(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, req g
 				case item.Err() != nil:
 					out.Failed[item.APIID] = item.Err()
 				case item.AuthResult.Status == cloud.AuthSkipped && !adopt:
-					out.Failed[item.APIID] = fmt.Errorf("%w (record %s)", errAlreadyExists, item.ID)
+					out.Failed[item.APIID] = alreadyExists(item.ID)
 				default:
 					out.Granted[item.APIID] = item
+					if item.ID == "" {
+						withoutID = append(withoutID, item.APIID)
+					}
 				}
 			}
 			for _, id := range pending {
 				if !answered[id] {
 					out.Failed[id] = fmt.Errorf("the gateway answered without a result for API %s", id)
 				}
+			}
+			if len(withoutID) > 0 {
+				completeIDs(ctx, g, req, withoutID, out)
 			}
 			return
 		}
@@ -282,7 +290,7 @@ func grantBatch(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, req g
 			case !found:
 				rest = append(rest, id)
 			case exists && !adopt:
-				out.Failed[id] = fmt.Errorf("%w (record %s)", errAlreadyExists, a.ID)
+				out.Failed[id] = alreadyExists(a.ID)
 			default:
 				out.Granted[id] = resultFromRecord(&a)
 			}
@@ -300,6 +308,55 @@ func grantBatch(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, req g
 			break
 		}
 	}
+}
+
+// alreadyExists is the failure of an API whose authorization record existed before the grant; the create
+// answer may leave the record's ID out.
+func alreadyExists(recordID string) error {
+	if recordID == "" {
+		return errAlreadyExists
+	}
+	return fmt.Errorf("%w (record %s)", errAlreadyExists, recordID)
+}
+
+// completeIDs finds the record IDs a create answer left out of granted items: the SDK's model makes a
+// SKIPPED item's id optional. binded-apis names them, read with a fresh context as a read-back is, since the
+// records exist whether or not this operation's time is up. An item whose ID stays unknown is not recorded
+// as granted, for an empty ID would make a later cancel call .../app-auths/ with no record; the outcome is
+// unknown instead, so the state keeps the authorization's identity and the next refresh looks it up.
+func completeIDs(ctx context.Context, g *cloud.GatewayClient, req grantRequest, apiIDs []string, out *grantOutcome) {
+	records, err := framework.ReadBack(ctx, cloud.InFlight, func(ctx context.Context) ([]cloud.AppAuth, bool, error) {
+		records, err := listAppAuths(ctx, g, req.InstanceID, req.EnvID, req.AppID, onlyOne(apiIDs))
+		return records, err == nil && containsAll(records, apiIDs), err
+	})
+	byAPI := map[string]cloud.AppAuth{}
+	for _, a := range records {
+		if a.ID != "" {
+			byAPI[a.APIID] = a
+		}
+	}
+	var missing []string
+	for _, id := range apiIDs {
+		a, found := byAPI[id]
+		if !found {
+			delete(out.Granted, id)
+			missing = append(missing, id)
+			continue
+		}
+		item := out.Granted[id]
+		item.ID = a.ID
+		item.AuthTime, item.AuthRole = cmp.Or(item.AuthTime, a.AuthTime), cmp.Or(item.AuthRole, a.AuthRole)
+		out.Granted[id] = item
+	}
+	if len(missing) == 0 {
+		return
+	}
+	why := "binded-apis does not list them"
+	if err != nil {
+		why = "listing them failed: " + framework.Describe(err)
+	}
+	out.Unknown = fmt.Errorf("the gateway reported the authorization of API(s) %s as existing without its record ID, and %s",
+		strings.Join(missing, ", "), why)
 }
 
 // onlyOne narrows a list call to the one API a single authorization is about.

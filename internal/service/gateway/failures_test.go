@@ -1,7 +1,10 @@
 package gateway_test
 
 import (
+	"cmp"
 	"fmt"
+	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -198,46 +201,93 @@ func checkStateMatchesCloud(f *acctest.FakeCloud, g acctest.Gateway) resource.Te
 }
 
 // The create's answer is lost and the read-back does not show the record yet (a stale read): the create is
-// sent again, and the gateway's "already exists" — a SKIPPED item, or 400 APIG.3316 on gateways that answer
-// that way — is recognised as this run's own record and adopted.
-func TestAccAppAuthorization_ownDuplicateAdopted(t *testing.T) {
-	for name, opts := range map[string]fakegateway.Options{
-		"skipped":  {WriteDelay: acctest.DefaultWriteDelay},
-		"APIG3316": {WriteDelay: acctest.DefaultWriteDelay, DuplicateAuthError: true},
-	} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			f := acctest.NewFakeCloudWith(t, fakecloud.Options{Gateway: opts})
-			g := f.SeedGateway(t, fakegateway.FlavorAPIG)
-			tc := testCase(t,
-				resource.TestStep{
-					PreConfig: func() {
-						f.InjectFault(fakecloud.Fault{Method: "POST", PathRegexp: `/app-auths$`, Times: 1, Status: 502, AfterApply: true})
-						// An answer of 200 without items: the read-back sees nothing yet.
-						f.InjectFault(fakecloud.Fault{Method: "GET", PathRegexp: `/binded-apis$`, Times: 1, Status: 200})
-					},
-					Config: authConfig(f, g, g.InstanceID, acctest.ReleaseEnvID, g.AppIDs[0], g.APIIDs[0]),
-					Check: resource.ComposeAggregateTestCheckFunc(
-						f.CheckAppAuthCount(g, 1),
-						checkStateMatchesCloud(f, g),
-						func(*terraform.State) error {
-							if n := countWrites(f, "POST", "/app-auths"); n != 2 {
-								return fmt.Errorf("%d create calls, want 2", n)
-							}
-							return nil
+// sent again, and the gateway's "already exists" is recognised as this run's own record and adopted, in each
+// of its documented forms: a SKIPPED item carrying the record's id (default), a SKIPPED item without it
+// (quirk skipped-without-id: the ID is looked up through binded-apis), or 400 APIG.3316 (quirk
+// duplicate-auth-error). For single authorizations and sets of both flavours, the state records the fake's
+// record IDs, never an empty one, and destroy cancels them.
+func TestAccGateway_ownDuplicateAdopted(t *testing.T) {
+	for _, quirk := range []string{"", fakecloud.QuirkSkippedWithoutID, fakecloud.QuirkDuplicateAuthError} {
+		// The status of the repeated create: a 201 with SKIPPED items, or the whole create refused.
+		repeated := http.StatusCreated
+		if quirk == fakecloud.QuirkDuplicateAuthError {
+			repeated = http.StatusBadRequest
+		}
+		for _, flavor := range []fakegateway.Flavor{fakegateway.FlavorAPIG, fakegateway.FlavorROMA} {
+			for _, kind := range []string{"single", "set"} {
+				t.Run(cmp.Or(quirk, "default")+"/"+string(flavor)+"/"+kind, func(t *testing.T) {
+					t.Parallel()
+					var quirks []string
+					if quirk != "" {
+						quirks = []string{quirk}
+					}
+					f := acctest.NewFakeCloudWithQuirks(t, quirks...)
+					g := f.SeedGateway(t, flavor)
+					// A single authorization is created without looking first; a set lists the app's first.
+					config, records, firstLists := authConfig(f, g, g.InstanceID, acctest.ReleaseEnvID, g.AppIDs[0], g.APIIDs[0]), 1, 0
+					if kind == "set" {
+						config, records, firstLists = setConfig(f, g, g.APIIDs[0], g.APIIDs[1]), 2, 1
+					}
+					tc := testCase(t,
+						resource.TestStep{
+							PreConfig: func() {
+								f.InjectFault(fakecloud.Fault{Method: "POST", PathRegexp: `/app-auths$`, Times: 1, Status: 502, AfterApply: true})
+								// An answer of 200 without items: the read-back sees nothing yet.
+								f.InjectFault(fakecloud.Fault{Method: "GET", PathRegexp: `/binded-apis$`, Skip: firstLists, Times: 1, Status: 200})
+								f.ResetRequests()
+							},
+							Config: config,
+							Check: resource.ComposeAggregateTestCheckFunc(
+								f.CheckAppAuthCount(g, records),
+								checkStateMatchesCloud(f, g),
+								checkStateIDsAreRecords(f, g),
+								func(*terraform.State) error {
+									var statuses []int
+									for _, r := range f.Requests() {
+										if r.Method == "POST" && strings.HasSuffix(r.Path, "/app-auths") {
+											statuses = append(statuses, r.Status)
+										}
+									}
+									if want := []int{502, repeated}; !slices.Equal(statuses, want) {
+										return fmt.Errorf("create calls answered %v, want %v", statuses, want)
+									}
+									return nil
+								},
+							),
 						},
-					),
-				},
-				resource.TestStep{
-					Config: authConfig(f, g, g.InstanceID, acctest.ReleaseEnvID, g.AppIDs[0], g.APIIDs[0]),
-					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-					},
-				},
-			)
-			tc.CheckDestroy = f.CheckNoAppAuths(g)
-			resource.Test(t, tc)
-		})
+						resource.TestStep{
+							Config: config,
+							ConfigPlanChecks: resource.ConfigPlanChecks{
+								PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+							},
+						},
+					)
+					tc.CheckDestroy = f.CheckNoAppAuths(g)
+					resource.Test(t, tc)
+				})
+			}
+		}
+	}
+}
+
+// checkStateIDsAreRecords asserts every authorization record ID the state holds is one of the fake cloud's
+// records: none is empty, none made up. With checkStateMatchesCloud, the state holds exactly the cloud's.
+func checkStateIDsAreRecords(f *acctest.FakeCloud, g acctest.Gateway) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		records := map[string]bool{}
+		for _, a := range f.Gateway().AppAuths("", g.InstanceID) {
+			records[a.ID] = true
+		}
+		for addr, rs := range s.RootModule().Resources {
+			for k, v := range rs.Primary.Attributes {
+				isID := (rs.Type == "authz_"+string(g.Flavor)+"_app_authorization" && k == "id") ||
+					(strings.HasPrefix(k, "authorization_ids.") && k != "authorization_ids.%")
+				if isID && !records[v] {
+					return fmt.Errorf("%s.%s is %q, which is no authorization record of the fake cloud", addr, k, v)
+				}
+			}
+		}
+		return nil
 	}
 }
 

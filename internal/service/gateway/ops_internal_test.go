@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -115,5 +116,46 @@ func TestGrantWithConcurrentWriters(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A SKIPPED item may come without the record's id (quirk skipped-without-id): the grant looks the ID up
+// through binded-apis before reporting the authorization granted, and when the look-up cannot find it,
+// reports the outcome unknown rather than an empty ID that a later cancel would send as .../app-auths/.
+func TestGrantLooksUpSkippedWithoutID(t *testing.T) {
+	t.Parallel()
+	srv, url := newTestCloud(t, fakegateway.Options{SkippedWithoutID: true})
+	existing, err := srv.Gateway().AddAppAuth("", testInstance, fakegateway.AppAuth{AppID: testApp, APIID: testAPIs[0], EnvID: releaseEnv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := grantRequest{InstanceID: testInstance, EnvID: releaseEnv, AppID: testApp, APIIDs: testAPIs[:2], AdoptExisting: true}
+
+	out := grant(context.Background(), newTestClient(t, url), cloud.FlavorAPIG, req)
+	if len(out.Failed) > 0 || out.Unknown != nil {
+		t.Fatalf("failed %v, unknown %v", out.Failed, out.Unknown)
+	}
+	for _, a := range srv.Gateway().AppAuths("", testInstance) {
+		if got := out.Granted[a.APIID].ID; got != a.ID {
+			t.Errorf("API %s granted as record %q, want %q", a.APIID, got, a.ID)
+		}
+	}
+	if out.Granted[testAPIs[0]].ID != existing.ID {
+		t.Errorf("the adopted record is %q, want %q", out.Granted[testAPIs[0]].ID, existing.ID)
+	}
+
+	// binded-apis does not list the record (a stale read): nothing is granted with an empty ID.
+	srv.InjectFault(fakecloud.Fault{Method: "GET", PathRegexp: `/binded-apis$`, Status: 200})
+	srv.ResetRequests()
+	out = grant(context.Background(), newTestClient(t, url), cloud.FlavorAPIG, req)
+	if out.Unknown == nil || len(out.Granted) != 0 {
+		t.Errorf("granted %+v, unknown %v; want the outcome unknown and nothing granted", out.Granted, out.Unknown)
+	}
+	looked := false
+	for _, r := range srv.Requests() {
+		looked = looked || (r.Method == "GET" && strings.HasSuffix(r.Path, "/binded-apis"))
+	}
+	if !looked {
+		t.Error("the record ID was not looked up through binded-apis")
 	}
 }

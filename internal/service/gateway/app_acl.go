@@ -48,7 +48,7 @@ func (r *appACLResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 	resp.Schema = schema.Schema{
 		MarkdownDescription: fmt.Sprintf("The access control list of one app on %s instance: the client IP addresses the app "+
 			"may call APIs from (`PERMIT`) or may not (`DENY`). An app has at most one ACL; this resource owns it whole. "+
-			"Deleting the resource removes the ACL, so the app may call from anywhere again.", aProduct(r.flavor)),
+			"Deleting the resource removes the ACL, so the app may call from anywhere again.%s", aProduct(r.flavor), romaACLAPINote(r.flavor)),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<instance_id>/<app_id>`.",

@@ -34,7 +34,7 @@ func (d *appACLDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: fmt.Sprintf("Reads the access control list of one app on %s instance. An app without an ACL "+
-			"reads as `type = \"\"` and no values.", aProduct(d.flavor)),
+			"reads as `type = \"\"` and no values.%s", aProduct(d.flavor), romaACLAPINote(d.flavor)),
 		Attributes: map[string]schema.Attribute{
 			"id":          schema.StringAttribute{MarkdownDescription: "`<instance_id>/<app_id>`.", Computed: true},
 			"instance_id": id("ID of the gateway instance."),

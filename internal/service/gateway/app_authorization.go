@@ -75,7 +75,7 @@ func (r *appAuthorizationResource) Schema(ctx context.Context, _ resource.Schema
 			"Deleting the resource cancels the authorization. If the answer to the create is lost (a timeout, Ctrl-C, a "+
 			"dropped connection, a server error), the provider reads back what exists and records it, so nothing is granted "+
 			"that Terraform does not know about. Only the gateway's not-found codes remove the resource from the state: a "+
-			"wrong endpoint, project or region is an error, never a sign that the authorization is gone.", aProduct(r.flavor)),
+			"wrong endpoint, project or region is an error, never a sign that the authorization is gone.%s", aProduct(r.flavor), romaAuthAPINote(r.flavor)),
 		Attributes: map[string]schema.Attribute{
 			"id":          computed("ID of the authorization record, used to cancel it."),
 			"instance_id": replaceID("ID of the gateway instance."),

@@ -67,7 +67,7 @@ func (r *appAuthorizationSetResource) Schema(ctx context.Context, _ resource.Sch
 			"the apply with nothing granted; a create that still fails half-way cancels what it granted, so nothing is left "+
 			"behind and the resource is not tainted. Changes add and cancel only the difference; if some fail, the state "+
 			"records exactly what exists, the error tells APIs that can never be authorized (fix `api_ids`) from temporary "+
-			"failures (apply again), and the next apply converges.", aProduct(r.flavor), typeName(r.flavor, "app_authorization")),
+			"failures (apply again), and the next apply converges.%s", aProduct(r.flavor), typeName(r.flavor, "app_authorization"), romaAuthAPINote(r.flavor)),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<instance_id>/<env_id>/<app_id>`.",

@@ -43,7 +43,7 @@ func (d *appAuthorizationsDataSource) Schema(_ context.Context, _ datasource.Sch
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: fmt.Sprintf("Lists the app authorizations on %s instance: those of one app (the APIs it may call, "+
-			"optionally narrowed to one environment or API), or those of one API (the apps that may call it). Every page is read.", aProduct(d.flavor)),
+			"optionally narrowed to one environment or API), or those of one API (the apps that may call it). Every page is read.%s", aProduct(d.flavor), romaAuthAPINote(d.flavor)),
 		Attributes: map[string]schema.Attribute{
 			"id": computed("An identifier of this lookup."),
 			"instance_id": schema.StringAttribute{

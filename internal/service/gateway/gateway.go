@@ -29,6 +29,25 @@ func aProduct(f cloud.Flavor) string {
 	return "an " + product(f)
 }
 
+// romaAuthAPINote is what a description of an app-authorization resource or data source says about the API
+// generation it calls: nothing on APIG; on ROMA Connect, that it uses /v2 unless roma_api_version says v1.
+func romaAuthAPINote(f cloud.Flavor) string {
+	if f != cloud.FlavorROMA {
+		return ""
+	}
+	return " It calls ROMA Connect's current app-authorization API, `/v2/{project_id}/apic/instances/{instance_id}/app-auths`; " +
+		"an older instance that serves app authorizations only under `/v1` answers it `APIG.0101`: set the provider argument " +
+		"`roma_api_version = \"v1\"` for such an instance."
+}
+
+// romaACLAPINote says, on ROMA Connect, that app ACLs are /v2 calls in either API generation.
+func romaACLAPINote(f cloud.Flavor) string {
+	if f != cloud.FlavorROMA {
+		return ""
+	}
+	return " ROMA Connect serves app ACLs under `/v2` in either API generation, so `roma_api_version` does not change this call."
+}
+
 // readError is the diagnostic detail of a failed read or delete. A missing instance is what a wrong project,
 // region or token produces, so it is an error that keeps the state, not a sign that everything on it is gone.
 func readError(ctx context.Context, c *cloud.Client, instanceID, op string, err error) string {

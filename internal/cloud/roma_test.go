@@ -34,12 +34,21 @@ func romaCalls(ctx context.Context, g *cloud.GatewayClient) error {
 		return errors.New("unexpected create answer")
 	}
 	steps := []func() error{
-		func() error { _, err := g.ListBoundAPIs(ctx, romaInstance, cloud.BoundAPIsFilter{AppID: appID}); return err },
-		func() error { _, err := g.ListBoundApps(ctx, romaInstance, cloud.BoundAppsFilter{APIID: apiID}); return err },
+		func() error {
+			_, err := g.ListBoundAPIs(ctx, romaInstance, cloud.BoundAPIsFilter{AppID: appID})
+			return err
+		},
+		func() error {
+			_, err := g.ListBoundApps(ctx, romaInstance, cloud.BoundAppsFilter{APIID: apiID})
+			return err
+		},
 		func() error { _, err := g.ListUnboundAPIs(ctx, romaInstance, appID, releaseEnv); return err },
 		func() error { _, err := g.ListEnvironments(ctx, romaInstance); return err },
 		func() error { _, err := g.ListAPIs(ctx, romaInstance); return err },
-		func() error { _, err := g.PutAppACL(ctx, romaInstance, appID, cloud.ACLPermit, []string{"10.0.0.1"}); return err },
+		func() error {
+			_, err := g.PutAppACL(ctx, romaInstance, appID, cloud.ACLPermit, []string{"10.0.0.1"})
+			return err
+		},
 		func() error { return g.DeleteAppACL(ctx, romaInstance, appID) },
 		func() error { return g.DeleteAppAuth(ctx, romaInstance, res[0].ID) },
 	}
@@ -98,8 +107,14 @@ func TestROMAAPIVersionMismatch(t *testing.T) {
 			_, err := g.CreateAppAuths(ctx, romaInstance, cloud.CreateAppAuthsRequest{EnvID: releaseEnv, AppIDs: []string{appID}, APIIDs: []string{apiID}})
 			return err
 		},
-		"binded-apis":   func() error { _, err := g.ListBoundAPIs(ctx, romaInstance, cloud.BoundAPIsFilter{AppID: appID}); return err },
-		"binded-apps":   func() error { _, err := g.ListBoundApps(ctx, romaInstance, cloud.BoundAppsFilter{APIID: apiID}); return err },
+		"binded-apis": func() error {
+			_, err := g.ListBoundAPIs(ctx, romaInstance, cloud.BoundAPIsFilter{AppID: appID})
+			return err
+		},
+		"binded-apps": func() error {
+			_, err := g.ListBoundApps(ctx, romaInstance, cloud.BoundAppsFilter{APIID: apiID})
+			return err
+		},
 		"unbinded-apis": func() error { _, err := g.ListUnboundAPIs(ctx, romaInstance, appID, releaseEnv); return err },
 		"cancel":        func() error { return g.DeleteAppAuth(ctx, romaInstance, "0123456789abcdef0123456789abcdef") },
 	} {

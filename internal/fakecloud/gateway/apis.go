@@ -40,6 +40,9 @@ func (f apiFields) object() API {
 type apiView struct {
 	ID string `json:"id"`
 	apiFields
+	// ReqProtocol and BackendType are required in the SDK's ApiInfoPerPage; the fake models neither.
+	ReqProtocol  string `json:"req_protocol"`
+	BackendType  string `json:"backend_type"`
 	RegisterTime string `json:"register_time"`
 }
 
@@ -50,6 +53,7 @@ func (a *apiRecord) view() apiView {
 			Name: a.Name, GroupID: a.GroupID, GroupName: a.GroupName, Type: a.Type,
 			ReqMethod: a.ReqMethod, ReqURI: a.ReqURI, AuthType: a.AuthType, Remark: a.Remark,
 		},
+		ReqProtocol: apiReqProtocol, BackendType: apiBackendType,
 		RegisterTime: core.FormatTime(a.registered),
 	}
 }

@@ -24,6 +24,11 @@ const (
 	// defaultAuthRole is the auth_role of every authorization record created through the API.
 	defaultAuthRole = "PROVIDER"
 
+	// apiReqProtocol and apiBackendType are what every API is answered to have: the fake keeps no request
+	// protocol or backend, which the SDK's model of an API requires (values from its enums; chosen).
+	apiReqProtocol = "HTTPS"
+	apiBackendType = "HTTP"
+
 	// defaultAPIAuthType is the auth_type of an API created without one, as on the real gateway.
 	defaultAPIAuthType = "NONE"
 

@@ -149,7 +149,7 @@ func (p *authzProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Validators:          []validator.String{validate.Language()},
 			},
 			"time_zone": schema.StringAttribute{
-				MarkdownDescription: "Time zone of the service-ticket service's times, sent as `X-Time-Zone`, e.g. `GMT+1` (the service's default is `GMT+8`). Environment: `AUTHZ_TIME_ZONE`.",
+				MarkdownDescription: "Time zone of the service-ticket service's times, sent as `X-Time-Zone`: `GMT` or `UTC` with an offset (`GMT+1`, `GMT-03:30`) or an IANA name (`Europe/Berlin`); the service's default is `GMT+8`. Times the service answers without a zone are read in it; the state holds RFC 3339 times in UTC. Environment: `AUTHZ_TIME_ZONE`.",
 				Optional:            true,
 				Validators:          []validator.String{validate.TimeZone()},
 			},

@@ -1,9 +1,14 @@
 package framework
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
 )
@@ -56,4 +61,15 @@ func Describe(err error) string {
 // ImportHint tells how to adopt an object that already exists instead of creating it.
 func ImportHint(typeName, importID string) string {
 	return fmt.Sprintf("To manage it with Terraform, import it instead of creating it:\n\n  terraform import %s.<name> %s\n\nor use an import block with id = %q.", typeName, importID, importID)
+}
+
+// WarnRemoved removes a resource whose object no longer exists (or no longer stands) from the state, and says
+// so: a warning diagnostic and a log line naming the resource and why — the cloud's not-found code and message
+// when it gave one — so that the plan's proposal to create it again is explained.
+func WarnRemoved(ctx context.Context, state *tfsdk.State, diags *diag.Diagnostics, typeName, id string, why error) {
+	state.RemoveResource(ctx)
+	reason := Describe(why)
+	tflog.Warn(ctx, "Resource no longer exists in the cloud; removing it from the state", map[string]any{"resource": typeName, "id": id, "reason": reason})
+	diags.AddWarning("Resource removed from the state: "+typeName,
+		fmt.Sprintf("%s %s no longer exists in the cloud (%s), so it was removed from the state; the plan proposes to create it again.", typeName, id, reason))
 }

@@ -1,10 +1,16 @@
 package framework_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
 	"github.com/cloudauthz/terraform-provider-authz/internal/framework"
@@ -46,5 +52,27 @@ func TestDescribeShowsItemRefusals(t *testing.T) {
 	err := fmt.Errorf("x: %w", &cloud.ItemError{Code: "APIG.3040", Message: "not published", RequestID: "r1"})
 	if got := framework.Detail("Authorizing", err); got != "Authorizing: the cloud refused it: APIG.3040: not published (request ID r1)" {
 		t.Errorf("got %q", got)
+	}
+}
+
+// A resource removed from the state because its object is gone says so, with the cloud's code.
+func TestWarnRemoved(t *testing.T) {
+	ctx := context.Background()
+	s := schema.Schema{Attributes: map[string]schema.Attribute{"id": schema.StringAttribute{Computed: true}}}
+	state := tfsdk.State{Schema: s, Raw: tftypes.NewValue(s.Type().TerraformType(ctx), map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, "x")})}
+	var diags diag.Diagnostics
+	gone := framework.NotFound("app a", &cloud.APIError{StatusCode: 404, Code: "APIG.3004", Message: "App a does not exist", RequestID: "r1"})
+	framework.WarnRemoved(ctx, &state, &diags, "authz_apig_app_acl", "i1/a", gone)
+	if !state.Raw.IsNull() {
+		t.Error("the resource is still in the state")
+	}
+	if diags.HasError() || diags.WarningsCount() != 1 {
+		t.Fatalf("diagnostics %v", diags)
+	}
+	detail := diags.Warnings()[0].Detail()
+	for _, want := range []string{"authz_apig_app_acl i1/a no longer exists", "APIG.3004", "App a does not exist"} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("warning %q lacks %q", detail, want)
+		}
 	}
 }

@@ -315,17 +315,19 @@ func (r *authorizationResource) Read(ctx context.Context, req resource.ReadReque
 	if !ok {
 		return
 	}
-	a, err := r.Client.OSM().Get(ctx, m.AuthorizationID.ValueString(), m.GroupID.ValueString())
+	id := m.AuthorizationID.ValueString()
+	a, err := findAuthorization(ctx, r.Client.OSM(), id, m.GroupID.ValueString())
 	switch {
-	case cloud.HasCode(err, cloud.CodeOSMAuthorizationUnknown):
-		resp.State.RemoveResource(ctx)
+	case framework.IsNotFound(err):
+		framework.WarnRemoved(ctx, &resp.State, &resp.Diagnostics, r.TypeName, id, err)
 		return
 	case err != nil:
-		resp.Diagnostics.AddError("Error reading "+r.TypeName, framework.Detail("Reading authorization request "+m.AuthorizationID.ValueString(), err))
+		resp.Diagnostics.AddError("Error reading "+r.TypeName, framework.Detail("Reading authorization request "+id, err))
 		return
 	case !matchesDecision(m.Decision.ValueString(), a.Status):
 		// Canceled, expired or withdrawn outside Terraform: the decision no longer stands.
-		resp.State.RemoveResource(ctx)
+		framework.WarnRemoved(ctx, &resp.State, &resp.Diagnostics, r.TypeName, id,
+			fmt.Errorf("the %s decision no longer stands: the request is %s", m.Decision.ValueString(), statusName(a.Status)))
 		return
 	}
 	m.fromAuthorization(ctx, a, &resp.Diagnostics)
@@ -342,14 +344,14 @@ func (r *authorizationResource) Delete(ctx context.Context, req resource.DeleteR
 	osm := r.Client.OSM()
 	// Taking access away needs only the status: a time in a form this provider cannot read must not stop it.
 	statusOf := func(ctx context.Context) (cloud.OSMAuthorization, error) {
-		a, err := osm.Get(ctx, id, groupID)
+		a, err := findAuthorization(ctx, osm, id, groupID)
 		if _, badTime := errors.AsType[*cloud.OSMTimeError](err); badTime {
 			err = nil
 		}
 		return a, err
 	}
 	a, err := statusOf(ctx)
-	if cloud.HasCode(err, cloud.CodeOSMAuthorizationUnknown) {
+	if framework.IsNotFound(err) {
 		return
 	}
 	if err != nil {
@@ -420,6 +422,15 @@ func (r *authorizationResource) ImportState(ctx context.Context, req resource.Im
 	if decision == decisionReject && a.RejectReason != "" {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("reject_reason"), a.RejectReason)...)
 	}
+}
+
+// findAuthorization reads an authorization request; the service's not-found code is a *framework.NotFoundError.
+func findAuthorization(ctx context.Context, osm *cloud.OSMClient, id, groupID string) (cloud.OSMAuthorization, error) {
+	a, err := osm.Get(ctx, id, groupID)
+	if cloud.HasCode(err, cloud.CodeOSMAuthorizationUnknown) {
+		return a, framework.NotFound("authorization request "+id, err)
+	}
+	return a, err
 }
 
 // parseAuthorizationImportID checks that an import ID is an authorization ID, which is all it holds.

@@ -53,16 +53,27 @@ func configFromModel(m providerModel, env lookupEnv) (cloud.Config, error) {
 		Region:      orEnv(m.Region, env, "HW_REGION_NAME", "OS_REGION_NAME"),
 		ProjectID:   orEnv(m.ProjectID, env, "HW_PROJECT_ID", "OS_PROJECT_ID"),
 		ProjectName: orEnv(m.ProjectName, env, "HW_PROJECT_NAME", "OS_PROJECT_NAME"),
-		Endpoints:   map[cloud.Service]string{},
 	}
 	if !m.ProjectID.IsNull() || !m.ProjectName.IsNull() {
 		// An explicit choice in the configuration wins over the other one in the environment.
 		cfg.ProjectID, cfg.ProjectName = m.ProjectID.ValueString(), m.ProjectName.ValueString()
 	}
+	for _, step := range []func(providerModel, lookupEnv, *cloud.Config) error{serviceTicketHeaders, romaAPIVersion, endpoints, transportOptions, credentials} {
+		if err := step(m, env, &cfg); err != nil {
+			return cfg, err
+		}
+	}
+	return cfg, cfg.Validate()
+}
 
+// serviceTicketHeaders sets the account and the optional headers of the service-ticket service.
+func serviceTicketHeaders(m providerModel, env lookupEnv, cfg *cloud.Config) error {
 	cfg.DomainID = orEnv(m.DomainID, env, "HW_DOMAIN_ID", "OS_DOMAIN_ID")
 	cfg.Language = orEnv(m.Language, env, "AUTHZ_LANGUAGE")
 	cfg.TimeZone = orEnv(m.TimeZone, env, "AUTHZ_TIME_ZONE")
+	if _, err := cloud.ParseTimeZone(cfg.TimeZone); cfg.TimeZone != "" && err != nil {
+		return fmt.Errorf("time_zone (or AUTHZ_TIME_ZONE): %w", err)
+	}
 	switch site := orEnv(m.Site, env, "AUTHZ_SITE"); site {
 	case "":
 	case siteChina:
@@ -70,18 +81,26 @@ func configFromModel(m providerModel, env lookupEnv) (cloud.Config, error) {
 	case siteInternational:
 		cfg.Site = "1"
 	default:
-		return cfg, fmt.Errorf("AUTHZ_SITE: %q is neither %q nor %q", site, siteInternational, siteChina)
+		return fmt.Errorf("AUTHZ_SITE: %q is neither %q nor %q", site, siteInternational, siteChina)
 	}
+	return nil
+}
 
+// romaAPIVersion picks ROMA Connect's app-authorization API generation.
+func romaAPIVersion(m providerModel, env lookupEnv, cfg *cloud.Config) error {
 	switch v := orEnv(m.ROMAAPIVersion, env, "AUTHZ_ROMA_API_VERSION"); v {
 	case "":
 		cfg.ROMAAPIVersion = cloud.ROMAAPIv2
 	case cloud.ROMAAPIv2, cloud.ROMAAPIv1:
 		cfg.ROMAAPIVersion = v
 	default:
-		return cfg, fmt.Errorf("AUTHZ_ROMA_API_VERSION: %q is neither %q nor %q", v, cloud.ROMAAPIv2, cloud.ROMAAPIv1)
+		return fmt.Errorf("AUTHZ_ROMA_API_VERSION: %q is neither %q nor %q", v, cloud.ROMAAPIv2, cloud.ROMAAPIv1)
 	}
+	return nil
+}
 
+// endpoints picks the cloud, whose templates name the endpoints, and the endpoints set explicitly.
+func endpoints(m providerModel, env lookupEnv, cfg *cloud.Config) error {
 	cfg.Cloud = orEnv(m.Cloud, env, "AUTHZ_CLOUD")
 	if cfg.Cloud == "" {
 		cfg.Cloud = cloud.CloudHuawei
@@ -90,7 +109,7 @@ func configFromModel(m providerModel, env lookupEnv) (cloud.Config, error) {
 			cfg.Cloud = cloud.CloudOTC
 		}
 	}
-
+	cfg.Endpoints = map[cloud.Service]string{}
 	if authURL := firstEnv(env, "HW_AUTH_URL", "OS_AUTH_URL"); authURL != "" {
 		cfg.Endpoints[cloud.ServiceIAM] = strings.TrimSuffix(strings.TrimRight(authURL, "/"), "/v3")
 	}
@@ -99,13 +118,17 @@ func configFromModel(m providerModel, env lookupEnv) (cloud.Config, error) {
 			cfg.Endpoints[cloud.Service(k)] = s.ValueString()
 		}
 	}
+	return nil
+}
 
+// transportOptions sets TLS verification, the extra CA certificates and the retries.
+func transportOptions(m providerModel, env lookupEnv, cfg *cloud.Config) error {
 	cfg.Insecure = m.Insecure.ValueBool()
 	if m.Insecure.IsNull() {
 		if v := firstEnv(env, "HW_INSECURE"); v != "" {
 			b, err := strconv.ParseBool(v)
 			if err != nil {
-				return cfg, fmt.Errorf("HW_INSECURE: %q is not a boolean", v)
+				return fmt.Errorf("HW_INSECURE: %q is not a boolean", v)
 			}
 			cfg.Insecure = b
 		}
@@ -122,11 +145,16 @@ func configFromModel(m providerModel, env lookupEnv) (cloud.Config, error) {
 	} else if v := firstEnv(env, "HW_MAX_RETRIES"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 || n > 20 {
-			return cfg, fmt.Errorf("HW_MAX_RETRIES: %q is not a number from 0 to 20", v)
+			return fmt.Errorf("HW_MAX_RETRIES: %q is not a number from 0 to 20", v)
 		}
 		cfg.MaxRetries = n
 	}
+	return nil
+}
 
+// credentials takes the credentials from the configuration, or when it sets none from the environment,
+// noting which variables they came from.
+func credentials(m providerModel, env lookupEnv, cfg *cloud.Config) error {
 	configured := []types.String{m.Token, m.AccessKey, m.SecretKey, m.SecurityToken, m.UserName, m.Password, m.DomainName}
 	fromConfig := false
 	for _, v := range configured {
@@ -140,28 +168,25 @@ func configFromModel(m providerModel, env lookupEnv) (cloud.Config, error) {
 		if cfg.DomainName == "" && cfg.UserName != "" {
 			cfg.DomainName = firstEnv(env, "HW_DOMAIN_NAME", "OS_DOMAIN_NAME")
 		}
-	} else {
-		var used []string
-		fromEnv := func(dst *string, names ...string) {
-			for _, n := range names {
-				if v, ok := env(n); ok && v != "" {
-					*dst = v
-					used = append(used, n)
-					return
-				}
-			}
-		}
-		fromEnv(&cfg.Token, "HW_AUTH_TOKEN", "OS_AUTH_TOKEN")
-		fromEnv(&cfg.AccessKey, "HW_ACCESS_KEY", "OS_ACCESS_KEY")
-		fromEnv(&cfg.SecretKey, "HW_SECRET_KEY", "OS_SECRET_KEY")
-		fromEnv(&cfg.SecurityToken, "HW_SECURITY_TOKEN", "OS_SECURITY_TOKEN")
-		fromEnv(&cfg.UserName, "HW_USER_NAME", "OS_USERNAME")
-		fromEnv(&cfg.Password, "HW_USER_PASSWORD", "OS_PASSWORD")
-		if cfg.UserName != "" || cfg.Password != "" {
-			// The domain name is exported for other tools too; it is a credential only with a user.
-			fromEnv(&cfg.DomainName, "HW_DOMAIN_NAME", "OS_DOMAIN_NAME")
-		}
-		cfg.CredentialsFrom = strings.Join(used, ", ")
+		return nil
 	}
-	return cfg, cfg.Validate()
+	var used []string
+	fromEnv := func(dst *string, names ...string) {
+		if v, name := firstEnvNamed(env, names...); v != "" {
+			*dst = v
+			used = append(used, name)
+		}
+	}
+	fromEnv(&cfg.Token, "HW_AUTH_TOKEN", "OS_AUTH_TOKEN")
+	fromEnv(&cfg.AccessKey, "HW_ACCESS_KEY", "OS_ACCESS_KEY")
+	fromEnv(&cfg.SecretKey, "HW_SECRET_KEY", "OS_SECRET_KEY")
+	fromEnv(&cfg.SecurityToken, "HW_SECURITY_TOKEN", "OS_SECURITY_TOKEN")
+	fromEnv(&cfg.UserName, "HW_USER_NAME", "OS_USERNAME")
+	fromEnv(&cfg.Password, "HW_USER_PASSWORD", "OS_PASSWORD")
+	if cfg.UserName != "" || cfg.Password != "" {
+		// The domain name is exported for other tools too; it is a credential only with a user.
+		fromEnv(&cfg.DomainName, "HW_DOMAIN_NAME", "OS_DOMAIN_NAME")
+	}
+	cfg.CredentialsFrom = strings.Join(used, ", ")
+	return nil
 }

@@ -80,6 +80,10 @@ func TestConfigFromModel_environment(t *testing.T) {
 			env:     map[string]string{"HW_AUTH_TOKEN": "tok", "AUTHZ_SITE": "moon"},
 			wantErr: `AUTHZ_SITE: "moon" is neither "international" nor "china"`,
 		},
+		"unreadable time zone in the environment": {
+			env:     map[string]string{"HW_AUTH_TOKEN": "tok", "AUTHZ_TIME_ZONE": "Mars/Olympus"},
+			wantErr: `time_zone (or AUTHZ_TIME_ZONE): time zone "Mars/Olympus" is neither GMT±hours`,
+		},
 		"ROMA API version defaults to v2": {
 			model: func(m *providerModel) { m.Token = types.StringValue("tok") },
 			check: func(t *testing.T, c cloud.Config) {

@@ -29,8 +29,8 @@ func NewServer(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
 		p := New(version)()
 		return releasingServer{
-			ProviderServer:   providerserver.NewProtocol6(p)(),
-			unchangedAsPrior: plansUnchangedAsPrior(context.Background(), p),
+			ProviderServer: providerserver.NewProtocol6(p)(),
+			unchangedPlans: collectUnchangedPlans(context.Background(), p),
 		}
 	}
 }
@@ -38,8 +38,8 @@ func NewServer(version string) func() tfprotov6.ProviderServer {
 // releasingServer hands the framework a requestContext for every per-resource call.
 type releasingServer struct {
 	tfprotov6.ProviderServer
-	// unchangedAsPrior holds the resource types whose plan of an unchanged object is that object.
-	unchangedAsPrior map[string]*unchangedPlan
+	// unchangedPlans holds the resource types whose plan of an unchanged object the server answers itself.
+	unchangedPlans map[string]*unchangedPlan
 }
 
 // serve calls rpc with a context that lets go of ctx when rpc returns.

@@ -58,8 +58,9 @@ type unchangedPlan struct {
 	typ      tftypes.Type
 }
 
-// plansUnchangedAsPrior returns the resource types of p whose plan of an unchanged object is that object.
-func plansUnchangedAsPrior(ctx context.Context, p provider.Provider) map[string]*unchangedPlan {
+// collectUnchangedPlans classifies every resource type of p and returns, by type name, those the server plans
+// itself when an object is unchanged.
+func collectUnchangedPlans(ctx context.Context, p provider.Provider) map[string]*unchangedPlan {
 	var meta provider.MetadataResponse
 	p.Metadata(ctx, provider.MetadataRequest{}, &meta)
 	types := map[string]*unchangedPlan{}
@@ -67,16 +68,16 @@ func plansUnchangedAsPrior(ctx context.Context, p provider.Provider) map[string]
 		r := newResource()
 		var md resource.MetadataResponse
 		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: meta.TypeName}, &md)
-		if u, ok := plansUnchangedAsItself(ctx, r); ok {
+		if u, ok := classifyUnchangedPlan(ctx, r); ok {
 			types[md.TypeName] = u
 		}
 	}
 	return types
 }
 
-// plansUnchangedAsItself tells whether the framework's plan of an unchanged object of r is that object,
-// provided the attributes with a default hold it, and returns those.
-func plansUnchangedAsItself(ctx context.Context, r resource.Resource) (*unchangedPlan, bool) {
+// classifyUnchangedPlan tells whether the framework's plan of an unchanged object of the one resource r is that
+// object, provided the attributes with a default hold it, and returns what planUnchanged needs to check that.
+func classifyUnchangedPlan(ctx context.Context, r resource.Resource) (*unchangedPlan, bool) {
 	if _, ok := r.(resource.ResourceWithModifyPlan); ok {
 		return nil, false
 	}
@@ -219,7 +220,7 @@ var msgpackNull = []byte{0xc0}
 // planUnchanged answers req itself when its resource plans an unchanged object as that object and the proposed
 // new state is the prior state, byte for byte; otherwise ok is false and the framework must plan.
 func (s releasingServer) planUnchanged(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (resp *tfprotov6.PlanResourceChangeResponse, ok bool) {
-	u := s.unchangedAsPrior[req.TypeName]
+	u := s.unchangedPlans[req.TypeName]
 	prior, proposed := req.PriorState, req.ProposedNewState
 	if u == nil || prior == nil || proposed == nil || req.PriorIdentity != nil || len(prior.JSON) > 0 || len(proposed.JSON) > 0 ||
 		len(prior.MsgPack) == 0 || bytes.Equal(prior.MsgPack, msgpackNull) || !bytes.Equal(prior.MsgPack, proposed.MsgPack) ||

@@ -44,7 +44,7 @@ func TestUnchangedPlansAreTheFrameworks(t *testing.T) {
 		for _, sample := range []string{"full", "sparse", "defaults"} {
 			state := sampleBlock(s.Block, sampleMode{sparse: sample != "full"})
 			config := sampleBlock(s.Block, sampleMode{sparse: sample != "full", config: true})
-			if u := ours.unchangedAsPrior[typeName]; sample == "defaults" && u != nil {
+			if u := ours.unchangedPlans[typeName]; sample == "defaults" && u != nil {
 				state = withAttributes(t, state, u.defaults)
 			}
 			req := &tfprotov6.PlanResourceChangeRequest{
@@ -141,7 +141,7 @@ func TestChangedPlansGoToTheFramework(t *testing.T) {
 	}
 }
 
-func TestPlansUnchangedAsItself(t *testing.T) {
+func TestClassifyUnchangedPlan(t *testing.T) {
 	ctx := context.Background()
 	inert := schema.Schema{
 		Attributes: map[string]schema.Attribute{
@@ -214,9 +214,9 @@ func TestPlansUnchangedAsItself(t *testing.T) {
 		})}, false, nil},
 	} {
 		t.Run(name, func(t *testing.T) {
-			u, got := plansUnchangedAsItself(ctx, tc.r)
+			u, got := classifyUnchangedPlan(ctx, tc.r)
 			if got != tc.want {
-				t.Fatalf("plansUnchangedAsItself = %v, want %v", got, tc.want)
+				t.Fatalf("classifyUnchangedPlan = %v, want %v", got, tc.want)
 			}
 			if got && !maps.EqualFunc(u.defaults, tc.defaults, tftypes.Value.Equal) {
 				t.Errorf("defaults %v, want %v", u.defaults, tc.defaults)

@@ -3,6 +3,7 @@ package provider
 import (
 	"bytes"
 	"context"
+	"maps"
 	"reflect"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -41,14 +42,24 @@ import (
 //   - has only plan modifiers that return at once when the planned value equals the state's:
 //     RequiresReplace (and its If variants, which share its type) and UseStateForUnknown;
 //   - has no write-only attribute (nulled in every plan) and no custom type that validates its values (the
-//     framework validates each value it writes into the plan);
+//     framework validates each value it writes into the plan), nor a collection of elements of such a type;
 //   - has defaults, if any, only on top-level string and bool attributes. The framework sets an attribute left
 //     out of the configuration to its default before it compares the plan with the state, so the object is
-//     unchanged only if each such attribute holds its default already: that is checked for each request.
+//     unchanged only if each such attribute holds its default already: that is checked for each request;
+//
+// and that the provider does not defer in Configure (it never does; the framework would then defer every plan).
 //
 // The framework marks computed attributes unknown only when the plan differs from the state, so that step does
 // nothing here either. Anything else, and any difference at all between the two states, goes to the framework.
 // TestUnchangedPlansAreTheFrameworks holds the answers of both side by side for every resource.
+//
+// The classification fails closed: it knows each field of each framework struct it reads (checkedFields), and
+// a struct of a type it does not know, or a non-zero field it does not know, sends the resource to the
+// framework. TestCheckedFieldsAreTheFrameworks fails when a framework struct gains or loses a field, and
+// TestShortcutCheckedAgainstFramework when go.mod moves the framework away from checkedFrameworkVersion.
+
+// checkedFrameworkVersion is the terraform-plugin-framework release the shortcut was checked against.
+const checkedFrameworkVersion = "v1.19.0"
 
 // unchangedPlan is what the server needs to plan an unchanged object of one resource type itself.
 type unchangedPlan struct {
@@ -84,15 +95,22 @@ func classifyUnchangedPlan(ctx context.Context, r resource.Resource) (*unchanged
 	if _, ok := r.(resource.ResourceWithIdentity); ok {
 		return nil, false
 	}
+	var md resource.MetadataResponse
+	r.Metadata(ctx, resource.MetadataRequest{}, &md)
 	var resp resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &resp)
-	if resp.Diagnostics.HasError() || !inertOnUnchanged(reflect.ValueOf(resp.Schema.Blocks)) {
+	if resp.Diagnostics.HasError() {
+		return nil, false
+	}
+	rest := resp.Schema
+	rest.Attributes = nil // checked one by one below, each without the default planUnchanged checks
+	if !checkedFields.inert(reflect.ValueOf(md)) || !checkedFields.inert(reflect.ValueOf(rest)) {
 		return nil, false
 	}
 	u := &unchangedPlan{defaults: map[string]tftypes.Value{}, typ: resp.Schema.Type().TerraformType(ctx)}
 	for name, a := range resp.Schema.Attributes {
 		a, value := splitDefault(ctx, name, a)
-		if !inertOnUnchanged(reflect.ValueOf(a)) {
+		if !checkedFields.inert(reflect.ValueOf(a)) {
 			return nil, false
 		}
 		if value != nil {
@@ -128,54 +146,146 @@ func splitDefault(ctx context.Context, name string, a schema.Attribute) (schema.
 	return a, nil
 }
 
-// inertOnUnchanged walks schema attributes, blocks and nested objects, and tells whether nothing in them
-// changes the plan of an unchanged object: every plan modifier is of an inert type, no attribute has a default
-// or is write-only, and no custom type validates.
-func inertOnUnchanged(v reflect.Value) bool {
+// fieldCheck tells whether a field of a framework struct leaves the plan of an unchanged object as it is.
+type fieldCheck func(c knownFields, field reflect.Value) bool
+
+// knownFields holds, for each framework struct type the classification has checked, each of its fields and
+// how it is checked.
+type knownFields map[reflect.Type]map[string]fieldCheck
+
+// inert walks schemas, attributes, blocks, nested objects and what else checkedFields holds, and tells whether
+// nothing in them changes the plan of an unchanged object: every field is one c knows and passes its check, or
+// one it does not know left at its zero value, in structs of types c knows.
+func (c knownFields) inert(v reflect.Value) bool {
 	switch v.Kind() {
 	case reflect.Interface, reflect.Pointer:
-		return v.IsNil() || inertOnUnchanged(v.Elem())
+		return v.IsNil() || c.inert(v.Elem())
 	case reflect.Map:
 		for it := v.MapRange(); it.Next(); {
-			if !inertOnUnchanged(it.Value()) {
+			if !c.inert(it.Value()) {
 				return false
 			}
 		}
+		return true
 	case reflect.Struct:
+		checks, ok := c[v.Type()]
+		if !ok {
+			return false
+		}
 		for i := range v.NumField() {
-			f := v.Field(i)
-			switch v.Type().Field(i).Name {
-			case "Attributes", "Blocks", "NestedObject":
-				if !inertOnUnchanged(f) {
-					return false
-				}
-			case "PlanModifiers":
-				for j := range f.Len() {
-					if m := f.Index(j); m.IsNil() || !inertPlanModifiers[m.Elem().Type()] {
-						return false
-					}
-				}
-			case "Default":
-				if f.Kind() != reflect.Interface || !f.IsNil() {
-					return false
-				}
-			case "WriteOnly":
-				if f.Kind() != reflect.Bool || f.Bool() {
-					return false
-				}
-			case "CustomType":
-				if f.Kind() != reflect.Interface || !f.IsNil() && validates(f.Interface()) {
-					return false
-				}
+			check, known := checks[v.Type().Field(i).Name]
+			if f := v.Field(i); known && !check(c, f) || !known && !f.IsZero() {
+				return false
 			}
 		}
+		return true
 	}
-	return true
+	return false
 }
 
-// validates tells whether the framework validates the values of a custom type when it writes them into a plan.
-// A StringSet's validation finds duplicate elements, which a set from Terraform never holds: the framework's
-// own set type, whose validation is the same, needs no exception either.
+// The checks of fields.
+var (
+	// unplanned: the field takes no part in planning an unchanged object (descriptions, the flags that say
+	// who sets a value, validators, which run when Terraform validates the configuration, not when it plans).
+	unplanned fieldCheck = func(knownFields, reflect.Value) bool { return true }
+	nested    fieldCheck = knownFields.inert
+	noDefault fieldCheck = func(_ knownFields, f reflect.Value) bool { return f.Kind() == reflect.Interface && f.IsNil() }
+	readable  fieldCheck = func(_ knownFields, f reflect.Value) bool { return f.Kind() == reflect.Bool && !f.Bool() } // not write-only
+	// inertModifiers: every plan modifier is of an inert type.
+	inertModifiers fieldCheck = func(_ knownFields, f reflect.Value) bool {
+		if f.Kind() != reflect.Slice {
+			return false
+		}
+		for j := range f.Len() {
+			if m := f.Index(j); m.IsNil() || !inertPlanModifiers[m.Elem().Type()] {
+				return false
+			}
+		}
+		return true
+	}
+	// unvalidated: a type (a custom type, a collection's element type) that is not set or does not validate.
+	unvalidated fieldCheck = func(_ knownFields, f reflect.Value) bool {
+		return f.Kind() == reflect.Interface && (f.IsNil() || !validates(f.Interface()))
+	}
+	// unvalidatedTypes: a map of types none of which validates.
+	unvalidatedTypes fieldCheck = func(c knownFields, f reflect.Value) bool {
+		if f.Kind() != reflect.Map {
+			return false
+		}
+		for it := f.MapRange(); it.Next(); {
+			if !unvalidated(c, it.Value()) {
+				return false
+			}
+		}
+		return true
+	}
+)
+
+// fields merges groups of field checks.
+func fields(groups ...map[string]fieldCheck) map[string]fieldCheck {
+	merged := map[string]fieldCheck{}
+	for _, g := range groups {
+		maps.Copy(merged, g)
+	}
+	return merged
+}
+
+var (
+	describedFields = map[string]fieldCheck{"Description": unplanned, "MarkdownDescription": unplanned, "DeprecationMessage": unplanned}
+	attributeFields = fields(describedFields, map[string]fieldCheck{
+		"Required": unplanned, "Optional": unplanned, "Computed": unplanned, "Sensitive": unplanned, "Validators": unplanned,
+		"CustomType": unvalidated, "PlanModifiers": inertModifiers, "Default": noDefault,
+	})
+	writeOnlyField  = map[string]fieldCheck{"WriteOnly": readable}
+	objectFields    = map[string]fieldCheck{"CustomType": unvalidated, "Validators": unplanned, "PlanModifiers": inertModifiers}
+	blockFields     = fields(describedFields, objectFields)
+	attributesField = map[string]fieldCheck{"Attributes": nested}
+	blocksField     = map[string]fieldCheck{"Blocks": nested}
+	nestedField     = map[string]fieldCheck{"NestedObject": nested}
+)
+
+// checkedFields are the framework structs the classification reads, each with every field it has checked
+// (terraform-plugin-framework v1.19): the metadata and schema of a resource, with every attribute, block and
+// nested object of the resource/schema package.
+var checkedFields = knownFields{
+	reflect.TypeFor[resource.MetadataResponse](): {"TypeName": unplanned, "ResourceBehavior": nested},
+	// ProviderDeferred acts only when the provider defers, which it never does (see above); a resource with an
+	// identity is ruled out above.
+	reflect.TypeFor[resource.ResourceBehavior]():         {"ProviderDeferred": nested, "MutableIdentity": unplanned},
+	reflect.TypeFor[resource.ProviderDeferredBehavior](): {"EnablePlanModification": unplanned},
+
+	reflect.TypeFor[schema.Schema](): fields(describedFields, attributesField, blocksField, map[string]fieldCheck{"Version": unplanned}),
+
+	reflect.TypeFor[schema.StringAttribute]():  fields(attributeFields, writeOnlyField),
+	reflect.TypeFor[schema.BoolAttribute]():    fields(attributeFields, writeOnlyField),
+	reflect.TypeFor[schema.Int64Attribute]():   fields(attributeFields, writeOnlyField),
+	reflect.TypeFor[schema.Int32Attribute]():   fields(attributeFields, writeOnlyField),
+	reflect.TypeFor[schema.Float64Attribute](): fields(attributeFields, writeOnlyField),
+	reflect.TypeFor[schema.Float32Attribute](): fields(attributeFields, writeOnlyField),
+	reflect.TypeFor[schema.NumberAttribute]():  fields(attributeFields, writeOnlyField),
+	reflect.TypeFor[schema.DynamicAttribute](): fields(attributeFields, writeOnlyField),
+	reflect.TypeFor[schema.ListAttribute]():    fields(attributeFields, writeOnlyField, map[string]fieldCheck{"ElementType": unvalidated}),
+	reflect.TypeFor[schema.MapAttribute]():     fields(attributeFields, writeOnlyField, map[string]fieldCheck{"ElementType": unvalidated}),
+	reflect.TypeFor[schema.SetAttribute]():     fields(attributeFields, map[string]fieldCheck{"ElementType": unvalidated}),
+	reflect.TypeFor[schema.ObjectAttribute]():  fields(attributeFields, writeOnlyField, map[string]fieldCheck{"AttributeTypes": unvalidatedTypes}),
+
+	reflect.TypeFor[schema.ListNestedAttribute]():   fields(attributeFields, writeOnlyField, nestedField),
+	reflect.TypeFor[schema.MapNestedAttribute]():    fields(attributeFields, writeOnlyField, nestedField),
+	reflect.TypeFor[schema.SetNestedAttribute]():    fields(attributeFields, nestedField),
+	reflect.TypeFor[schema.SingleNestedAttribute](): fields(attributeFields, writeOnlyField, attributesField),
+	reflect.TypeFor[schema.NestedAttributeObject](): fields(objectFields, attributesField),
+
+	reflect.TypeFor[schema.ListNestedBlock]():   fields(blockFields, nestedField),
+	reflect.TypeFor[schema.SetNestedBlock]():    fields(blockFields, nestedField),
+	reflect.TypeFor[schema.SingleNestedBlock](): fields(blockFields, attributesField, blocksField),
+	reflect.TypeFor[schema.NestedBlockObject](): fields(objectFields, attributesField, blocksField),
+}
+
+// validates tells whether the framework validates the values of a type (an attribute's custom type, a
+// collection's element type) when it writes them into a plan. A StringSet's validation finds duplicate
+// elements, which a set from Terraform never holds: the framework's own set type, whose validation is the same,
+// needs no exception either. An element type that validates sends its resource to the framework even when it is
+// the framework's own (Int64Type, whose values in a state always pass): no resource here has one.
 func validates(customType any) bool {
 	if _, ok := customType.(framework.StringSetType); ok {
 		return false

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -212,6 +213,15 @@ func TestClassifyUnchangedPlan(t *testing.T) {
 				},
 			}}
 		})}, false, nil},
+		"elements of a type that validates": {testResource{with(func(s *schema.Schema) {
+			s.Attributes["at"] = schema.ListAttribute{Optional: true, ElementType: timetypes.RFC3339Type{}}
+		})}, false, nil},
+		"object attribute of a type that validates": {testResource{with(func(s *schema.Schema) {
+			s.Attributes["window"] = schema.ObjectAttribute{Optional: true, AttributeTypes: map[string]attr.Type{"at": timetypes.RFC3339Type{}}}
+		})}, false, nil},
+		"attribute of a type the shortcut does not know": {testResource{with(func(s *schema.Schema) {
+			s.Attributes["name"] = ownAttribute{schema.StringAttribute{Required: true}}
+		})}, false, nil},
 	} {
 		t.Run(name, func(t *testing.T) {
 			u, got := classifyUnchangedPlan(ctx, tc.r)
@@ -247,6 +257,9 @@ func (testResource) Create(context.Context, resource.CreateRequest, *resource.Cr
 func (testResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse)       {}
 func (testResource) Update(context.Context, resource.UpdateRequest, *resource.UpdateResponse) {}
 func (testResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+
+// ownAttribute is an attribute type of the provider's own, which the shortcut knows nothing of.
+type ownAttribute struct{ schema.StringAttribute }
 
 type modifyingResource struct{ testResource }
 

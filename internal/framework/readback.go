@@ -52,6 +52,22 @@ func ReadBack[T any](ctx context.Context, outcome cloud.Outcome, find func(conte
 	return last, lastErr
 }
 
+// ReadBackKeys is ReadBack of a list of keyed items, settled once it lists every one of keys.
+func ReadBackKeys[K comparable, V any](ctx context.Context, outcome cloud.Outcome, keys []K, list func(context.Context, []K) (map[K]V, error)) (map[K]V, error) {
+	return ReadBack(ctx, outcome, func(ctx context.Context) (map[K]V, bool, error) {
+		found, err := list(ctx, keys)
+		if err != nil {
+			return nil, false, err
+		}
+		for _, k := range keys {
+			if _, ok := found[k]; !ok {
+				return found, false, nil
+			}
+		}
+		return found, true, nil
+	})
+}
+
 // Fresh is a short context that keeps ctx's values but not its end: for finding out, or taking back, what
 // an operation that ran out of time or was interrupted did.
 func Fresh(ctx context.Context) (context.Context, context.CancelFunc) {

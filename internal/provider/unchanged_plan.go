@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/defaults"
@@ -38,7 +39,7 @@ import (
 // For a resource whose plan has nothing that could change an unchanged object, the server answers such a
 // request itself with the proposed state. That is exactly what the framework answers (v1.19,
 // fwserver.PlanResourceChange), given that the resource:
-//   - has no ModifyPlan and no identity;
+//   - has no ModifyPlan;
 //   - has only plan modifiers that return at once when the planned value equals the state's:
 //     RequiresReplace (and its If variants, which share its type) and UseStateForUnknown;
 //   - has no write-only attribute (nulled in every plan) and no custom type that validates its values (the
@@ -46,8 +47,12 @@ import (
 //   - has defaults, if any, only on top-level string and bool attributes. The framework sets an attribute left
 //     out of the configuration to its default before it compares the plan with the state, so the object is
 //     unchanged only if each such attribute holds its default already: that is checked for each request;
+//   - has, if it has an identity, its prior identity as its planned one: the framework plans the prior identity
+//     (a null one when Terraform sends none), re-encoded, and so does the server;
 //
-// and that the provider does not defer in Configure (it never does; the framework would then defer every plan).
+// and that the request carries no private state (which the framework decodes and re-encodes, and which no
+// resource here writes), and the provider does not defer in Configure (it never does; the framework would then
+// defer every plan).
 //
 // The framework marks computed attributes unknown only when the plan differs from the state, so that step does
 // nothing here either. Anything else, and any difference at all between the two states, goes to the framework.
@@ -67,6 +72,8 @@ type unchangedPlan struct {
 	// type, to read them from the configuration and the state.
 	defaults map[string]tftypes.Value
 	typ      tftypes.Type
+	// identity is the type of the resource's identity; nil when it has none.
+	identity tftypes.Type
 }
 
 // collectUnchangedPlans classifies every resource type of p and returns, by type name, those the server plans
@@ -90,9 +97,6 @@ func collectUnchangedPlans(ctx context.Context, p provider.Provider) map[string]
 // object, provided the attributes with a default hold it, and returns what planUnchanged needs to check that.
 func classifyUnchangedPlan(ctx context.Context, r resource.Resource) (*unchangedPlan, bool) {
 	if _, ok := r.(resource.ResourceWithModifyPlan); ok {
-		return nil, false
-	}
-	if _, ok := r.(resource.ResourceWithIdentity); ok {
 		return nil, false
 	}
 	var md resource.MetadataResponse
@@ -120,6 +124,14 @@ func classifyUnchangedPlan(ctx context.Context, r resource.Resource) (*unchanged
 			}
 			u.defaults[name] = tv
 		}
+	}
+	if r, ok := r.(resource.ResourceWithIdentity); ok {
+		var id resource.IdentitySchemaResponse
+		r.IdentitySchema(ctx, resource.IdentitySchemaRequest{}, &id)
+		if id.Diagnostics.HasError() || !checkedFields.inert(reflect.ValueOf(id.IdentitySchema)) {
+			return nil, false
+		}
+		u.identity = id.IdentitySchema.Type().TerraformType(ctx)
 	}
 	return u, true
 }
@@ -239,6 +251,7 @@ var (
 	writeOnlyField  = map[string]fieldCheck{"WriteOnly": readable}
 	objectFields    = map[string]fieldCheck{"CustomType": unvalidated, "Validators": unplanned, "PlanModifiers": inertModifiers}
 	blockFields     = fields(describedFields, objectFields)
+	identityFields  = map[string]fieldCheck{"CustomType": unplanned, "RequiredForImport": unplanned, "OptionalForImport": unplanned, "Description": unplanned}
 	attributesField = map[string]fieldCheck{"Attributes": nested}
 	blocksField     = map[string]fieldCheck{"Blocks": nested}
 	nestedField     = map[string]fieldCheck{"NestedObject": nested}
@@ -246,11 +259,12 @@ var (
 
 // checkedFields are the framework structs the classification reads, each with every field it has checked
 // (terraform-plugin-framework v1.19): the metadata and schema of a resource, with every attribute, block and
-// nested object of the resource/schema package.
+// nested object of the resource/schema package, and its identity schema, whose fields only shape the
+// identity's type (the framework neither validates nor modifies an identity it plans as the prior one).
 var checkedFields = knownFields{
 	reflect.TypeFor[resource.MetadataResponse](): {"TypeName": unplanned, "ResourceBehavior": nested},
-	// ProviderDeferred acts only when the provider defers, which it never does (see above); a resource with an
-	// identity is ruled out above.
+	// ProviderDeferred acts only when the provider defers, which it never does (see above); the planned
+	// identity is the prior one, mutable or not.
 	reflect.TypeFor[resource.ResourceBehavior]():         {"ProviderDeferred": nested, "MutableIdentity": unplanned},
 	reflect.TypeFor[resource.ProviderDeferredBehavior](): {"EnablePlanModification": unplanned},
 
@@ -279,6 +293,16 @@ var checkedFields = knownFields{
 	reflect.TypeFor[schema.SetNestedBlock]():    fields(blockFields, nestedField),
 	reflect.TypeFor[schema.SingleNestedBlock](): fields(blockFields, attributesField, blocksField),
 	reflect.TypeFor[schema.NestedBlockObject](): fields(objectFields, attributesField, blocksField),
+
+	reflect.TypeFor[identityschema.Schema]():           {"Attributes": nested, "Version": unplanned},
+	reflect.TypeFor[identityschema.StringAttribute]():  identityFields,
+	reflect.TypeFor[identityschema.BoolAttribute]():    identityFields,
+	reflect.TypeFor[identityschema.Int64Attribute]():   identityFields,
+	reflect.TypeFor[identityschema.Int32Attribute]():   identityFields,
+	reflect.TypeFor[identityschema.Float64Attribute](): identityFields,
+	reflect.TypeFor[identityschema.Float32Attribute](): identityFields,
+	reflect.TypeFor[identityschema.NumberAttribute]():  identityFields,
+	reflect.TypeFor[identityschema.ListAttribute]():    fields(identityFields, map[string]fieldCheck{"ElementType": unplanned}),
 }
 
 // validates tells whether the framework validates the values of a type (an attribute's custom type, a
@@ -332,13 +356,40 @@ var msgpackNull = []byte{0xc0}
 func (s releasingServer) planUnchanged(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (resp *tfprotov6.PlanResourceChangeResponse, ok bool) {
 	u := s.unchangedPlans[req.TypeName]
 	prior, proposed := req.PriorState, req.ProposedNewState
-	if u == nil || prior == nil || proposed == nil || req.PriorIdentity != nil || len(prior.JSON) > 0 || len(proposed.JSON) > 0 ||
+	if u == nil || prior == nil || proposed == nil || len(req.PriorPrivate) > 0 || len(prior.JSON) > 0 || len(proposed.JSON) > 0 ||
 		len(prior.MsgPack) == 0 || bytes.Equal(prior.MsgPack, msgpackNull) || !bytes.Equal(prior.MsgPack, proposed.MsgPack) ||
 		!u.holdsDefaults(req.Config, proposed) {
 		return nil, false
 	}
+	identity, ok := u.plannedIdentity(req.PriorIdentity)
+	if !ok {
+		return nil, false
+	}
 	tflog.Trace(ctx, "Planned the unchanged object as it is, without the framework")
-	return &tfprotov6.PlanResourceChangeResponse{PlannedState: proposed, PlannedPrivate: req.PriorPrivate}, true
+	return &tfprotov6.PlanResourceChangeResponse{PlannedState: proposed, PlannedIdentity: identity}, true
+}
+
+// plannedIdentity returns the identity the framework plans for an unchanged object whose prior identity is
+// prior: none for a resource without identity; for one with, prior's value re-encoded, or a null value when
+// Terraform sent none. ok is false where the framework would answer an error (identity data for a resource
+// without identity, data that does not decode).
+func (u *unchangedPlan) plannedIdentity(prior *tfprotov6.ResourceIdentityData) (*tfprotov6.ResourceIdentityData, bool) {
+	none := prior == nil || prior.IdentityData == nil
+	if u.identity == nil {
+		return nil, none
+	}
+	value := tftypes.NewValue(u.identity, nil)
+	if !none {
+		var err error
+		if value, err = prior.IdentityData.Unmarshal(u.identity); err != nil {
+			return nil, false
+		}
+	}
+	data, err := tfprotov6.NewDynamicValue(u.identity, value)
+	if err != nil {
+		return nil, false
+	}
+	return &tfprotov6.ResourceIdentityData{IdentityData: &data}, true
 }
 
 // holdsDefaults tells whether each attribute with a default is set in the configuration or holds its default

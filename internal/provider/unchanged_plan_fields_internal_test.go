@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/dynamicdefault"
@@ -26,7 +27,7 @@ import (
 )
 
 // frameworkStructs are the framework's structs the classification reads: every attribute, block and nested
-// object type of resource/schema, and a resource's metadata.
+// object type of resource/schema, the identity schema's, and a resource's metadata.
 var frameworkStructs = []reflect.Type{
 	reflect.TypeFor[resource.MetadataResponse](),
 	reflect.TypeFor[resource.ResourceBehavior](),
@@ -54,6 +55,16 @@ var frameworkStructs = []reflect.Type{
 	reflect.TypeFor[schema.SetNestedBlock](),
 	reflect.TypeFor[schema.SingleNestedBlock](),
 	reflect.TypeFor[schema.NestedBlockObject](),
+
+	reflect.TypeFor[identityschema.Schema](),
+	reflect.TypeFor[identityschema.StringAttribute](),
+	reflect.TypeFor[identityschema.BoolAttribute](),
+	reflect.TypeFor[identityschema.Int64Attribute](),
+	reflect.TypeFor[identityschema.Int32Attribute](),
+	reflect.TypeFor[identityschema.Float64Attribute](),
+	reflect.TypeFor[identityschema.Float32Attribute](),
+	reflect.TypeFor[identityschema.NumberAttribute](),
+	reflect.TypeFor[identityschema.ListAttribute](),
 }
 
 func fieldNames(t reflect.Type) []string {
@@ -203,10 +214,11 @@ func TestShortcutCheckedAgainstFramework(t *testing.T) {
 	if version != checkedFrameworkVersion {
 		t.Errorf("go.mod has %s %s, and the unchanged-plan shortcut (unchanged_plan.go) was checked against %s. "+
 			"Before moving checkedFrameworkVersion, re-check it against the new release's fwserver.PlanResourceChange: "+
-			"the fields of the schema, attribute and block structs (TestCheckedFieldsAreTheFrameworks "+
+			"the fields of the schema, attribute, block and identity schema structs (TestCheckedFieldsAreTheFrameworks "+
 			"names new ones); that the plan modifiers in inertPlanModifiers still return at once on an unchanged value; "+
 			"how defaults are applied before the plan is compared with the state; which types the framework validates "+
-			"when it writes a plan; and which resource methods it calls while planning (ModifyPlan, Configure). In server.go, check "+
+			"when it writes a plan; how it answers the planned identity (a null one when none is sent) and the private "+
+			"state; and which resource methods it calls while planning (ModifyPlan, Configure). In server.go, check "+
 			"that proto6server still keeps each request's context (TestServerLetsGoOfAnsweredRequests) and which "+
 			"optional server interfaces it implements (TestServerPassesOnEveryRPC).",
 			module, version, checkedFrameworkVersion)

@@ -34,7 +34,7 @@ type shared struct {
 	auths  framework.ListCache[cloud.AppAuth]
 	envs   framework.ListCache[cloud.Environment] // names for what a create answer lacks; no write of ours changes them
 	apis   framework.ListCache[cloud.API]
-	grants framework.Batcher[grantItem, grantItemResult]
+	grants framework.Batcher[grantItem, framework.ItemOutcome[cloud.AppAuthResult]]
 }
 
 // listTTL is how long a list of an app's authorizations serves reads, unless a write to the app comes
@@ -104,57 +104,32 @@ type grantItem struct {
 	Request cloud.CreateAppAuthsRequest
 }
 
-// grantItemResult is what became of one grantItem.
-type grantItemResult struct {
-	Result  cloud.AppAuthResult
-	Granted bool
-	Failed  error
-	Unknown error
-}
-
 // grantBatched authorizes one API for the key's app, together with the other creates for the same app,
 // environment and options that arrive while a write for the app is in flight: one create call serves them
 // all, and each resource gets its own item back.
-func grantBatched(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, k appAuthKey, item grantItem) grantItemResult {
+func grantBatched(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, k appAuthKey, item grantItem) framework.ItemOutcome[cloud.AppAuthResult] {
 	r := item.Request
 	batchKey := strings.Join([]string{appLockKey(flavor, k.InstanceID, k.AppID), k.EnvID, r.AuthTunnel,
 		strings.Join(slices.Sorted(slices.Values(r.AuthWhitelist)), ","), strings.Join(slices.Sorted(slices.Values(r.AuthBlacklist)), ",")}, "|")
-	return sharedOf(c).grants.Do(ctx, batchKey, item, func(ctx context.Context, items []grantItem) []grantItemResult {
-		var apiIDs []string
+	return framework.WriteBatched(ctx, &sharedOf(c).grants, batchKey, item, func(items []grantItem) (*framework.Write[string, cloud.AppAuthResult], []string) {
+		apiIDs := make([]string, len(items))
 		var visits []cloud.VisitParam
 		seen := map[string]bool{}
-		for _, it := range items {
+		for i, it := range items {
+			apiIDs[i] = it.APIID
 			if !seen[it.APIID] {
 				seen[it.APIID] = true
-				apiIDs = append(apiIDs, it.APIID)
 				visits = append(visits, it.Request.VisitParams...)
 			}
 		}
-		out := grant(ctx, c, flavor, grantRequest{
-			InstanceID: k.InstanceID, EnvID: k.EnvID, AppID: k.AppID, APIIDs: apiIDs,
+		return grantWrite(c, flavor, grantRequest{
+			InstanceID: k.InstanceID, EnvID: k.EnvID, AppID: k.AppID,
 			Options: func(ids []string) cloud.CreateAppAuthsRequest {
 				req := items[0].Request
 				req.VisitParams = slices.DeleteFunc(slices.Clone(visits), func(v cloud.VisitParam) bool { return !slices.Contains(ids, v.APIID) })
 				return req
 			},
-		})
-		results := make([]grantItemResult, len(items))
-		claimed := map[string]bool{}
-		for i, it := range items {
-			res, granted := out.Granted[it.APIID]
-			switch {
-			case claimed[it.APIID]: // two resources for one authorization: the second finds it taken
-				results[i] = grantItemResult{Failed: fmt.Errorf("%w (record %s)", errAlreadyExists, res.ID)}
-			case granted:
-				results[i] = grantItemResult{Result: res, Granted: true}
-			case out.Failed[it.APIID] == nil && out.Unknown == nil:
-				results[i] = grantItemResult{Failed: fmt.Errorf("the gateway answered without a result for API %s", it.APIID)}
-			default:
-				results[i] = grantItemResult{Failed: out.Failed[it.APIID], Unknown: out.Unknown}
-			}
-			claimed[it.APIID] = true
-		}
-		return results
+		}), apiIDs
 	})
 }
 
@@ -186,127 +161,67 @@ type grantRequest struct {
 	AdoptExisting bool
 }
 
-// grantOutcome says, per API, what a grant achieved.
-type grantOutcome struct {
-	Granted map[string]cloud.AppAuthResult // records created or adopted, by API ID
-	Failed  map[string]error               // the cloud's refusal, by API ID
-	// Unknown is set when what exists could not be established; Granted may then be incomplete.
-	Unknown error
-}
+// grantOutcome says, per API ID, what a grant achieved.
+type grantOutcome = framework.Outcome[string, cloud.AppAuthResult]
 
 // errAlreadyExists is the failure of an API whose authorization existed before the grant.
 var errAlreadyExists = errors.New("the authorization already exists")
 
-// grant authorizes the APIs in as few calls as the cloud allows. A create that failed in a way that may
-// have left something behind (a 5xx, a lost connection, APIG.3500, a timeout or Ctrl-C) is followed by a
-// read-back with a fresh context, and only what does not exist is sent again: nothing is created twice,
-// nothing exists that the outcome does not report.
+// grant authorizes the APIs in as few calls as the cloud allows, with framework.Write's guarantee: a create
+// that failed in a way that may have left something behind (a 5xx, a lost connection, APIG.3500, a timeout
+// or Ctrl-C) is followed by a read-back with a fresh context, and only what does not exist is sent again.
 func grant(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, req grantRequest) grantOutcome {
-	out := grantOutcome{Granted: map[string]cloud.AppAuthResult{}, Failed: map[string]error{}}
-	for batch := range slices.Chunk(req.APIIDs, createBatch) {
-		grantBatch(ctx, c, flavor, req, batch, &out)
-		if out.Unknown != nil {
-			break
-		}
-	}
-	return out
+	return grantWrite(c, flavor, req).Run(ctx, req.APIIDs)
 }
 
-// grantBatch authorizes the APIs of one create call, repeating it for what is still missing after a
-// failure whose outcome a read-back established.
-func grantBatch(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, req grantRequest, apiIDs []string, out *grantOutcome) {
-	g := c.Gateway(flavor)
-	pending := slices.Clone(apiIDs)
-	adopt := req.AdoptExisting
-	attempts := framework.Attempts{MaxRetries: c.Config().MaxRetries}
-	for len(pending) > 0 {
-		body := cloud.CreateAppAuthsRequest{}
-		if req.Options != nil {
-			body = req.Options(pending)
+// grantWrite is the create of req's authorizations, keyed by API ID. The gateways answer every item they
+// were asked for — an authorization that existed as SKIPPED — so an item the answer leaves out failed, and
+// an answered call needs no read-back. APIG.3316 refuses a whole call because some authorizations exist.
+func grantWrite(c *cloud.Client, flavor cloud.Flavor, req grantRequest) *framework.Write[string, cloud.AppAuthResult] {
+	g, lock := c.Gateway(flavor), appLockKey(flavor, req.InstanceID, req.AppID)
+	list := func(ctx context.Context, apiIDs []string) (map[string]cloud.AppAuthResult, error) {
+		records, err := listAppAuths(ctx, g, req.InstanceID, req.EnvID, req.AppID, onlyOne(apiIDs))
+		found := make(map[string]cloud.AppAuthResult, len(records))
+		for i := range records {
+			found[records[i].APIID] = resultFromRecord(&records[i])
 		}
-		body.EnvID, body.AppIDs, body.APIIDs = req.EnvID, []string{req.AppID}, pending
-		results, err := framework.WriteLocked(ctx, c, appLockKey(flavor, req.InstanceID, req.AppID), func() ([]cloud.AppAuthResult, error) {
-			defer sharedOf(c).auths.Invalidate(appLockKey(flavor, req.InstanceID, req.AppID))
-			return g.CreateAppAuths(ctx, req.InstanceID, body)
-		})
-		err = attempts.Observe(err)
-		if err == nil {
-			answered := map[string]bool{}
-			var withoutID []string
-			for _, item := range results {
-				if item.AppID != req.AppID || !slices.Contains(pending, item.APIID) {
-					continue
-				}
-				answered[item.APIID] = true
-				switch {
-				case item.Err() != nil:
-					out.Failed[item.APIID] = item.Err()
-				case item.AuthResult.Status == cloud.AuthSkipped && !adopt:
-					out.Failed[item.APIID] = alreadyExists(item.ID)
-				default:
-					out.Granted[item.APIID] = item
-					if item.ID == "" {
-						withoutID = append(withoutID, item.APIID)
-					}
-				}
+		return found, err
+	}
+	return &framework.Write[string, cloud.AppAuthResult]{
+		Send: func(ctx context.Context, apiIDs []string) ([]cloud.AppAuthResult, error) {
+			body := cloud.CreateAppAuthsRequest{}
+			if req.Options != nil {
+				body = req.Options(apiIDs)
 			}
-			for _, id := range pending {
-				if !answered[id] {
-					out.Failed[id] = fmt.Errorf("the gateway answered without a result for API %s", id)
-				}
-			}
-			if len(withoutID) > 0 {
-				completeIDs(ctx, g, req, withoutID, out)
-			}
-			return
-		}
-
-		outcome := cloud.OutcomeOf(err)
-		exists := cloud.HasCode(err, cloud.CodeAppAuthExists)
-		if outcome == cloud.NotApplied && !exists {
-			for _, id := range pending {
-				out.Failed[id] = err
-			}
-			return
-		}
-		// Find out what exists now. A write still in flight is waited for, until every pending API shows up
-		// or the settle window has passed.
-		records, rbErr := framework.ReadBack(ctx, outcome, func(ctx context.Context) ([]cloud.AppAuth, bool, error) {
-			records, err := listAppAuths(ctx, g, req.InstanceID, req.EnvID, req.AppID, onlyOne(pending))
-			return records, err == nil && containsAll(records, pending), err
-		})
-		if rbErr != nil {
-			out.Unknown = fmt.Errorf("%w; reading back what exists failed too: %w", err, rbErr)
-			return
-		}
-		byAPI := map[string]cloud.AppAuth{}
-		for _, a := range records {
-			byAPI[a.APIID] = a
-		}
-		var rest []string
-		for _, id := range pending {
-			a, found := byAPI[id]
+			body.EnvID, body.AppIDs, body.APIIDs = req.EnvID, []string{req.AppID}, apiIDs
+			return framework.WriteLocked(ctx, c, lock, func() ([]cloud.AppAuthResult, error) {
+				defer sharedOf(c).auths.Invalidate(lock)
+				return g.CreateAppAuths(ctx, req.InstanceID, body)
+			})
+		},
+		Key: func(r cloud.AppAuthResult) (string, bool) { return r.APIID, r.AppID == req.AppID },
+		Judge: func(apiID string, r cloud.AppAuthResult, answered bool) (framework.Verdict, error) {
 			switch {
-			case !found:
-				rest = append(rest, id)
-			case exists && !adopt:
-				out.Failed[id] = alreadyExists(a.ID)
-			default:
-				out.Granted[id] = resultFromRecord(&a)
+			case !answered:
+				return framework.Refused, fmt.Errorf("the gateway answered without a result for API %s", apiID)
+			case r.Err() != nil:
+				return framework.Refused, r.Err()
+			case r.AuthResult.Status == cloud.AuthSkipped:
+				return framework.ExistedBefore, nil
 			}
-		}
-		pending = rest
-		// From here on, a record that exists may be this call's own: the earlier attempt may have made it.
-		adopt = adopt || outcome != cloud.NotApplied
-		if len(pending) == 0 {
-			break
-		}
-		if again, final := attempts.Again(ctx, err, cloud.Transient(err) || exists); !again {
-			for _, id := range pending {
-				out.Failed[id] = final
-			}
-			break
-		}
+			return framework.Applied, nil
+		},
+		List:              list,
+		RefusedAsExisting: func(err error) bool { return cloud.HasCode(err, cloud.CodeAppAuthExists) },
+		AlreadyExists:     func(r cloud.AppAuthResult) error { return alreadyExists(r.ID) },
+		AdoptExisting:     req.AdoptExisting,
+		MaxRetries:        c.Config().MaxRetries,
+		MaxPerCall:        createBatch,
+		// The SDK's model makes a SKIPPED item's id optional.
+		Incomplete: func(r cloud.AppAuthResult) bool { return r.ID == "" },
+		Complete: func(ctx context.Context, apiIDs []string, granted map[string]cloud.AppAuthResult) error {
+			return completeIDs(ctx, list, apiIDs, granted)
+		},
 	}
 }
 
@@ -319,43 +234,33 @@ func alreadyExists(recordID string) error {
 	return fmt.Errorf("%w (record %s)", errAlreadyExists, recordID)
 }
 
-// completeIDs finds the record IDs a create answer left out of granted items: the SDK's model makes a
-// SKIPPED item's id optional. binded-apis names them, read with a fresh context as a read-back is, since the
-// records exist whether or not this operation's time is up. An item whose ID stays unknown is not recorded
-// as granted, for an empty ID would make a later cancel call .../app-auths/ with no record; the outcome is
-// unknown instead, so the state keeps the authorization's identity and the next refresh looks it up.
-func completeIDs(ctx context.Context, g *cloud.GatewayClient, req grantRequest, apiIDs []string, out *grantOutcome) {
-	records, err := framework.ReadBack(ctx, cloud.InFlight, func(ctx context.Context) ([]cloud.AppAuth, bool, error) {
-		records, err := listAppAuths(ctx, g, req.InstanceID, req.EnvID, req.AppID, onlyOne(apiIDs))
-		return records, err == nil && containsAll(records, apiIDs), err
-	})
-	byAPI := map[string]cloud.AppAuth{}
-	for _, a := range records {
-		if a.ID != "" {
-			byAPI[a.APIID] = a
-		}
-	}
+// completeIDs finds the record IDs a create answer left out of granted items. binded-apis names them, read
+// with a fresh context as a read-back is, since the records exist whether or not this operation's time is
+// up. An item whose ID stays unknown is not recorded as granted, for an empty ID would make a later cancel
+// call .../app-auths/ with no record; the outcome is unknown instead, so the state keeps the
+// authorization's identity and the next refresh looks it up.
+func completeIDs(ctx context.Context, list func(context.Context, []string) (map[string]cloud.AppAuthResult, error), apiIDs []string, granted map[string]cloud.AppAuthResult) error {
+	found, err := framework.ReadBackKeys(ctx, cloud.InFlight, apiIDs, list)
 	var missing []string
 	for _, id := range apiIDs {
-		a, found := byAPI[id]
-		if !found {
-			delete(out.Granted, id)
+		a, ok := found[id]
+		if !ok || a.ID == "" {
 			missing = append(missing, id)
 			continue
 		}
-		item := out.Granted[id]
+		item := granted[id]
 		item.ID = a.ID
 		item.AuthTime, item.AuthRole = cmp.Or(item.AuthTime, a.AuthTime), cmp.Or(item.AuthRole, a.AuthRole)
-		out.Granted[id] = item
+		granted[id] = item
 	}
 	if len(missing) == 0 {
-		return
+		return nil
 	}
 	why := "binded-apis does not list them"
 	if err != nil {
 		why = "listing them failed: " + framework.Describe(err)
 	}
-	out.Unknown = fmt.Errorf("the gateway reported the authorization of API(s) %s as existing without its record ID, and %s",
+	return fmt.Errorf("the gateway reported the authorization of API(s) %s as existing without its record ID, and %s",
 		strings.Join(missing, ", "), why)
 }
 
@@ -367,22 +272,9 @@ func onlyOne(apiIDs []string) string {
 	return ""
 }
 
-func containsAll(records []cloud.AppAuth, apiIDs []string) bool {
-	have := map[string]bool{}
-	for _, a := range records {
-		have[a.APIID] = true
-	}
-	for _, id := range apiIDs {
-		if !have[id] {
-			return false
-		}
-	}
-	return true
-}
-
 // failures renders the per-API failures of a grant, permanent ones (the configuration must change) apart
 // from transient ones (the next apply may succeed), in a stable order.
-func (o grantOutcome) failures() (permanent, transient []string) {
+func grantFailures(o grantOutcome) (permanent, transient []string) {
 	for _, id := range slices.Sorted(maps.Keys(o.Failed)) {
 		err := o.Failed[id]
 		line := fmt.Sprintf("API %s: %s", id, framework.Describe(err))

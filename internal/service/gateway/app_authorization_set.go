@@ -142,27 +142,25 @@ func (r *appAuthorizationSetResource) Create(ctx context.Context, req resource.C
 		InstanceID: m.InstanceID.ValueString(), EnvID: m.EnvID.ValueString(), AppID: m.AppID.ValueString(),
 		APIIDs: want, AdoptExisting: true,
 	})
-	if out.Unknown == nil && len(out.Failed) == 0 {
-		resp.Diagnostics.Append(m.fromResults(ctx, out.Granted)...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-		return
-	}
-	// A create that fails half-way takes back what it granted, so a failed apply leaves nothing behind and
-	// the resource is not tainted (replacing a tainted set would cancel every grant and make them again).
 	failure := r.failureText(out, nil)
-	left, err := r.rollBack(ctx, &m)
-	if err == nil && len(left) == 0 {
-		resp.Diagnostics.AddError(summary, fmt.Sprintf("Creating %s failed, and what was granted on the way was cancelled again:\n\n%s", m.describe(), failure))
-		return
-	}
-	// Taking back failed too: the state records what exists, so nothing is left unknown to Terraform.
-	if err != nil {
-		left = knownAfter(nil, nil, out)
-	}
-	resp.Diagnostics.Append(m.fromRecords(ctx, left)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	resp.Diagnostics.AddError(summary, fmt.Sprintf("Creating %s failed:\n\n%s\n\nCancelling what was granted on the way failed too (%v); the state records the %d authorization(s) that exist.",
-		m.describe(), failure, errOrNone(err), len(left)))
+	framework.SetCreate[cloud.AppAuth]{
+		Done: out.Succeeded(), Made: knownAfter(nil, nil, out),
+		List: func(ctx context.Context) ([]cloud.AppAuth, error) { return r.list(ctx, &m) },
+		Revoke: func(ctx context.Context, records []cloud.AppAuth) error {
+			_, errs := r.revokeAll(ctx, &m, records)
+			return errors.Join(errs...)
+		},
+		Record: func(records []cloud.AppAuth) diag.Diagnostics {
+			d := m.fromRecords(ctx, records)
+			return append(d, resp.State.Set(ctx, &m)...)
+		},
+		Summary:   summary,
+		TakenBack: fmt.Sprintf("Creating %s failed, and what was granted on the way was cancelled again:\n\n%s", m.describe(), failure),
+		Remains: func(left int, why error) string {
+			return fmt.Sprintf("Creating %s failed:\n\n%s\n\nCancelling what was granted on the way failed too (%v); the state records the %d authorization(s) that exist.",
+				m.describe(), failure, why, left)
+		},
+	}.Finish(ctx, &resp.Diagnostics)
 }
 
 func (r *appAuthorizationSetResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -364,26 +362,6 @@ func knownAfter(current []cloud.AppAuth, revoked map[string]bool, out grantOutco
 	return after
 }
 
-// rollBack cancels every authorization of the app in the environment, with a fresh context (the create's
-// own may have ended), and returns what is left.
-func (r *appAuthorizationSetResource) rollBack(ctx context.Context, m *appAuthorizationSetModel) ([]cloud.AppAuth, error) {
-	list := func(ctx context.Context) ([]cloud.AppAuth, bool, error) {
-		records, err := r.list(ctx, m)
-		return records, true, err
-	}
-	records, err := framework.ReadBack(ctx, cloud.MaybeApplied, list)
-	if err != nil {
-		return nil, err
-	}
-	rctx, cancel := framework.Fresh(ctx)
-	defer cancel()
-	if _, errs := r.revokeAll(rctx, m, records); len(errs) > 0 {
-		left, err := framework.ReadBack(ctx, cloud.MaybeApplied, list)
-		return left, errors.Join(append(errs, err)...)
-	}
-	return nil, nil
-}
-
 // revokeAll cancels the given authorization records one by one; it returns the IDs of those cancelled
 // (or already gone) and one error per record that could not be.
 func (r *appAuthorizationSetResource) revokeAll(ctx context.Context, m *appAuthorizationSetModel, records []cloud.AppAuth) (map[string]bool, []error) {
@@ -402,7 +380,7 @@ func (r *appAuthorizationSetResource) revokeAll(ctx context.Context, m *appAutho
 // failureText explains what failed, permanent failures (the configuration must change) apart from
 // transient ones (the next apply retries them).
 func (r *appAuthorizationSetResource) failureText(out grantOutcome, revokeErrs []error) string {
-	permanent, transient := out.failures()
+	permanent, transient := grantFailures(out)
 	var b strings.Builder
 	if len(permanent) > 0 {
 		fmt.Fprintf(&b, "These APIs cannot be authorized as configured; correct api_ids:\n  - %s\n", strings.Join(permanent, "\n  - "))
@@ -417,13 +395,6 @@ func (r *appAuthorizationSetResource) failureText(out grantOutcome, revokeErrs [
 		fmt.Fprintf(&b, "These changes failed on a temporary error; the next apply retries them:\n  - %s\n", strings.Join(transient, "\n  - "))
 	}
 	return strings.TrimSpace(b.String())
-}
-
-func errOrNone(err error) any {
-	if err == nil {
-		return "some authorizations remain"
-	}
-	return err
 }
 
 type appAuthorizationSetModel struct {
@@ -448,14 +419,6 @@ func (m *appAuthorizationSetModel) fromRecords(ctx context.Context, records []cl
 	authIDs := make(map[string]string, len(records))
 	for _, a := range records {
 		authIDs[a.APIID] = a.ID
-	}
-	return m.fromIDs(ctx, authIDs)
-}
-
-func (m *appAuthorizationSetModel) fromResults(ctx context.Context, results map[string]cloud.AppAuthResult) diag.Diagnostics {
-	authIDs := make(map[string]string, len(results))
-	for apiID, r := range results {
-		authIDs[apiID] = r.ID
 	}
 	return m.fromIDs(ctx, authIDs)
 }

@@ -2,6 +2,7 @@ package modelarts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -115,38 +116,33 @@ func (r *apiAuthorizationSetResource) Create(ctx context.Context, req resource.C
 	}
 
 	out := grant(ctx, r.Client, k, want, true)
-	if out.Unknown == nil && len(out.Failed) == 0 {
-		resp.Diagnostics.Append(m.fromAuthIDs(ctx, authIDsOf(out.Granted))...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-		return
-	}
-	// A create that fails half-way takes back what it authorized, so nothing is left behind and the resource
-	// is not tainted.
 	failure := failureText(out, nil)
-	rctx, cancel := framework.Fresh(ctx)
-	defer cancel()
-	left, err := authorizedApps(rctx, r.Client, k)
-	if err == nil {
-		revokeErrs := revoke(rctx, r.Client, k, slices.Collect(maps.Keys(left)))
-		if len(revokeErrs) == 0 {
-			resp.Diagnostics.AddError(summary, fmt.Sprintf("Authorizing apps to call %s failed, and what was authorized on the way was revoked again:\n\n%s", k, failure))
-			return
-		}
-		left, err = authorizedApps(rctx, r.Client, k)
-	}
-	if err != nil {
-		left = map[string]cloud.ModelArtsApp{}
-		for id := range out.Granted {
-			left[id] = cloud.ModelArtsApp{AppID: id}
-		}
-	}
-	ids := map[string]string{}
-	for id := range left {
-		ids[id] = out.Granted[id].AuthID
-	}
-	resp.Diagnostics.Append(m.fromAuthIDs(ctx, ids)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	resp.Diagnostics.AddError(summary, fmt.Sprintf("Authorizing apps to call %s failed:\n\n%s\n\nRevoking what was authorized on the way failed too; the state records the %d app(s) that may call the API.", k, failure, len(ids)))
+	framework.SetCreate[string]{
+		Done: out.Succeeded(), Made: slices.Sorted(maps.Keys(out.Granted)),
+		List: func(ctx context.Context) ([]string, error) {
+			apps, err := authorizedApps(ctx, r.Client, k)
+			return slices.Sorted(maps.Keys(apps)), err
+		},
+		Revoke: func(ctx context.Context, appIDs []string) error {
+			if failed := revoke(ctx, r.Client, k, appIDs); len(failed) > 0 {
+				return errors.New(strings.Join(failureLines(failed), "; "))
+			}
+			return nil
+		},
+		Record: func(appIDs []string) diag.Diagnostics {
+			ids := make(map[string]string, len(appIDs))
+			for _, id := range appIDs {
+				ids[id] = out.Granted[id].AuthID
+			}
+			return append(m.fromAuthIDs(ctx, ids), resp.State.Set(ctx, &m)...)
+		},
+		Summary:   summary,
+		TakenBack: fmt.Sprintf("Authorizing apps to call %s failed, and what was authorized on the way was revoked again:\n\n%s", k, failure),
+		Remains: func(left int, why error) string {
+			return fmt.Sprintf("Authorizing apps to call %s failed:\n\n%s\n\nRevoking what was authorized on the way failed too (%v); the state records the %d app(s) that may call the API.",
+				k, failure, why, left)
+		},
+	}.Finish(ctx, &resp.Diagnostics)
 }
 
 // check tells what makes the API or the apps impossible to authorize: an API that does not exist or does

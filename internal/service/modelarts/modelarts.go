@@ -55,7 +55,7 @@ func (k apiKey) cacheKey() string { return k.WorkspaceID + "/" + k.ServiceID + "
 type shared struct {
 	authed framework.ListCache[cloud.ModelArtsAPIAuth]
 	apis   framework.ListCache[cloud.ModelArtsAPI]
-	grants framework.Batcher[string, grantResult]
+	grants framework.Batcher[string, framework.ItemOutcome[cloud.ModelArtsAuthResult]]
 }
 
 type sharedKey struct{}
@@ -133,86 +133,56 @@ func findAPI(ctx context.Context, c *cloud.Client, serviceID, apiID string) (clo
 // errAlreadyAuthorized is the failure of an app that was authorized before the call.
 var errAlreadyAuthorized = errors.New("the app is already authorized to call the API")
 
-// grantOutcome says, per app, what an authorization achieved.
-type grantOutcome struct {
-	Granted map[string]cloud.ModelArtsAuthResult // by app ID
-	Failed  map[string]error                     // by app ID
-	// Unknown is set when what exists could not be established; Granted may then be incomplete.
-	Unknown error
+// grantOutcome says, per app ID, what an authorization achieved.
+type grantOutcome = framework.Outcome[string, cloud.ModelArtsAuthResult]
+
+// grant authorizes the apps to call the API, with framework.Write's guarantee: after a call whose outcome
+// is unknown (5xx, lost connection, timeout, Ctrl-C) it reads back with a fresh context and sends again only
+// for the apps that are still not authorized. An app authorized already is adopted when adopt is set (an
+// authoritative set), or when an earlier attempt of this call may have authorized it; otherwise it fails
+// with errAlreadyAuthorized.
+func grant(ctx context.Context, c *cloud.Client, k apiKey, appIDs []string, adopt bool) grantOutcome {
+	return grantWrite(c, k, adopt).Run(ctx, appIDs)
 }
 
-// grant authorizes the apps to call the API in one call. After a call whose outcome is unknown (5xx, lost
-// connection, timeout, Ctrl-C) it reads back with a fresh context, and sends again only for the apps that
-// are still not authorized. An app that fails because it is authorized already is adopted when adopt is
-// set (an authoritative set), or when an earlier attempt of this call may have authorized it; otherwise it
-// fails with errAlreadyAuthorized.
-func grant(ctx context.Context, c *cloud.Client, k apiKey, appIDs []string, adopt bool) (out grantOutcome) {
-	out = grantOutcome{Granted: map[string]cloud.ModelArtsAuthResult{}, Failed: map[string]error{}}
-	defer func() { learnAuthIDs(ctx, c, k, out.Granted) }()
-	pending := slices.Clone(appIDs)
-	attempts := framework.Attempts{MaxRetries: c.Config().MaxRetries}
-	for len(pending) > 0 {
-		results, err := c.ModelArts().Authorize(ctx, k.ServiceID, k.APIID, k.WorkspaceID, pending)
-		sharedOf(c).authed.Invalidate(k.cacheKey())
-		err = attempts.Observe(err)
-		if err == nil && allSucceeded(results, pending) {
-			for _, r := range results {
-				out.Granted[r.AppID] = r
-			}
-			return out
-		}
-		outcome := cloud.OutcomeOf(err)
-		if err != nil && outcome == cloud.NotApplied {
-			for _, id := range pending {
-				out.Failed[id] = err
-			}
-			return out
-		}
-		// Some items failed, or the answer is lost: what is authorized now tells which apps are done. An
-		// item that failed although its app is authorized was authorized already.
-		authed, rbErr := framework.ReadBack(ctx, outcome, func(ctx context.Context) (map[string]cloud.ModelArtsApp, bool, error) {
-			apps, err := authorizedApps(ctx, c, k)
-			return apps, err == nil && containsAll(apps, pending), err
-		})
-		if rbErr != nil {
-			out.Unknown = fmt.Errorf("%v; reading back what exists failed too: %w", orItemFailures(err, results), rbErr)
-			return out
-		}
-		byApp := map[string]cloud.ModelArtsAuthResult{}
-		for _, r := range results {
-			byApp[r.AppID] = r
-		}
-		var rest []string
-		for _, id := range pending {
-			r, answered := byApp[id]
-			_, isAuthed := authed[id]
+// grantWrite is the authorization of apps to call the API, keyed by app ID. ModelArts answers an app that
+// is authorized already as a failure like any other, so an item it does not answer as a success is
+// settled by the list of authorized apps: listed, it was authorized before; not listed, it failed. The
+// list does not tell an authorization's ID; learnAuthIDs asks for it.
+func grantWrite(c *cloud.Client, k apiKey, adopt bool) *framework.Write[string, cloud.ModelArtsAuthResult] {
+	return &framework.Write[string, cloud.ModelArtsAuthResult]{
+		Send: func(ctx context.Context, appIDs []string) ([]cloud.ModelArtsAuthResult, error) {
+			defer sharedOf(c).authed.Invalidate(k.cacheKey())
+			// Sorted, so that a call does not depend on the order in which a batch's resources arrived.
+			return c.ModelArts().Authorize(ctx, k.ServiceID, k.APIID, k.WorkspaceID, slices.Sorted(slices.Values(appIDs)))
+		},
+		Key: func(r cloud.ModelArtsAuthResult) (string, bool) { return r.AppID, true },
+		Judge: func(appID string, r cloud.ModelArtsAuthResult, answered bool) (framework.Verdict, error) {
 			switch {
 			case answered && r.Success:
-				out.Granted[id] = r
-			case isAuthed && (adopt || err != nil):
-				// The list does not tell the authorization's ID; only a create answer does.
-				out.Granted[id] = cloud.ModelArtsAuthResult{APIID: k.APIID, AppID: id, Success: true}
-			case isAuthed:
-				out.Failed[id] = errAlreadyAuthorized
+				return framework.Applied, nil
 			case answered:
-				out.Failed[id] = r.Err()
-			default:
-				rest = append(rest, id)
+				return framework.Unclear, r.Err()
 			}
-		}
-		pending = rest
-		adopt = adopt || outcome != cloud.NotApplied
-		if len(pending) == 0 {
-			break
-		}
-		if again, final := attempts.Again(ctx, err, cloud.Transient(err)); !again {
-			for _, id := range pending {
-				out.Failed[id] = final
+			return framework.Unclear, fmt.Errorf("ModelArts answered without a result for app %s", appID)
+		},
+		List: func(ctx context.Context, _ []string) (map[string]cloud.ModelArtsAuthResult, error) {
+			apps, err := authorizedApps(ctx, c, k)
+			found := make(map[string]cloud.ModelArtsAuthResult, len(apps))
+			for id := range apps {
+				found[id] = cloud.ModelArtsAuthResult{APIID: k.APIID, AppID: id, Success: true}
 			}
-			break
-		}
+			return found, err
+		},
+		AlreadyExists: func(cloud.ModelArtsAuthResult) error { return errAlreadyAuthorized },
+		AdoptExisting: adopt,
+		MaxRetries:    c.Config().MaxRetries,
+		Incomplete:    func(r cloud.ModelArtsAuthResult) bool { return r.AuthID == "" },
+		Complete: func(ctx context.Context, appIDs []string, granted map[string]cloud.ModelArtsAuthResult) error {
+			learnAuthIDs(ctx, c, k, appIDs, granted)
+			return nil // the IDs stay empty, which is harmless: revoking goes by app
+		},
 	}
-	return out
 }
 
 // importIDWithWorkspace is the import ID parseImportIDWithWorkspace reads back: the parts, followed by
@@ -239,23 +209,13 @@ func parseImportIDWithWorkspace(id string, names ...string) ([]string, error) {
 }
 
 // learnAuthIDs fills in the IDs of authorizations found by reading back after a lost answer, which the list
-// of an API's apps does not tell: an update of an app authorized already answers its ID. Without it the ID
-// stays empty, which is harmless: revoking goes by app.
-func learnAuthIDs(ctx context.Context, c *cloud.Client, k apiKey, granted map[string]cloud.ModelArtsAuthResult) {
-	var missing []string
-	for id, r := range granted {
-		if r.AuthID == "" {
-			missing = append(missing, id)
-		}
-	}
-	if len(missing) == 0 {
-		return
-	}
+// of an API's apps does not tell: an update of an app authorized already answers its ID.
+func learnAuthIDs(ctx context.Context, c *cloud.Client, k apiKey, appIDs []string, granted map[string]cloud.ModelArtsAuthResult) {
 	// Adoption follows a lost answer, often a timeout or Ctrl-C: like the read-back, this runs on a fresh
 	// context, so an interrupted apply still records the IDs of what it authorized.
 	ctx, cancel := framework.Fresh(ctx)
 	defer cancel()
-	slices.Sort(missing)
+	missing := slices.Sorted(slices.Values(appIDs))
 	var results []cloud.ModelArtsAuthResult
 	attempts := framework.Attempts{MaxRetries: c.Config().MaxRetries}
 	for {
@@ -285,15 +245,6 @@ func allSucceeded(results []cloud.ModelArtsAuthResult, appIDs []string) bool {
 	}
 	for _, id := range appIDs {
 		if !ok[id] {
-			return false
-		}
-	}
-	return true
-}
-
-func containsAll(apps map[string]cloud.ModelArtsApp, appIDs []string) bool {
-	for _, id := range appIDs {
-		if _, ok := apps[id]; !ok {
 			return false
 		}
 	}
@@ -367,36 +318,11 @@ func containsAny(apps map[string]cloud.ModelArtsApp, appIDs []string) bool {
 	return false
 }
 
-// grantResult is what became of one app of a batched authorization.
-type grantResult struct {
-	Result  cloud.ModelArtsAuthResult
-	Failed  error
-	Unknown error
-}
-
 // grantBatched authorizes one app to call the API, together with the other apps whose authorization to
 // the same API arrives while one for it is in flight: one call serves them all.
-func grantBatched(ctx context.Context, c *cloud.Client, k apiKey, appID string) grantResult {
-	return sharedOf(c).grants.Do(ctx, k.cacheKey(), appID, func(ctx context.Context, appIDs []string) []grantResult {
-		unique := slices.Compact(slices.Sorted(slices.Values(appIDs)))
-		out := grant(ctx, c, k, unique, false)
-		results := make([]grantResult, len(appIDs))
-		claimed := map[string]bool{}
-		for i, id := range appIDs {
-			r, granted := out.Granted[id]
-			switch {
-			case claimed[id]:
-				results[i] = grantResult{Failed: errAlreadyAuthorized}
-			case granted:
-				results[i] = grantResult{Result: r}
-			case out.Failed[id] == nil && out.Unknown == nil:
-				results[i] = grantResult{Failed: fmt.Errorf("ModelArts answered without a result for app %s", id)}
-			default:
-				results[i] = grantResult{Failed: out.Failed[id], Unknown: out.Unknown}
-			}
-			claimed[id] = true
-		}
-		return results
+func grantBatched(ctx context.Context, c *cloud.Client, k apiKey, appID string) framework.ItemOutcome[cloud.ModelArtsAuthResult] {
+	return framework.WriteBatched(ctx, &sharedOf(c).grants, k.cacheKey(), appID, func(appIDs []string) (*framework.Write[string, cloud.ModelArtsAuthResult], []string) {
+		return grantWrite(c, k, false), appIDs
 	})
 }
 

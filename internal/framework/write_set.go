@@ -70,3 +70,26 @@ func RollBack[T any](ctx context.Context, list func(context.Context) ([]T, error
 	}
 	return left, revokeErr
 }
+
+// SetDiff is what an authoritative set's update changes: the current items whose keys are not wanted
+// (stale) and the wanted keys no current item has (missing), each in the order given.
+func SetDiff[T any, K comparable](current []T, key func(T) K, want []K) (stale []T, missing []K) {
+	wanted := make(map[K]bool, len(want))
+	for _, k := range want {
+		wanted[k] = true
+	}
+	have := make(map[K]bool, len(current))
+	for _, item := range current {
+		k := key(item)
+		have[k] = true
+		if !wanted[k] {
+			stale = append(stale, item)
+		}
+	}
+	for _, k := range want {
+		if !have[k] {
+			missing = append(missing, k)
+		}
+	}
+	return stale, missing
+}

@@ -196,6 +196,7 @@ func (s *store) write(send sendFunc, list listFunc, adopt bool) *framework.Write
 // per key, what was sent (only what is missing is ever sent again) and the guarantee: nothing made twice,
 // nothing made that the outcome does not report as granted unless it says the outcome is unknown.
 func TestWrite(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct {
 		keys     []string
 		existing []string

@@ -295,22 +295,7 @@ func (r *appAuthorizationSetResource) reconcile(ctx context.Context, m *appAutho
 	if diags.HasError() {
 		return
 	}
-	var stale []cloud.AppAuth
-	have := map[string]bool{}
-	for _, a := range current {
-		if slices.Contains(want, a.APIID) {
-			have[a.APIID] = true
-		} else {
-			stale = append(stale, a)
-		}
-	}
-	var missing []string
-	for _, id := range want {
-		if !have[id] {
-			missing = append(missing, id)
-		}
-	}
-
+	stale, missing := framework.SetDiff(current, func(a cloud.AppAuth) string { return a.APIID }, want)
 	revoked, revokeErrs := r.revokeAll(ctx, m, stale)
 	out := grant(ctx, r.Client, r.flavor, grantRequest{
 		InstanceID: m.InstanceID.ValueString(), EnvID: m.EnvID.ValueString(), AppID: m.AppID.ValueString(),

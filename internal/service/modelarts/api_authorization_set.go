@@ -218,18 +218,7 @@ func (r *apiAuthorizationSetResource) Update(ctx context.Context, req resource.U
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	var stale, missing []string
-	for id := range current {
-		if !slices.Contains(want, id) {
-			stale = append(stale, id)
-		}
-	}
-	for _, id := range want {
-		if _, ok := current[id]; !ok {
-			missing = append(missing, id)
-		}
-	}
-	slices.Sort(stale)
+	stale, missing := framework.SetDiff(slices.Sorted(maps.Keys(current)), func(id string) string { return id }, want)
 	revokeErrs := revoke(ctx, r.Client, k, stale)
 	out := grant(ctx, r.Client, k, missing, true)
 
@@ -242,9 +231,11 @@ func (r *apiAuthorizationSetResource) Update(ctx context.Context, req resource.U
 	maps.Copy(ids, authIDsOf(out.Granted))
 	if out.Unknown != nil {
 		// What exists could not be worked out from the answers: read it.
-		rctx, cancel := framework.Fresh(ctx)
-		defer cancel()
-		if after, err := authorizedApps(rctx, r.Client, k); err == nil {
+		after, err := framework.ReadBack(ctx, cloud.MaybeApplied, func(ctx context.Context) (map[string]cloud.ModelArtsApp, bool, error) {
+			apps, err := authorizedApps(ctx, r.Client, k)
+			return apps, true, err
+		})
+		if err == nil {
 			ids = m.keepAuthIDs(ctx, after)
 			maps.Copy(ids, authIDsOf(out.Granted))
 		}

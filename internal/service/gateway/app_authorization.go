@@ -50,6 +50,7 @@ type appAuthorizationResource struct {
 
 const (
 	defaultCreateTimeout = 10 * time.Minute
+	defaultUpdateTimeout = 10 * time.Minute
 	defaultDeleteTimeout = 10 * time.Minute
 )
 
@@ -116,7 +117,7 @@ func (r *appAuthorizationResource) Create(ctx context.Context, req resource.Crea
 		// next refresh looks it up: nothing is left in the cloud that Terraform does not know about.
 		m.ID, m.AuthTime, m.AuthRole = types.StringNull(), types.StringNull(), types.StringNull()
 		m.APIName, m.AppName, m.EnvName, m.GroupID = types.StringNull(), types.StringNull(), types.StringNull(), types.StringNull()
-		full.setUnknownOptions()
+		full.makeOptionsKnown()
 		resp.Diagnostics.Append(resp.State.Set(ctx, full)...)
 		resp.Diagnostics.AddError(summary, fmt.Sprintf("Authorizing %s: the outcome is unknown: %s\n\n"+
 			"The state records the authorization, so the next plan looks it up in the cloud.", key, framework.Describe(out.Unknown)))
@@ -244,8 +245,8 @@ type appAuthModel interface {
 	createRequest(ctx context.Context, k appAuthKey) cloud.CreateAppAuthsRequest
 	fromResult(r cloud.AppAuthResult)
 	fromRecord(a *cloud.AppAuth)
-	// setUnknownOptions makes the computed create options known for a state recorded without an answer.
-	setUnknownOptions()
+	// makeOptionsKnown makes the computed create options known for a state recorded without an answer.
+	makeOptionsKnown()
 }
 
 // newModel returns the flavour's model and its part that both flavours share.
@@ -258,7 +259,7 @@ func (r *appAuthorizationResource) newModel() (appAuthModel, *appAuthorizationMo
 	return m, m
 }
 
-func (m *appAuthorizationModel) setUnknownOptions() {}
+func (m *appAuthorizationModel) makeOptionsKnown() {}
 
 func (m *appAuthorizationModel) createRequest(_ context.Context, k appAuthKey) cloud.CreateAppAuthsRequest {
 	return cloud.CreateAppAuthsRequest{EnvID: k.EnvID, AppIDs: []string{k.AppID}, APIIDs: []string{k.APIID}}
@@ -284,8 +285,9 @@ func (m *romaAppAuthorizationModel) createRequest(ctx context.Context, k appAuth
 	return req
 }
 
-// setUnknownOptions keeps the planned tunnel: only a create answer or a read can tell what the cloud holds.
-func (m *romaAppAuthorizationModel) setUnknownOptions() {
+// makeOptionsKnown keeps a planned tunnel and sets one the plan left unknown to the default: only a create
+// answer or a read can tell what the cloud holds, and a state holds no unknown values.
+func (m *romaAppAuthorizationModel) makeOptionsKnown() {
 	if m.AuthTunnel.IsUnknown() {
 		m.AuthTunnel = types.StringValue(romaTunnelNormal)
 	}

@@ -91,15 +91,15 @@ func (r *apiAuthorizationSetResource) Create(ctx context.Context, req resource.C
 	if !ok {
 		return
 	}
-	summary, k := "Error creating "+r.TypeName, m.apiKey()
-	current, err := authorizedApps(ctx, r.Client, k)
+	summary, ref := "Error creating "+r.TypeName, m.apiRef()
+	current, err := authorizedApps(ctx, r.Client, ref)
 	if err != nil {
-		resp.Diagnostics.AddError(summary, framework.Detail("Listing the apps authorized to call "+k.String(), err))
+		resp.Diagnostics.AddError(summary, framework.Detail("Listing the apps authorized to call "+ref.String(), err))
 		return
 	}
 	if len(current) > 0 {
 		resp.Diagnostics.AddError(summary, fmt.Sprintf("%d app(s) may already call %s (%s); this resource would take them over.\n\n%s",
-			len(current), k, strings.Join(slices.Sorted(maps.Keys(current)), ", "), framework.ImportHint(r.TypeName, m.importID())))
+			len(current), ref, strings.Join(slices.Sorted(maps.Keys(current)), ", "), framework.ImportHint(r.TypeName, m.importID())))
 		return
 	}
 	want := m.appIDs(ctx, &resp.Diagnostics)
@@ -107,24 +107,24 @@ func (r *apiAuthorizationSetResource) Create(ctx context.Context, req resource.C
 		return
 	}
 	// The API and every app are checked before anything is written, so a bad one fails with nothing created.
-	if problems, err := r.check(ctx, k, want); err != nil {
-		resp.Diagnostics.AddError(summary, framework.Detail("Checking "+k.String()+" and its apps", err))
+	if problems, err := r.check(ctx, ref, want); err != nil {
+		resp.Diagnostics.AddError(summary, framework.Detail("Checking "+ref.String()+" and its apps", err))
 		return
 	} else if len(problems) > 0 {
-		resp.Diagnostics.AddError(summary, fmt.Sprintf("Nothing was authorized: %s\n\n  - %s", k, strings.Join(problems, "\n  - ")))
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("Nothing was authorized: %s\n\n  - %s", ref, strings.Join(problems, "\n  - ")))
 		return
 	}
 
-	out := grant(ctx, r.Client, k, want, true)
+	out := grant(ctx, r.Client, ref, want, true)
 	failure := failureText(out, nil)
 	framework.SetCreate[string]{
 		Done: out.Succeeded(), Made: slices.Sorted(maps.Keys(out.Granted)),
 		List: func(ctx context.Context) ([]string, error) {
-			apps, err := authorizedApps(ctx, r.Client, k)
+			apps, err := authorizedApps(ctx, r.Client, ref)
 			return slices.Sorted(maps.Keys(apps)), err
 		},
 		Revoke: func(ctx context.Context, appIDs []string) error {
-			if failed := revoke(ctx, r.Client, k, appIDs); len(failed) > 0 {
+			if failed := revoke(ctx, r.Client, ref, appIDs); len(failed) > 0 {
 				return errors.New(strings.Join(failureLines(failed), "; "))
 			}
 			return nil
@@ -137,31 +137,31 @@ func (r *apiAuthorizationSetResource) Create(ctx context.Context, req resource.C
 			return append(m.fromAuthIDs(ctx, ids), resp.State.Set(ctx, &m)...)
 		},
 		Summary:   summary,
-		TakenBack: fmt.Sprintf("Authorizing apps to call %s failed, and what was authorized on the way was revoked again:\n\n%s", k, failure),
+		TakenBack: fmt.Sprintf("Authorizing apps to call %s failed, and what was authorized on the way was revoked again:\n\n%s", ref, failure),
 		Remains: func(left int, why error) string {
 			return fmt.Sprintf("Authorizing apps to call %s failed:\n\n%s\n\nRevoking what was authorized on the way failed too (%v); the state records the %d app(s) that may call the API.",
-				k, failure, why, left)
+				ref, failure, why, left)
 		},
 	}.Finish(ctx, &resp.Diagnostics)
 }
 
 // check tells what makes the API or the apps impossible to authorize: an API that does not exist or does
 // not use app authentication, apps that do not exist.
-func (r *apiAuthorizationSetResource) check(ctx context.Context, k apiKey, appIDs []string) ([]string, error) {
+func (r *apiAuthorizationSetResource) check(ctx context.Context, ref apiRef, appIDs []string) ([]string, error) {
 	var problems []string
-	api, err := findAPI(ctx, r.Client, k.ServiceID, k.APIID)
+	api, err := findAPI(ctx, r.Client, ref.ServiceID, ref.APIID)
 	switch {
 	case framework.IsNotFound(err):
-		problems = append(problems, fmt.Sprintf("API %s does not exist in service %s", k.APIID, k.ServiceID))
+		problems = append(problems, fmt.Sprintf("API %s does not exist in service %s", ref.APIID, ref.ServiceID))
 	case err != nil:
 		return nil, err
 	case api.AuthType != appAuthType:
-		problems = append(problems, fmt.Sprintf("API %s (%s) does not use app authentication (its auth_type is %s)", k.APIID, api.APIName, api.AuthType))
+		problems = append(problems, fmt.Sprintf("API %s (%s) does not use app authentication (its auth_type is %s)", ref.APIID, api.APIName, api.AuthType))
 	}
 	if len(appIDs) == 0 {
 		return problems, nil
 	}
-	apps, err := r.Client.ModelArts().ListApps(ctx, "", k.WorkspaceID)
+	apps, err := r.Client.ModelArts().ListApps(ctx, "", ref.WorkspaceID)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +171,7 @@ func (r *apiAuthorizationSetResource) check(ctx context.Context, k apiKey, appID
 	}
 	for _, id := range slices.Sorted(slices.Values(appIDs)) {
 		if !known[id] {
-			problems = append(problems, fmt.Sprintf("app %s does not exist (workspace %s)", id, k.WorkspaceID))
+			problems = append(problems, fmt.Sprintf("app %s does not exist (workspace %s)", id, ref.WorkspaceID))
 		}
 	}
 	return problems, nil
@@ -183,12 +183,12 @@ func (r *apiAuthorizationSetResource) Read(ctx context.Context, req resource.Rea
 	if !ok {
 		return
 	}
-	current, err := authorizedApps(ctx, r.Client, m.apiKey())
+	current, err := authorizedApps(ctx, r.Client, m.apiRef())
 	switch {
 	case framework.IsNotFound(err): // the service or API is gone, and its authorizations with it
 		resp.State.RemoveResource(ctx)
 	case err != nil:
-		resp.Diagnostics.AddError("Error reading "+r.TypeName, framework.Detail("Listing the apps authorized to call "+m.apiKey().String(), err))
+		resp.Diagnostics.AddError("Error reading "+r.TypeName, framework.Detail("Listing the apps authorized to call "+m.apiRef().String(), err))
 	default:
 		resp.Diagnostics.Append(m.fromAuthIDs(ctx, m.keepAuthIDs(ctx, current))...)
 		resp.Diagnostics.Append(prior.Record(ctx, &resp.State, &m)...)
@@ -197,7 +197,7 @@ func (r *apiAuthorizationSetResource) Read(ctx context.Context, req resource.Rea
 
 func (r *apiAuthorizationSetResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var m, prior apiAuthorizationSetModel
-	ctx, ok := r.Open(ctx, req.Plan, &m, func() framework.Timeout { return m.Timeouts.Update }, defaultCreateTimeout, &resp.Diagnostics)
+	ctx, ok := r.Open(ctx, req.Plan, &m, func() framework.Timeout { return m.Timeouts.Update }, defaultUpdateTimeout, &resp.Diagnostics)
 	if resp.Diagnostics.Append(req.State.Get(ctx, &prior)...); !ok || resp.Diagnostics.HasError() {
 		return
 	}
@@ -207,11 +207,11 @@ func (r *apiAuthorizationSetResource) Update(ctx context.Context, req resource.U
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 		return
 	}
-	summary, k := "Error updating "+r.TypeName, m.apiKey()
+	summary, ref := "Error updating "+r.TypeName, m.apiRef()
 	// The difference is taken against the cloud, so an update also repairs drift since the last refresh.
-	current, err := authorizedApps(ctx, r.Client, k)
+	current, err := authorizedApps(ctx, r.Client, ref)
 	if err != nil {
-		resp.Diagnostics.AddError(summary, framework.Detail("Listing the apps authorized to call "+k.String(), err))
+		resp.Diagnostics.AddError(summary, framework.Detail("Listing the apps authorized to call "+ref.String(), err))
 		return
 	}
 	want := m.appIDs(ctx, &resp.Diagnostics)
@@ -219,8 +219,8 @@ func (r *apiAuthorizationSetResource) Update(ctx context.Context, req resource.U
 		return
 	}
 	stale, missing := framework.SetDiff(slices.Sorted(maps.Keys(current)), func(id string) string { return id }, want)
-	revokeErrs := revoke(ctx, r.Client, k, stale)
-	out := grant(ctx, r.Client, k, missing, true)
+	revokeErrs := revoke(ctx, r.Client, ref, stale)
+	out := grant(ctx, r.Client, ref, missing, true)
 
 	ids := m.keepAuthIDs(ctx, current)
 	for _, id := range stale {
@@ -232,7 +232,7 @@ func (r *apiAuthorizationSetResource) Update(ctx context.Context, req resource.U
 	if out.Unknown != nil {
 		// What exists could not be worked out from the answers: read it.
 		after, err := framework.ReadBack(ctx, cloud.MaybeApplied, func(ctx context.Context) (map[string]cloud.ModelArtsApp, bool, error) {
-			apps, err := authorizedApps(ctx, r.Client, k)
+			apps, err := authorizedApps(ctx, r.Client, ref)
 			return apps, true, err
 		})
 		if err == nil {
@@ -244,7 +244,7 @@ func (r *apiAuthorizationSetResource) Update(ctx context.Context, req resource.U
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	if len(revokeErrs) > 0 || len(out.Failed) > 0 || out.Unknown != nil {
 		resp.Diagnostics.AddError(summary, fmt.Sprintf("Some changes to the apps allowed to call %s failed; the state records the %d app(s) that may call it.\n\n%s",
-			k, len(ids), failureText(out, revokeErrs)))
+			ref, len(ids), failureText(out, revokeErrs)))
 	}
 }
 
@@ -254,16 +254,16 @@ func (r *apiAuthorizationSetResource) Delete(ctx context.Context, req resource.D
 	if !ok {
 		return
 	}
-	k := m.apiKey()
-	current, err := authorizedApps(ctx, r.Client, k)
+	ref := m.apiRef()
+	current, err := authorizedApps(ctx, r.Client, ref)
 	if framework.IsNotFound(err) {
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Error deleting "+r.TypeName, framework.Detail("Listing the apps authorized to call "+k.String(), err))
+		resp.Diagnostics.AddError("Error deleting "+r.TypeName, framework.Detail("Listing the apps authorized to call "+ref.String(), err))
 		return
 	}
-	failed := revoke(ctx, r.Client, k, slices.Sorted(maps.Keys(current)))
+	failed := revoke(ctx, r.Client, ref, slices.Sorted(maps.Keys(current)))
 	if len(failed) == 0 {
 		return
 	}
@@ -277,7 +277,7 @@ func (r *apiAuthorizationSetResource) Delete(ctx context.Context, req resource.D
 	resp.Diagnostics.Append(m.fromAuthIDs(ctx, ids)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	resp.Diagnostics.AddError("Error deleting "+r.TypeName, fmt.Sprintf("Revoking the apps allowed to call %s failed; %d remain and stay in the state:\n\n  - %s",
-		k, len(ids), strings.Join(failureLines(failed), "\n  - ")))
+		ref, len(ids), strings.Join(failureLines(failed), "\n  - ")))
 }
 
 func (r *apiAuthorizationSetResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -337,8 +337,8 @@ type apiAuthorizationSetModel struct {
 	Timeouts         timeouts.Value           `tfsdk:"timeouts"`
 }
 
-func (m *apiAuthorizationSetModel) apiKey() apiKey {
-	return apiKey{ServiceID: m.ServiceID.ValueString(), APIID: m.APIID.ValueString(), WorkspaceID: m.WorkspaceID.ValueString()}
+func (m *apiAuthorizationSetModel) apiRef() apiRef {
+	return apiRef{ServiceID: m.ServiceID.ValueString(), APIID: m.APIID.ValueString(), WorkspaceID: m.WorkspaceID.ValueString()}
 }
 
 func (m *apiAuthorizationSetModel) parts() []string {

@@ -99,9 +99,9 @@ func (r *appAuthorizationResource) Create(ctx context.Context, req resource.Crea
 	if !ok {
 		return
 	}
-	k, appID := m.apiKey(), m.AppID.ValueString()
+	ref, appID := m.apiRef(), m.AppID.ValueString()
 	summary := "Error creating " + r.TypeName
-	out := grantBatched(ctx, r.Client, k, appID)
+	out := grantBatched(ctx, r.Client, ref, appID)
 	switch {
 	case out.Failed == nil && out.Unknown == nil:
 	case out.Failed == nil:
@@ -111,13 +111,13 @@ func (r *appAuthorizationResource) Create(ctx context.Context, req resource.Crea
 		m.AuthID, m.AppName, m.APIName, m.ServiceName = types.StringNull(), types.StringNull(), types.StringNull(), types.StringNull()
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 		resp.Diagnostics.AddError(summary, fmt.Sprintf("Authorizing app %s to call %s: the outcome is unknown: %s\n\n"+
-			"The state records the authorization, so the next plan looks it up in the cloud.", appID, k, framework.Describe(out.Unknown)))
+			"The state records the authorization, so the next plan looks it up in the cloud.", appID, ref, framework.Describe(out.Unknown)))
 		return
 	case errors.Is(out.Failed, errAlreadyAuthorized):
-		resp.Diagnostics.AddError(summary, fmt.Sprintf("App %s is already authorized to call %s.\n\n%s", appID, k, framework.ImportHint(r.TypeName, m.importID())))
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("App %s is already authorized to call %s.\n\n%s", appID, ref, framework.ImportHint(r.TypeName, m.importID())))
 		return
 	default:
-		resp.Diagnostics.AddError(summary, framework.Detail(fmt.Sprintf("Authorizing app %s to call %s", appID, k), out.Failed))
+		resp.Diagnostics.AddError(summary, framework.Detail(fmt.Sprintf("Authorizing app %s to call %s", appID, ref), out.Failed))
 		return
 	}
 	// Record what exists before anything else can fail, so the authorization is never lost to Terraform.
@@ -132,7 +132,7 @@ func (r *appAuthorizationResource) Create(ctx context.Context, req resource.Crea
 
 // fillNames sets the app's, API's and service's names, leaving them as they are when they cannot be read.
 func (r *appAuthorizationResource) fillNames(ctx context.Context, m *appAuthorizationModel) {
-	if app, err := findAuthorizedApp(ctx, r.Client, m.apiKey(), m.AppID.ValueString()); err == nil {
+	if app, err := findAuthorizedApp(ctx, r.Client, m.apiRef(), m.AppID.ValueString()); err == nil {
 		m.AppName = types.StringValue(app.AppName)
 	}
 	if api, err := findAPI(ctx, r.Client, m.ServiceID.ValueString(), m.APIID.ValueString()); err == nil {
@@ -146,13 +146,13 @@ func (r *appAuthorizationResource) Read(ctx context.Context, req resource.ReadRe
 	if !ok {
 		return
 	}
-	app, err := findAuthorizedApp(ctx, r.Client, m.apiKey(), m.AppID.ValueString())
+	app, err := findAuthorizedApp(ctx, r.Client, m.apiRef(), m.AppID.ValueString())
 	switch {
 	case framework.IsNotFound(err):
 		resp.State.RemoveResource(ctx)
 		return
 	case err != nil:
-		resp.Diagnostics.AddError("Error reading "+r.TypeName, framework.Detail(fmt.Sprintf("Reading the apps authorized to call %s", m.apiKey()), err))
+		resp.Diagnostics.AddError("Error reading "+r.TypeName, framework.Detail(fmt.Sprintf("Reading the apps authorized to call %s", m.apiRef()), err))
 		return
 	}
 	m.ID, m.AppName = types.StringValue(m.id()), types.StringValue(app.AppName)
@@ -177,8 +177,8 @@ func (r *appAuthorizationResource) Delete(ctx context.Context, req resource.Dele
 		return
 	}
 	appID := m.AppID.ValueString()
-	if err := revoke(ctx, r.Client, m.apiKey(), []string{appID})[appID]; err != nil {
-		resp.Diagnostics.AddError("Error deleting "+r.TypeName, framework.Detail(fmt.Sprintf("Revoking the authorization of app %s to call %s", appID, m.apiKey()), err))
+	if err := revoke(ctx, r.Client, m.apiRef(), []string{appID})[appID]; err != nil {
+		resp.Diagnostics.AddError("Error deleting "+r.TypeName, framework.Detail(fmt.Sprintf("Revoking the authorization of app %s to call %s", appID, m.apiRef()), err))
 	}
 }
 
@@ -213,8 +213,8 @@ type appAuthorizationModel struct {
 	Timeouts    timeouts.Value `tfsdk:"timeouts"`
 }
 
-func (m *appAuthorizationModel) apiKey() apiKey {
-	return apiKey{ServiceID: m.ServiceID.ValueString(), APIID: m.APIID.ValueString(), WorkspaceID: m.WorkspaceID.ValueString()}
+func (m *appAuthorizationModel) apiRef() apiRef {
+	return apiRef{ServiceID: m.ServiceID.ValueString(), APIID: m.APIID.ValueString(), WorkspaceID: m.WorkspaceID.ValueString()}
 }
 
 func (m *appAuthorizationModel) parts() []string {

@@ -31,6 +31,7 @@ func DataSources() []func() datasource.DataSource {
 
 const (
 	defaultCreateTimeout = 10 * time.Minute
+	defaultUpdateTimeout = 10 * time.Minute
 	defaultDeleteTimeout = 10 * time.Minute
 	// listTTL is how long the list of an API's authorized apps serves reads, unless a write to the API
 	// comes first.
@@ -39,16 +40,16 @@ const (
 	appAuthType = "APP"
 )
 
-// apiKey identifies one service API in one workspace.
-type apiKey struct {
+// apiRef identifies one service API in one workspace.
+type apiRef struct {
 	ServiceID, APIID, WorkspaceID string
 }
 
-func (k apiKey) String() string {
-	return fmt.Sprintf("API %s of service %s (workspace %s)", k.APIID, k.ServiceID, k.WorkspaceID)
+func (ref apiRef) String() string {
+	return fmt.Sprintf("API %s of service %s (workspace %s)", ref.APIID, ref.ServiceID, ref.WorkspaceID)
 }
 
-func (k apiKey) cacheKey() string { return k.WorkspaceID + "/" + k.ServiceID + "/" + k.APIID }
+func (ref apiRef) cacheKey() string { return ref.WorkspaceID + "/" + ref.ServiceID + "/" + ref.APIID }
 
 // shared is the state the ModelArts resources of one provider share: the authorized apps of APIs, read once
 // for many resources, and the authorizations waiting to go out together.
@@ -68,10 +69,10 @@ func sharedOf(c *cloud.Client) *shared {
 
 // listAuthorized returns the apps authorized to call the API, read fresh. A service or API that does not
 // exist is not found: its authorizations went with it.
-func listAuthorized(ctx context.Context, c *cloud.Client, k apiKey) ([]cloud.ModelArtsAPIAuth, error) {
-	auths, err := c.ModelArts().ListAPIAuths(ctx, k.ServiceID, k.APIID, cloud.APIAuthsFilter{ShowOnly: cloud.ShowAuthorized, WorkspaceID: k.WorkspaceID})
+func listAuthorized(ctx context.Context, c *cloud.Client, ref apiRef) ([]cloud.ModelArtsAPIAuth, error) {
+	auths, err := c.ModelArts().ListAPIAuths(ctx, ref.ServiceID, ref.APIID, cloud.APIAuthsFilter{ShowOnly: cloud.ShowAuthorized, WorkspaceID: ref.WorkspaceID})
 	if cloud.HasCode(err, cloud.CodeModelArtsServiceNotFound, cloud.CodeModelArtsAPINotFound) {
-		return nil, framework.NotFound(k.String(), err)
+		return nil, framework.NotFound(ref.String(), err)
 	}
 	if err != nil {
 		return nil, err
@@ -81,8 +82,8 @@ func listAuthorized(ctx context.Context, c *cloud.Client, k apiKey) ([]cloud.Mod
 }
 
 // authorizedApps is listAuthorized keyed by app ID.
-func authorizedApps(ctx context.Context, c *cloud.Client, k apiKey) (map[string]cloud.ModelArtsApp, error) {
-	auths, err := listAuthorized(ctx, c, k)
+func authorizedApps(ctx context.Context, c *cloud.Client, ref apiRef) (map[string]cloud.ModelArtsApp, error) {
+	auths, err := listAuthorized(ctx, c, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -95,9 +96,9 @@ func authorizedApps(ctx context.Context, c *cloud.Client, k apiKey) (map[string]
 
 // findAuthorizedApp looks the app up among the API's authorized apps, a list concurrent reads share. It is
 // not found when the list lacks it, or the service or API does not exist.
-func findAuthorizedApp(ctx context.Context, c *cloud.Client, k apiKey, appID string) (cloud.ModelArtsApp, error) {
-	auths, err := sharedOf(c).authed.Get(ctx, k.cacheKey(), func(ctx context.Context) ([]cloud.ModelArtsAPIAuth, error) {
-		return listAuthorized(ctx, c, k)
+func findAuthorizedApp(ctx context.Context, c *cloud.Client, ref apiRef, appID string) (cloud.ModelArtsApp, error) {
+	auths, err := sharedOf(c).authed.Get(ctx, ref.cacheKey(), func(ctx context.Context) ([]cloud.ModelArtsAPIAuth, error) {
+		return listAuthorized(ctx, c, ref)
 	})
 	if err != nil {
 		return cloud.ModelArtsApp{}, err
@@ -107,7 +108,7 @@ func findAuthorizedApp(ctx context.Context, c *cloud.Client, k apiKey, appID str
 			return a.App, nil
 		}
 	}
-	return cloud.ModelArtsApp{}, framework.NotFound(fmt.Sprintf("the authorization of app %s to call %s", appID, k), nil)
+	return cloud.ModelArtsApp{}, framework.NotFound(fmt.Sprintf("the authorization of app %s to call %s", appID, ref), nil)
 }
 
 // findAPI looks an API up among its service's APIs, a list concurrent reads share. It is not found when
@@ -141,20 +142,20 @@ type grantOutcome = framework.Outcome[string, cloud.ModelArtsAuthResult]
 // for the apps that are still not authorized. An app authorized already is adopted when adopt is set (an
 // authoritative set), or when an earlier attempt of this call may have authorized it; otherwise it fails
 // with errAlreadyAuthorized.
-func grant(ctx context.Context, c *cloud.Client, k apiKey, appIDs []string, adopt bool) grantOutcome {
-	return grantWrite(c, k, adopt).Run(ctx, appIDs)
+func grant(ctx context.Context, c *cloud.Client, ref apiRef, appIDs []string, adopt bool) grantOutcome {
+	return grantWrite(c, ref, adopt).Run(ctx, appIDs)
 }
 
 // grantWrite is the authorization of apps to call the API, keyed by app ID. ModelArts answers an app that
 // is authorized already as a failure like any other, so an item it does not answer as a success is
 // settled by the list of authorized apps: listed, it was authorized before; not listed, it failed. The
 // list does not tell an authorization's ID; learnAuthIDs asks for it.
-func grantWrite(c *cloud.Client, k apiKey, adopt bool) *framework.Write[string, cloud.ModelArtsAuthResult] {
+func grantWrite(c *cloud.Client, ref apiRef, adopt bool) *framework.Write[string, cloud.ModelArtsAuthResult] {
 	return &framework.Write[string, cloud.ModelArtsAuthResult]{
 		Send: func(ctx context.Context, appIDs []string) ([]cloud.ModelArtsAuthResult, error) {
-			defer sharedOf(c).authed.Invalidate(k.cacheKey())
+			defer sharedOf(c).authed.Invalidate(ref.cacheKey())
 			// Sorted, so that a call does not depend on the order in which a batch's resources arrived.
-			return c.ModelArts().Authorize(ctx, k.ServiceID, k.APIID, k.WorkspaceID, slices.Sorted(slices.Values(appIDs)))
+			return c.ModelArts().Authorize(ctx, ref.ServiceID, ref.APIID, ref.WorkspaceID, slices.Sorted(slices.Values(appIDs)))
 		},
 		Key: func(r cloud.ModelArtsAuthResult) (string, bool) { return r.AppID, true },
 		Judge: func(appID string, r cloud.ModelArtsAuthResult, answered bool) (framework.Verdict, error) {
@@ -167,10 +168,10 @@ func grantWrite(c *cloud.Client, k apiKey, adopt bool) *framework.Write[string, 
 			return framework.Unclear, fmt.Errorf("ModelArts answered without a result for app %s", appID)
 		},
 		List: func(ctx context.Context, _ []string) (map[string]cloud.ModelArtsAuthResult, error) {
-			apps, err := authorizedApps(ctx, c, k)
+			apps, err := authorizedApps(ctx, c, ref)
 			found := make(map[string]cloud.ModelArtsAuthResult, len(apps))
 			for id := range apps {
-				found[id] = cloud.ModelArtsAuthResult{APIID: k.APIID, AppID: id, Success: true}
+				found[id] = cloud.ModelArtsAuthResult{APIID: ref.APIID, AppID: id, Success: true}
 			}
 			return found, err
 		},
@@ -179,7 +180,7 @@ func grantWrite(c *cloud.Client, k apiKey, adopt bool) *framework.Write[string, 
 		MaxRetries:    c.Config().MaxRetries,
 		Incomplete:    func(r cloud.ModelArtsAuthResult) bool { return r.AuthID == "" },
 		Complete: func(ctx context.Context, appIDs []string, granted map[string]cloud.ModelArtsAuthResult) error {
-			learnAuthIDs(ctx, c, k, appIDs, granted)
+			learnAuthIDs(ctx, c, ref, appIDs, granted)
 			return nil // the IDs stay empty, which is harmless: revoking goes by app
 		},
 	}
@@ -210,7 +211,7 @@ func parseImportIDWithWorkspace(id string, names ...string) ([]string, error) {
 
 // learnAuthIDs fills in the IDs of authorizations found by reading back after a lost answer, which the list
 // of an API's apps does not tell: an update of an app authorized already answers its ID.
-func learnAuthIDs(ctx context.Context, c *cloud.Client, k apiKey, appIDs []string, granted map[string]cloud.ModelArtsAuthResult) {
+func learnAuthIDs(ctx context.Context, c *cloud.Client, ref apiRef, appIDs []string, granted map[string]cloud.ModelArtsAuthResult) {
 	// Adoption follows a lost answer, often a timeout or Ctrl-C: like the read-back, this runs on a fresh
 	// context, so an interrupted apply still records the IDs of what it authorized.
 	ctx, cancel := framework.Fresh(ctx)
@@ -220,8 +221,8 @@ func learnAuthIDs(ctx context.Context, c *cloud.Client, k apiKey, appIDs []strin
 	attempts := framework.Attempts{MaxRetries: c.Config().MaxRetries}
 	for {
 		var err error
-		results, err = c.ModelArts().Reauthorize(ctx, k.ServiceID, k.APIID, k.WorkspaceID, missing)
-		sharedOf(c).authed.Invalidate(k.cacheKey())
+		results, err = c.ModelArts().Reauthorize(ctx, ref.ServiceID, ref.APIID, ref.WorkspaceID, missing)
+		sharedOf(c).authed.Invalidate(ref.cacheKey())
 		if err == nil {
 			break
 		}
@@ -266,13 +267,13 @@ func orItemFailures(err error, results []cloud.ModelArtsAuthResult) error {
 // revoke takes the apps' authorization to call the API away in one call. An app that is no longer
 // authorized, or a service, API or app that no longer exists, counts as revoked; any other failure is
 // returned per app, so a destroy never reports success while access remains.
-func revoke(ctx context.Context, c *cloud.Client, k apiKey, appIDs []string) map[string]error {
+func revoke(ctx context.Context, c *cloud.Client, ref apiRef, appIDs []string) map[string]error {
 	failed := map[string]error{}
 	if len(appIDs) == 0 {
 		return failed
 	}
-	results, err := c.ModelArts().Revoke(ctx, k.ServiceID, k.APIID, k.WorkspaceID, appIDs)
-	sharedOf(c).authed.Invalidate(k.cacheKey())
+	results, err := c.ModelArts().Revoke(ctx, ref.ServiceID, ref.APIID, ref.WorkspaceID, appIDs)
+	sharedOf(c).authed.Invalidate(ref.cacheKey())
 	if cloud.HasCode(err, cloud.CodeModelArtsServiceNotFound, cloud.CodeModelArtsAPINotFound) {
 		return failed
 	}
@@ -282,7 +283,7 @@ func revoke(ctx context.Context, c *cloud.Client, k apiKey, appIDs []string) map
 	// An item may fail because the app is not authorized (any more), or does not exist: what is authorized
 	// now tells.
 	authed, rbErr := framework.ReadBack(ctx, cloud.OutcomeOf(err), func(ctx context.Context) (map[string]cloud.ModelArtsApp, bool, error) {
-		apps, err := authorizedApps(ctx, c, k)
+		apps, err := authorizedApps(ctx, c, ref)
 		return apps, err == nil && !containsAny(apps, appIDs), err
 	})
 	if framework.IsNotFound(rbErr) {
@@ -320,9 +321,9 @@ func containsAny(apps map[string]cloud.ModelArtsApp, appIDs []string) bool {
 
 // grantBatched authorizes one app to call the API, together with the other apps whose authorization to
 // the same API arrives while one for it is in flight: one call serves them all.
-func grantBatched(ctx context.Context, c *cloud.Client, k apiKey, appID string) framework.ItemOutcome[cloud.ModelArtsAuthResult] {
-	return framework.WriteBatched(ctx, &sharedOf(c).grants, k.cacheKey(), appID, func(appIDs []string) (*framework.Write[string, cloud.ModelArtsAuthResult], []string) {
-		return grantWrite(c, k, false), appIDs
+func grantBatched(ctx context.Context, c *cloud.Client, ref apiRef, appID string) framework.ItemOutcome[cloud.ModelArtsAuthResult] {
+	return framework.WriteBatched(ctx, &sharedOf(c).grants, ref.cacheKey(), appID, func(appIDs []string) (*framework.Write[string, cloud.ModelArtsAuthResult], []string) {
+		return grantWrite(c, ref, false), appIDs
 	})
 }
 

@@ -120,7 +120,7 @@ func (r *appACLResource) Read(ctx context.Context, req resource.ReadRequest, res
 	acl, err := findACL(ctx, r.Client.Gateway(r.flavor), instanceID, appID)
 	switch {
 	case framework.IsNotFound(err):
-		resp.State.RemoveResource(ctx)
+		framework.WarnRemoved(ctx, &resp.State, &resp.Diagnostics, r.TypeName, instanceID+"/"+appID, err)
 	case err != nil:
 		resp.Diagnostics.AddError("Error reading "+r.TypeName, readError(ctx, r.Client, instanceID, fmt.Sprintf("Reading the ACL of app %s on instance %s", appID, instanceID), err))
 	default:

@@ -152,7 +152,7 @@ func (r *appAuthorizationResource) Read(ctx context.Context, req resource.ReadRe
 	record, err := findAppAuth(ctx, r.Client, r.flavor, key)
 	switch {
 	case framework.IsNotFound(err):
-		resp.State.RemoveResource(ctx)
+		framework.WarnRemoved(ctx, &resp.State, &resp.Diagnostics, r.TypeName, key.ImportID(), err)
 	case err != nil:
 		resp.Diagnostics.AddError("Error reading "+r.TypeName, readError(ctx, r.Client, key.InstanceID, "Reading the authorization of "+key.String(), err))
 	default:

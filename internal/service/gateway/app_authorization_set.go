@@ -172,7 +172,7 @@ func (r *appAuthorizationSetResource) Read(ctx context.Context, req resource.Rea
 	current, err := r.list(ctx, &m)
 	switch {
 	case framework.IsNotFound(err): // the app is gone, and its authorizations with it
-		resp.State.RemoveResource(ctx)
+		framework.WarnRemoved(ctx, &resp.State, &resp.Diagnostics, r.TypeName, m.importID(), err)
 	case err != nil:
 		resp.Diagnostics.AddError("Error reading "+r.TypeName, readError(ctx, r.Client, m.InstanceID.ValueString(), "Listing the authorizations of "+m.describe(), err))
 	default:

@@ -186,7 +186,7 @@ func (r *apiAuthorizationSetResource) Read(ctx context.Context, req resource.Rea
 	current, err := authorizedApps(ctx, r.Client, m.apiRef())
 	switch {
 	case framework.IsNotFound(err): // the service or API is gone, and its authorizations with it
-		resp.State.RemoveResource(ctx)
+		framework.WarnRemoved(ctx, &resp.State, &resp.Diagnostics, r.TypeName, m.importID(), err)
 	case err != nil:
 		resp.Diagnostics.AddError("Error reading "+r.TypeName, framework.Detail("Listing the apps authorized to call "+m.apiRef().String(), err))
 	default:

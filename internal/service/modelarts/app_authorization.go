@@ -149,7 +149,7 @@ func (r *appAuthorizationResource) Read(ctx context.Context, req resource.ReadRe
 	app, err := findAuthorizedApp(ctx, r.Client, m.apiRef(), m.AppID.ValueString())
 	switch {
 	case framework.IsNotFound(err):
-		resp.State.RemoveResource(ctx)
+		framework.WarnRemoved(ctx, &resp.State, &resp.Diagnostics, r.TypeName, m.importID(), err)
 		return
 	case err != nil:
 		resp.Diagnostics.AddError("Error reading "+r.TypeName, framework.Detail(fmt.Sprintf("Reading the apps authorized to call %s", m.apiRef()), err))

@@ -14,11 +14,10 @@ const (
 	readBackTimeout = 30 * time.Second
 	// readBackAttempts is how often a failing read-back is tried before the outcome is declared unknown.
 	readBackAttempts = 4
+	// settleWindow is how long a write whose answer was not awaited (timeout, Ctrl-C) is looked for: the
+	// cloud may still be carrying it out after the provider stopped waiting.
+	settleWindow = 5 * time.Second
 )
-
-// SettleWindow is how long a write whose answer was not awaited (timeout, Ctrl-C) is looked for: the cloud
-// may still be carrying it out after the provider stopped waiting.
-var SettleWindow = 5 * time.Second
 
 // ReadBack finds out what a write whose outcome is unknown left behind. It runs find with a fresh, short
 // context independent of ctx, retrying failures. When the write may still be in flight (cloud.InFlight),
@@ -26,7 +25,7 @@ var SettleWindow = 5 * time.Second
 func ReadBack[T any](ctx context.Context, outcome cloud.Outcome, find func(context.Context) (T, bool, error)) (T, error) {
 	rctx, cancel := Fresh(ctx)
 	defer cancel()
-	deadline := time.Now().Add(SettleWindow)
+	deadline := time.Now().Add(settleWindow)
 	var (
 		last    T
 		lastErr error

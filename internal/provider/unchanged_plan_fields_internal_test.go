@@ -5,6 +5,7 @@ import (
 	"os"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -23,7 +24,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"golang.org/x/mod/modfile"
 )
 
 // frameworkStructs are the framework's structs the classification reads: every attribute, block and nested
@@ -196,21 +196,7 @@ func TestShortcutCheckedAgainstFramework(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mod, err := modfile.ParseLax("go.mod", data, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	version := ""
-	for _, r := range mod.Require {
-		if r.Mod.Path == module {
-			version = r.Mod.Version
-		}
-	}
-	for _, r := range mod.Replace {
-		if r.Old.Path == module {
-			version = r.New.String() + " (replaced)"
-		}
-	}
+	version := requiredVersion(string(data), module)
 	if version != checkedFrameworkVersion {
 		t.Errorf("go.mod has %s %s, and the unchanged-plan shortcut (unchanged_plan.go) was checked against %s. "+
 			"Before moving checkedFrameworkVersion, re-check it against the new release's fwserver.PlanResourceChange: "+
@@ -222,5 +208,51 @@ func TestShortcutCheckedAgainstFramework(t *testing.T) {
 			"that proto6server still keeps each request's context (TestServerLetsGoOfAnsweredRequests) and which "+
 			"optional server interfaces it implements (TestServerPassesOnEveryRPC).",
 			module, version, checkedFrameworkVersion)
+	}
+}
+
+// requiredVersion returns the version of module that go.mod requires, or what replaces it.
+func requiredVersion(goMod, module string) string {
+	required, replaced, block := "", "", ""
+	for line := range strings.Lines(goMod) {
+		line, _, _ = strings.Cut(line, "//")
+		f := strings.Fields(line)
+		directive := block
+		switch {
+		case len(f) == 2 && f[1] == "(":
+			block = f[0]
+			continue
+		case len(f) == 1 && f[0] == ")":
+			block = ""
+			continue
+		case block == "" && len(f) > 0:
+			directive, f = f[0], f[1:]
+		}
+		switch {
+		case len(f) == 0 || f[0] != module:
+		case directive == "require" && len(f) == 2:
+			required = f[1]
+		case directive == "replace":
+			replaced = strings.Join(f, " ") + " (replaced)"
+		}
+	}
+	if replaced != "" {
+		return replaced
+	}
+	return required
+}
+
+func TestRequiredVersion(t *testing.T) {
+	const m = "example.com/m"
+	for goMod, want := range map[string]string{
+		"module x\n\nrequire example.com/m v1.2.3\n":                                                   "v1.2.3",
+		"require (\n\texample.com/other v0.1.0\n\texample.com/m v1.2.3 // indirect\n)\n":               "v1.2.3",
+		"require example.com/mm v1.0.0\n":                                                              "",
+		"require example.com/m v1.2.3\nreplace example.com/m => ../m\n":                                "example.com/m => ../m (replaced)",
+		"replace (\n\texample.com/m v1.2.3 => example.com/n v1.0.0\n)\nrequire example.com/m v1.2.3\n": "example.com/m v1.2.3 => example.com/n v1.0.0 (replaced)",
+	} {
+		if got := requiredVersion(goMod, m); got != want {
+			t.Errorf("%q: %q, want %q", goMod, got, want)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
+	"github.com/cloudauthz/terraform-provider-authz/internal/cloud/pacing"
 )
 
 // Verdict is what the answer to a write says about one of its items.
@@ -259,10 +260,10 @@ type ItemOutcome[R any] struct {
 }
 
 // WriteBatched writes item together with the other items that arrive for batchKey while a write for it is
-// in flight (see Batcher), and returns the item's own outcome. write gives the Write of a batch's items and
+// in flight (see pacing.Batcher), and returns the item's own outcome. write gives the Write of a batch's items and
 // the key of each item; the Write runs once, over the distinct keys in the order they came. Of two items
 // with one key — two resources for one object — the second fails as existing.
-func WriteBatched[I any, K comparable, R any](ctx context.Context, b *Batcher[I, ItemOutcome[R]], batchKey string, item I, write func(items []I) (*Write[K, R], []K)) ItemOutcome[R] {
+func WriteBatched[I any, K comparable, R any](ctx context.Context, b *pacing.Batcher[I, ItemOutcome[R]], batchKey string, item I, write func(items []I) (*Write[K, R], []K)) ItemOutcome[R] {
 	return b.Do(ctx, batchKey, item, func(ctx context.Context, items []I) []ItemOutcome[R] {
 		w, keys := write(items)
 		var distinct []K

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
+	"github.com/cloudauthz/terraform-provider-authz/internal/cloud/pacing"
 	"github.com/cloudauthz/terraform-provider-authz/internal/framework"
 )
 
@@ -370,7 +371,7 @@ func TestWriteMaxPerCall(t *testing.T) {
 func TestWriteBatched(t *testing.T) {
 	t.Parallel()
 	s := newStore()
-	var b framework.Batcher[string, framework.ItemOutcome[record]]
+	var b pacing.Batcher[string, framework.ItemOutcome[record]]
 	release := make(chan struct{})
 	write := func(items []string) (*framework.Write[string, record], []string) {
 		send := answer

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
+	"github.com/cloudauthz/terraform-provider-authz/internal/cloud/pacing"
 	"github.com/cloudauthz/terraform-provider-authz/internal/framework"
 )
 
@@ -31,10 +32,10 @@ func (k appAuthKey) ImportID() string {
 // shared is the state the gateway resources of one provider share: the authorization lists of apps, read
 // once for many resources, and the creates waiting to go out together.
 type shared struct {
-	auths  framework.ListCache[cloud.AppAuth]
-	envs   framework.ListCache[cloud.Environment] // names for what a create answer lacks; no write of ours changes them
-	apis   framework.ListCache[cloud.API]
-	grants framework.Batcher[grantItem, framework.ItemOutcome[cloud.AppAuthResult]]
+	auths  pacing.ListCache[cloud.AppAuth]
+	envs   pacing.ListCache[cloud.Environment] // names for what a create answer lacks; no write of ours changes them
+	apis   pacing.ListCache[cloud.API]
+	grants pacing.Batcher[grantItem, framework.ItemOutcome[cloud.AppAuthResult]]
 }
 
 // listTTL is how long a list of an app's authorizations serves reads, unless a write to the app comes
@@ -46,9 +47,9 @@ type sharedKey struct{}
 func sharedOf(c *cloud.Client) *shared {
 	return c.Shared(sharedKey{}, func() any {
 		return &shared{
-			auths: framework.ListCache[cloud.AppAuth]{TTL: listTTL},
-			envs:  framework.ListCache[cloud.Environment]{TTL: listTTL},
-			apis:  framework.ListCache[cloud.API]{TTL: listTTL},
+			auths: pacing.ListCache[cloud.AppAuth]{TTL: listTTL},
+			envs:  pacing.ListCache[cloud.Environment]{TTL: listTTL},
+			apis:  pacing.ListCache[cloud.API]{TTL: listTTL},
 		}
 	}).(*shared)
 }

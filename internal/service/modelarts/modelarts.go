@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
+	"github.com/cloudauthz/terraform-provider-authz/internal/cloud/pacing"
 	"github.com/cloudauthz/terraform-provider-authz/internal/framework"
 )
 
@@ -54,16 +55,16 @@ func (ref apiRef) cacheKey() string { return ref.WorkspaceID + "/" + ref.Service
 // shared is the state the ModelArts resources of one provider share: the authorized apps of APIs, read once
 // for many resources, and the authorizations waiting to go out together.
 type shared struct {
-	authed framework.ListCache[cloud.ModelArtsAPIAuth]
-	apis   framework.ListCache[cloud.ModelArtsAPI]
-	grants framework.Batcher[string, framework.ItemOutcome[cloud.ModelArtsAuthResult]]
+	authed pacing.ListCache[cloud.ModelArtsAPIAuth]
+	apis   pacing.ListCache[cloud.ModelArtsAPI]
+	grants pacing.Batcher[string, framework.ItemOutcome[cloud.ModelArtsAuthResult]]
 }
 
 type sharedKey struct{}
 
 func sharedOf(c *cloud.Client) *shared {
 	return c.Shared(sharedKey{}, func() any {
-		return &shared{authed: framework.ListCache[cloud.ModelArtsAPIAuth]{TTL: listTTL}, apis: framework.ListCache[cloud.ModelArtsAPI]{TTL: listTTL}}
+		return &shared{authed: pacing.ListCache[cloud.ModelArtsAPIAuth]{TTL: listTTL}, apis: pacing.ListCache[cloud.ModelArtsAPI]{TTL: listTTL}}
 	}).(*shared)
 }
 

@@ -1,4 +1,4 @@
-package framework_test
+package pacing_test
 
 import (
 	"context"
@@ -7,13 +7,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cloudauthz/terraform-provider-authz/internal/framework"
+	"github.com/cloudauthz/terraform-provider-authz/internal/cloud/pacing"
 )
 
 // Concurrent readers of one key share one fetch; a write makes the next read fetch again, and a list
 // fetched before the write is not kept.
 func TestListCache(t *testing.T) {
-	c := &framework.ListCache[int]{TTL: time.Minute}
+	c := &pacing.ListCache[int]{TTL: time.Minute}
 	var fetches atomic.Int32
 	release := make(chan struct{})
 	fetch := func(context.Context) ([]int, error) {
@@ -60,7 +60,7 @@ func TestListCache(t *testing.T) {
 // Writes that arrive while one is in flight go out together in the next call, each caller getting its own
 // result; the write's context outlives a caller that gave up, so its result still reaches it.
 func TestBatcher(t *testing.T) {
-	var b framework.Batcher[int, int]
+	var b pacing.Batcher[int, int]
 	var (
 		mu    sync.Mutex
 		calls [][]int

@@ -89,26 +89,36 @@ type ModelSource interface {
 // Timeout is the accessor of one operation's configured timeout, e.g. m.Timeouts.Create.
 type Timeout = func(ctx context.Context, def time.Duration) (time.Duration, diag.Diagnostics)
 
-// Open is how every operation that calls the cloud begins: it reads the model from src into model, requires
-// the client and bounds ctx by the timeout the model configures (timeout is called after the read) or def.
-// When ok is false the operation must stop. The deadline is released when the operation's own context ends,
-// which the plugin server does as the operation returns.
-func (b *Base) Open(ctx context.Context, src ModelSource, model any, timeout func() Timeout, def time.Duration, diags *diag.Diagnostics) (_ context.Context, ok bool) {
+// Deadline is an operation's configured timeout, read once the model is (Of, e.g. returning
+// m.Timeouts.Create), and the default when none is configured.
+type Deadline struct {
+	Of      func() Timeout
+	Default time.Duration
+}
+
+// Load reads the model from src into model, a pointer to a model struct, and requires the client. When it
+// returns false the operation must stop. Data sources begin with it.
+func (b *Base) Load(ctx context.Context, src ModelSource, model any, diags *diag.Diagnostics) bool {
 	diags.Append(readModel(ctx, src, model)...)
-	if diags.HasError() || !b.RequireClient(diags) {
-		return ctx, false
+	return !diags.HasError() && b.RequireClient(diags)
+}
+
+// Open is how every Create, Update and Delete begins: Load, then ctx bounded by the deadline's timeout. The
+// caller defers cancel, which is never nil; when ok is false the operation must stop.
+func (b *Base) Open(ctx context.Context, src ModelSource, model any, d Deadline, diags *diag.Diagnostics) (_ context.Context, cancel context.CancelFunc, ok bool) {
+	if !b.Load(ctx, src, model, diags) {
+		return ctx, func() {}, false
 	}
-	if timeout == nil {
-		return ctx, true
+	if d.Of == nil {
+		return ctx, func() {}, true
 	}
-	d, tdiags := timeout()(ctx, def)
+	timeout, tdiags := d.Of()(ctx, d.Default)
 	diags.Append(tdiags...)
 	if tdiags.HasError() {
-		return ctx, false
+		return ctx, func() {}, false
 	}
-	bounded, cancel := context.WithTimeout(ctx, d)
-	context.AfterFunc(ctx, cancel)
-	return bounded, true
+	bounded, cancel := context.WithTimeout(ctx, timeout)
+	return bounded, cancel, true
 }
 
 // Refresh is how every Read begins: it reads the prior state into model, a pointer to a model struct, and

@@ -90,7 +90,8 @@ func (r *appACLResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 
 func (r *appACLResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var m appACLModel
-	ctx, ok := r.Open(ctx, req.Plan, &m, func() framework.Timeout { return m.Timeouts.Create }, defaultCreateTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Create }, Default: defaultCreateTimeout}, &resp.Diagnostics)
+	defer cancel()
 	if !ok {
 		return
 	}
@@ -131,7 +132,8 @@ func (r *appACLResource) Read(ctx context.Context, req resource.ReadRequest, res
 
 func (r *appACLResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var m, prior appACLModel
-	ctx, ok := r.Open(ctx, req.Plan, &m, func() framework.Timeout { return m.Timeouts.Update }, defaultUpdateTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Update }, Default: defaultUpdateTimeout}, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.Append(req.State.Get(ctx, &prior)...); !ok || resp.Diagnostics.HasError() {
 		return
 	}
@@ -212,7 +214,8 @@ func aclEqual(acl cloud.AppACL, aclType string, values []string) bool {
 
 func (r *appACLResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m appACLModel
-	ctx, ok := r.Open(ctx, req.State, &m, func() framework.Timeout { return m.Timeouts.Delete }, defaultDeleteTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.Open(ctx, req.State, &m, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Delete }, Default: defaultDeleteTimeout}, &resp.Diagnostics)
+	defer cancel()
 	if !ok {
 		return
 	}

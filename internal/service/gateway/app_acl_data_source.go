@@ -51,7 +51,7 @@ func (d *appACLDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 
 func (d *appACLDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m appACLDataModel
-	if _, ok := d.Open(ctx, req.Config, &m, nil, 0, &resp.Diagnostics); !ok {
+	if !d.Load(ctx, req.Config, &m, &resp.Diagnostics) {
 		return
 	}
 	instanceID, appID := m.InstanceID.ValueString(), m.AppID.ValueString()

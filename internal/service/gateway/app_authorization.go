@@ -101,7 +101,8 @@ func (r *appAuthorizationResource) Schema(ctx context.Context, _ resource.Schema
 
 func (r *appAuthorizationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	full, m := r.newModel()
-	ctx, ok := r.Open(ctx, req.Plan, full, func() framework.Timeout { return m.Timeouts.Create }, defaultCreateTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.Open(ctx, req.Plan, full, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Create }, Default: defaultCreateTimeout}, &resp.Diagnostics)
+	defer cancel()
 	if !ok {
 		return
 	}
@@ -163,7 +164,8 @@ func (r *appAuthorizationResource) Read(ctx context.Context, req resource.ReadRe
 
 func (r *appAuthorizationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	full, m := r.newModel()
-	ctx, ok := r.Open(ctx, req.State, full, func() framework.Timeout { return m.Timeouts.Delete }, defaultDeleteTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.Open(ctx, req.State, full, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Delete }, Default: defaultDeleteTimeout}, &resp.Diagnostics)
+	defer cancel()
 	if !ok {
 		return
 	}

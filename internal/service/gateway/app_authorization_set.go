@@ -103,7 +103,8 @@ func (r *appAuthorizationSetResource) ModifyPlan(ctx context.Context, req resour
 
 func (r *appAuthorizationSetResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var m appAuthorizationSetModel
-	ctx, ok := r.Open(ctx, req.Plan, &m, func() framework.Timeout { return m.Timeouts.Create }, defaultCreateTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Create }, Default: defaultCreateTimeout}, &resp.Diagnostics)
+	defer cancel()
 	if !ok {
 		return
 	}
@@ -183,7 +184,8 @@ func (r *appAuthorizationSetResource) Read(ctx context.Context, req resource.Rea
 
 func (r *appAuthorizationSetResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var m, prior appAuthorizationSetModel
-	ctx, ok := r.Open(ctx, req.Plan, &m, func() framework.Timeout { return m.Timeouts.Update }, defaultUpdateTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Update }, Default: defaultUpdateTimeout}, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.Append(req.State.Get(ctx, &prior)...); !ok || resp.Diagnostics.HasError() {
 		return
 	}
@@ -207,7 +209,8 @@ func (r *appAuthorizationSetResource) Update(ctx context.Context, req resource.U
 
 func (r *appAuthorizationSetResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m appAuthorizationSetModel
-	ctx, ok := r.Open(ctx, req.State, &m, func() framework.Timeout { return m.Timeouts.Delete }, defaultDeleteTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.Open(ctx, req.State, &m, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Delete }, Default: defaultDeleteTimeout}, &resp.Diagnostics)
+	defer cancel()
 	if !ok {
 		return
 	}

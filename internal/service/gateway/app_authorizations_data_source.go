@@ -84,7 +84,7 @@ func (d *appAuthorizationsDataSource) ConfigValidators(context.Context) []dataso
 
 func (d *appAuthorizationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m appAuthorizationsModel
-	if _, ok := d.Open(ctx, req.Config, &m, nil, 0, &resp.Diagnostics); !ok {
+	if !d.Load(ctx, req.Config, &m, &resp.Diagnostics) {
 		return
 	}
 	g := d.Client.Gateway(d.flavor)

@@ -87,7 +87,8 @@ func (r *apiAuthorizationSetResource) ModifyPlan(ctx context.Context, req resour
 
 func (r *apiAuthorizationSetResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var m apiAuthorizationSetModel
-	ctx, ok := r.Open(ctx, req.Plan, &m, func() framework.Timeout { return m.Timeouts.Create }, defaultCreateTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Create }, Default: defaultCreateTimeout}, &resp.Diagnostics)
+	defer cancel()
 	if !ok {
 		return
 	}
@@ -197,7 +198,8 @@ func (r *apiAuthorizationSetResource) Read(ctx context.Context, req resource.Rea
 
 func (r *apiAuthorizationSetResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var m, prior apiAuthorizationSetModel
-	ctx, ok := r.Open(ctx, req.Plan, &m, func() framework.Timeout { return m.Timeouts.Update }, defaultUpdateTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Update }, Default: defaultUpdateTimeout}, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.Append(req.State.Get(ctx, &prior)...); !ok || resp.Diagnostics.HasError() {
 		return
 	}
@@ -250,7 +252,8 @@ func (r *apiAuthorizationSetResource) Update(ctx context.Context, req resource.U
 
 func (r *apiAuthorizationSetResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m apiAuthorizationSetModel
-	ctx, ok := r.Open(ctx, req.State, &m, func() framework.Timeout { return m.Timeouts.Delete }, defaultDeleteTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.Open(ctx, req.State, &m, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Delete }, Default: defaultDeleteTimeout}, &resp.Diagnostics)
+	defer cancel()
 	if !ok {
 		return
 	}

@@ -65,7 +65,7 @@ func (d *apiAuthorizationsDataSource) Schema(_ context.Context, _ datasource.Sch
 
 func (d *apiAuthorizationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m apiAuthorizationsModel
-	if _, ok := d.Open(ctx, req.Config, &m, nil, 0, &resp.Diagnostics); !ok {
+	if !d.Load(ctx, req.Config, &m, &resp.Diagnostics) {
 		return
 	}
 	show := m.ShowOnly.ValueString()

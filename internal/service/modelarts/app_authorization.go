@@ -95,7 +95,8 @@ func workspaceAttribute() schema.StringAttribute {
 
 func (r *appAuthorizationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var m appAuthorizationModel
-	ctx, ok := r.Open(ctx, req.Plan, &m, func() framework.Timeout { return m.Timeouts.Create }, defaultCreateTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Create }, Default: defaultCreateTimeout}, &resp.Diagnostics)
+	defer cancel()
 	if !ok {
 		return
 	}
@@ -172,7 +173,8 @@ func (r *appAuthorizationResource) Read(ctx context.Context, req resource.ReadRe
 
 func (r *appAuthorizationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m appAuthorizationModel
-	ctx, ok := r.Open(ctx, req.State, &m, func() framework.Timeout { return m.Timeouts.Delete }, defaultDeleteTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.Open(ctx, req.State, &m, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Delete }, Default: defaultDeleteTimeout}, &resp.Diagnostics)
+	defer cancel()
 	if !ok {
 		return
 	}

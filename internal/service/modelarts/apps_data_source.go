@@ -55,7 +55,7 @@ func (d *appsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 
 func (d *appsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m appsModel
-	if _, ok := d.Open(ctx, req.Config, &m, nil, 0, &resp.Diagnostics); !ok {
+	if !d.Load(ctx, req.Config, &m, &resp.Diagnostics) {
 		return
 	}
 	apps, err := d.Client.ModelArts().ListApps(ctx, m.Name.ValueString(), m.WorkspaceID.ValueString())

@@ -249,7 +249,8 @@ func validateHostCredentials(ctx context.Context, list types.List, diags *diag.D
 
 func (r *authorizationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var m authorizationModel
-	ctx, ok := r.Open(ctx, req.Plan, &m, func() framework.Timeout { return m.Timeouts.Create }, defaultTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Create }, Default: defaultTimeout}, &resp.Diagnostics)
+	defer cancel()
 	if !ok {
 		return
 	}
@@ -336,7 +337,8 @@ func (r *authorizationResource) Read(ctx context.Context, req resource.ReadReque
 
 func (r *authorizationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m authorizationModel
-	ctx, ok := r.Open(ctx, req.State, &m, func() framework.Timeout { return m.Timeouts.Delete }, defaultTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.Open(ctx, req.State, &m, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Delete }, Default: defaultTimeout}, &resp.Diagnostics)
+	defer cancel()
 	if !ok {
 		return
 	}

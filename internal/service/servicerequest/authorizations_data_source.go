@@ -98,7 +98,7 @@ const detailReads = 4
 
 func (d *authorizationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m authorizationsModel
-	if _, ok := d.Open(ctx, req.Config, &m, nil, 0, &resp.Diagnostics); !ok {
+	if !d.Load(ctx, req.Config, &m, &resp.Diagnostics) {
 		return
 	}
 	f := cloud.OSMListFilter{IncidentID: m.IncidentID.ValueString(), GroupID: m.GroupID.ValueString()}

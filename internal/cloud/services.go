@@ -57,3 +57,7 @@ func businessFailure(status int, header http.Header, body []byte) *APIError {
 	}
 	return decodeError(status, header, body)
 }
+
+// AuthTypeApp is the only API authentication type whose APIs can be authorized for apps, on the gateways
+// and on ModelArts alike (auth_type APP).
+const AuthTypeApp = "APP"

@@ -280,15 +280,13 @@ func (r *appAuthorizationSetResource) checkAuthorizable(ctx context.Context, m *
 		switch {
 		case !found:
 			problems = append(problems, fmt.Sprintf("API %s does not exist or is not published in environment %s", id, m.EnvID.ValueString()))
-		case a.AuthType != "" && a.AuthType != appAuthType:
+		case a.AuthType != "" && a.AuthType != cloud.AuthTypeApp:
 			problems = append(problems, fmt.Sprintf("API %s (%s) does not use app authentication (its auth_type is %s)", id, a.Name, a.AuthType))
 		}
 	}
 	return problems, nil
 }
 
-// appAuthType is the only API authentication type whose APIs can be authorized for apps.
-const appAuthType = "APP"
 
 // reconcile makes the cloud hold exactly the planned APIs, starting from current, then records in the state
 // what really exists, whatever failed on the way.

@@ -156,7 +156,7 @@ func (r *apiAuthorizationSetResource) check(ctx context.Context, ref apiRef, app
 		problems = append(problems, fmt.Sprintf("API %s does not exist in service %s", ref.APIID, ref.ServiceID))
 	case err != nil:
 		return nil, err
-	case api.AuthType != appAuthType:
+	case api.AuthType != cloud.AuthTypeApp:
 		problems = append(problems, fmt.Sprintf("API %s (%s) does not use app authentication (its auth_type is %s)", ref.APIID, api.APIName, api.AuthType))
 	}
 	if len(appIDs) == 0 {

@@ -37,8 +37,6 @@ const (
 	// listTTL is how long the list of an API's authorized apps serves reads, unless a write to the API
 	// comes first.
 	listTTL = 30 * time.Second
-	// appAuthType is the only API authentication type whose APIs can be authorized for apps.
-	appAuthType = "APP"
 )
 
 // apiRef identifies one service API in one workspace.

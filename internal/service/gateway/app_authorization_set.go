@@ -287,7 +287,6 @@ func (r *appAuthorizationSetResource) checkAuthorizable(ctx context.Context, m *
 	return problems, nil
 }
 
-
 // reconcile makes the cloud hold exactly the planned APIs, starting from current, then records in the state
 // what really exists, whatever failed on the way.
 func (r *appAuthorizationSetResource) reconcile(ctx context.Context, m *appAuthorizationSetModel, current []cloud.AppAuth, summary string, state *tfsdk.State, diags *diag.Diagnostics) {

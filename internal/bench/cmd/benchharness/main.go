@@ -157,47 +157,8 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 	}
-	profileN, profileLatency := slices.Max(o.ns), slices.Min(latencies)
-
-	var results []result
-	runErr := func() error {
-		for _, latency := range latencies {
-			for _, n := range o.ns {
-				// Repetitions go round the scenarios, so that a provider and the floor it is compared with
-				// run minutes apart at most, whatever the machine's load does over a long run.
-				runs := make([][][]result, len(o.scenarios))
-				for _, sc := range o.scenarios {
-					if !sc.fits(n) && latency == latencies[0] {
-						notes = append(notes, fmt.Sprintf("%s skipped at N=%d: the fake cloud holds at most %d authorizations per app", sc.name, n, sc.maxN))
-					}
-				}
-				for i := range o.repeat {
-					for j, sc := range o.scenarios {
-						if err := ctx.Err(); err != nil {
-							return err
-						}
-						if !sc.fits(n) {
-							continue
-						}
-						profile := ""
-						if o.profile != "" && sc.name == o.profileOf && n == profileN && latency == profileLatency && i == 0 {
-							profile = o.profile
-						}
-						dir := filepath.Join(work, "runs", fmt.Sprintf("%s-%d-%s-%d", sc.name, n, latencyString(latency), i+1))
-						rs, err := runScenario(ctx, tf, bins, dir, sc, n, latency, o.plans, profile)
-						if err != nil {
-							return fmt.Errorf("%s, N=%d, latency %s: %w", sc.name, n, latencyString(latency), err)
-						}
-						runs[j] = append(runs[j], rs)
-					}
-				}
-				for _, r := range runs {
-					results = append(results, medianRun(r)...)
-				}
-			}
-		}
-		return nil
-	}()
+	results, skipped, runErr := runScenarios(ctx, o, tf, bins, work, latencies)
+	notes = append(notes, skipped...)
 	if runErr != nil {
 		notes = append(notes, "stopped early: "+runErr.Error())
 	}
@@ -224,6 +185,50 @@ func run(ctx context.Context, o options) error {
 		logf("kept %s", work)
 	}
 	return runErr
+}
+
+// runScenarios runs every scenario at every N and latency, o.repeat times each, and returns the median runs,
+// notes of the scenarios skipped, and the error that stopped it early, if any (with what ran before it).
+func runScenarios(ctx context.Context, o options, tf terraform, bins binaries, work string, latencies []time.Duration) ([]result, []string, error) {
+	profileN, profileLatency := slices.Max(o.ns), slices.Min(latencies)
+	var results []result
+	var notes []string
+	for _, latency := range latencies {
+		for _, n := range o.ns {
+			// Repetitions go round the scenarios, so that a provider and the floor it is compared with
+			// run minutes apart at most, whatever the machine's load does over a long run.
+			runs := make([][][]result, len(o.scenarios))
+			for _, sc := range o.scenarios {
+				if !sc.fits(n) && latency == latencies[0] {
+					notes = append(notes, fmt.Sprintf("%s skipped at N=%d: the fake cloud holds at most %d authorizations per app", sc.name, n, sc.maxN))
+				}
+			}
+			for i := range o.repeat {
+				for j, sc := range o.scenarios {
+					if err := ctx.Err(); err != nil {
+						return results, notes, err
+					}
+					if !sc.fits(n) {
+						continue
+					}
+					profile := ""
+					if o.profile != "" && sc.name == o.profileOf && n == profileN && latency == profileLatency && i == 0 {
+						profile = o.profile
+					}
+					dir := filepath.Join(work, "runs", fmt.Sprintf("%s-%d-%s-%d", sc.name, n, latencyString(latency), i+1))
+					rs, err := runScenario(ctx, tf, bins, dir, sc, n, latency, o.plans, profile)
+					if err != nil {
+						return results, notes, fmt.Errorf("%s, N=%d, latency %s: %w", sc.name, n, latencyString(latency), err)
+					}
+					runs[j] = append(runs[j], rs)
+				}
+			}
+			for _, r := range runs {
+				results = append(results, medianRun(r)...)
+			}
+		}
+	}
+	return results, notes, nil
 }
 
 // probeLatency starts the fake cloud once with -latency to learn whether it knows the flag.

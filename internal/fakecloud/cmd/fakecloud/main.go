@@ -133,20 +133,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	scheme := "http"
 	var caPEM []byte
 	if c.tls {
-		var cert tls.Certificate
-		if cert, caPEM, err = fakecloud.SelfSignedCert(certHosts(c.listen)...); err != nil {
+		if caPEM, err = serveTLS(hs, &c); err != nil {
 			return err
 		}
-		hs.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 		scheme = "https"
-		if c.caFile != "" {
-			if err := writeFileAtomic(c.caFile, string(caPEM)); err != nil {
-				return err
-			}
-			if abs, err := filepath.Abs(c.caFile); err == nil {
-				c.caFile = abs // Terraform may run in another directory
-			}
-		}
 	}
 	url := scheme + "://" + addr.String()
 	printBanner(stdout, banner{version: version, url: url, creds: srv.Credentials(), admin: c.opts.Admin, tls: c.tls, caFile: c.caFile, caPEM: caPEM})
@@ -178,6 +168,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// serveTLS gives hs a certificate made now for the -listen host and the loopback names, and writes the PEM
+// of its CA to -ca-file, made absolute there since Terraform may run in another directory.
+func serveTLS(hs *http.Server, c *config) (caPEM []byte, err error) {
+	cert, caPEM, err := fakecloud.SelfSignedCert(certHosts(c.listen)...)
+	if err != nil {
+		return nil, err
+	}
+	hs.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	if c.caFile != "" {
+		if err := writeFileAtomic(c.caFile, string(caPEM)); err != nil {
+			return nil, err
+		}
+		if abs, err := filepath.Abs(c.caFile); err == nil {
+			c.caFile = abs
+		}
+	}
+	return caPEM, nil
 }
 
 // The limits of the HTTP server: a client that is slow or sends too much ties up a goroutine and memory, not

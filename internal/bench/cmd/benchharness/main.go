@@ -103,19 +103,26 @@ func parseFlags(args []string) (options, error) {
 	return o, nil
 }
 
-func run(ctx context.Context, o options) error {
+// absolutePaths makes the paths Terraform and the provider use absolute: Terraform starts the provider in the
+// configuration's directory. It clears old profiles.
+func absolutePaths(o *options) error {
 	var err error
 	if o.terraform, err = filepath.Abs(o.terraform); err != nil {
 		return err
 	}
-	if o.profile != "" {
-		// Terraform starts the provider in the configuration's directory.
-		if o.profile, err = filepath.Abs(o.profile); err != nil {
-			return err
-		}
-		if err := removeProfiles(o.profile); err != nil {
-			return err
-		}
+	if o.profile == "" {
+		return nil
+	}
+	if o.profile, err = filepath.Abs(o.profile); err != nil {
+		return err
+	}
+	return removeProfiles(o.profile)
+}
+
+func run(ctx context.Context, o options) error {
+	err := absolutePaths(&o)
+	if err != nil {
+		return err
 	}
 	work := o.work
 	if work == "" {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"sync"
 	"time"
 	_ "time/tzdata" // time zones by name (time_zone = "Europe/Berlin") on machines without a zoneinfo database
 )
@@ -50,6 +51,9 @@ func ParseTimeZone(tz string) (*time.Location, error) {
 		}
 		return time.FixedZone(tz, offset), nil
 	}
+	if loc, ok := zonesByName.Load(tz); ok {
+		return loc.(*time.Location), nil
+	}
 	if tz == "Local" {
 		return nil, fmt.Errorf("time zone %q: name the zone (GMT+1, Europe/Berlin); the machine's local zone is not one the service knows", tz)
 	}
@@ -57,8 +61,12 @@ func ParseTimeZone(tz string) (*time.Location, error) {
 	if err != nil {
 		return nil, fmt.Errorf("time zone %q is neither GMT±hours (GMT+8, GMT-03:30) nor a known IANA name (Europe/Berlin)", tz)
 	}
+	zonesByName.Store(tz, loc) // loading reads the zone database; every service-ticket call reads its zone
 	return loc, nil
 }
+
+// zonesByName holds the time zones found by name: a provider uses one.
+var zonesByName sync.Map
 
 // osmTime is a time as an answer carries it, still unread: a JSON number or string, or nothing.
 type osmTime struct{ raw json.RawMessage }

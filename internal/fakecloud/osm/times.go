@@ -3,6 +3,7 @@ package osm
 import (
 	"regexp"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/core"
@@ -69,12 +70,22 @@ func parseZone(v string) (*time.Location, *core.Error) {
 		}
 		return time.FixedZone(v, offset), nil
 	}
-	if v == "Local" {
+	if v == "Local" || !zoneName.MatchString(v) {
 		return nil, errParam.With()
 	}
-	loc, err := time.LoadLocation(v)
+	if loc, ok := zones.Load(v); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(v) // reads the zone database: slow enough to remember what it found
 	if err != nil {
 		return nil, errParam.With()
 	}
+	zones.Store(v, loc)
 	return loc, nil
 }
+
+// zoneName is the shape of an IANA time zone name (Europe/Berlin, America/Argentina/Buenos_Aires, EST5EDT).
+var zoneName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$`)
+
+// zones holds the time zones found by name, which are few.
+var zones sync.Map

@@ -36,11 +36,15 @@ var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, erro
 }
 
 func init() {
+	_, file, _, _ := runtime.Caller(0)
+	// A CLI configuration of the tests' own, whatever the environment names: a machine may name one that does
+	// not exist, about which Terraform warns on stderr and OpenTofu where terraform-plugin-testing reads its
+	// version, failing every test. Terraform runs started by NewTerraform get one of their own per test.
+	_ = os.Setenv("TF_CLI_CONFIG_FILE", filepath.Join(filepath.Dir(file), "testdata", "terraformrc"))
 	// Let `TF_ACC=1 go test` work without extra setup once `make tools` has installed Terraform.
 	if os.Getenv("TF_ACC_TERRAFORM_PATH") != "" {
 		return
 	}
-	_, file, _, _ := runtime.Caller(0)
 	tf := filepath.Join(filepath.Dir(file), "..", "..", ".tools", "bin", "terraform")
 	if _, err := os.Stat(tf); err == nil {
 		_ = os.Setenv("TF_ACC_TERRAFORM_PATH", tf)

@@ -29,7 +29,8 @@ type Base struct {
 // ResourceBase gives a resource the provider's client and its type name; embed it.
 type ResourceBase struct {
 	Base
-	TypeName string // e.g. authz_apig_app_acl
+	TypeName string   // e.g. authz_apig_app_acl
+	Identity Identity // the attributes of its identity and import ID (identity.go)
 }
 
 // Metadata names the resource.
@@ -165,7 +166,8 @@ func KeepWhenUnchanged(ctx context.Context, req resource.ModifyPlanRequest, resp
 // only ever sees the timeouts change, calls nothing and records the plan.
 type ReplaceOnly struct{}
 
-// Update records the planned timeouts.
-func (ReplaceOnly) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+// Update records the planned timeouts, and the identity.
+func (ReplaceOnly) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	resp.State.Raw = req.Plan.Raw.Copy()
+	KeepIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 }

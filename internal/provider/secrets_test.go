@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -250,4 +253,82 @@ func secretForms(s string) map[string]string {
 		}
 	}
 	return forms
+}
+
+// TestAccSecrets_writeOnlyHostPassword accepts a service-ticket request with the host password write-only
+// (password_wo), with TRACE logs on: the password reaches the verify-host and accept calls (a wrong one is
+// refused), and neither the state file, nor Terraform's output, nor the logs hold it. A changed
+// password_wo_version replaces the decision; a changed password_wo alone plans nothing.
+func TestAccSecrets_writeOnlyHostPassword(t *testing.T) {
+	acctest.SkipBelow(t, "1.11.0", "write-only arguments")
+	logPath := acctest.CaptureLogs(t)
+	w := newWorld(t)
+	config := func(password string, version int) string {
+		creds := fmt.Sprintf("[{ detail_id = %d, port = %d, account = %q, password_wo = %q, password_wo_version = %d }]",
+			w.host.detailID, w.host.port, w.host.account, password, version)
+		return w.config(withAccessKey, []string{"authz_service_request_authorization"},
+			map[string]map[string]string{"authz_service_request_authorization": {"host_credentials": creds}})
+	}
+	var output strings.Builder
+	record := func(r acctest.Result) acctest.Result { output.WriteString(r.String() + "\n"); return r }
+	tf := acctest.NewTerraform(t, config(wrongHostPassword, 1))
+	r := record(tf.Run("apply", "-auto-approve"))
+	if r.ExitCode != 1 || !acctest.ExpectError("verifying the credentials of host detail").MatchString(r.Output()) {
+		t.Fatalf("a wrong write-only password was not refused by the host's verification (exit %d):\n%s", r.ExitCode, r)
+	}
+	tf.SetConfig(config(hostPassword, 1))
+	record(tf.MustRun("apply", "-auto-approve"))
+	a, _ := w.f.OSM().Authorization("", w.request)
+	if a.Status != osm.StatusAuthorized {
+		t.Fatalf("the request is %d after the apply, want authorized", a.Status)
+	}
+	stateFile, err := os.ReadFile(filepath.Join(tf.Dir(), "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds := tf.State().OfType("authz_service_request_authorization")
+	if len(creds) != 1 || !strings.Contains(string(stateFile), `"password_wo_version": 1`) || !strings.Contains(string(stateFile), `"password_wo": null`) {
+		t.Errorf("the state records no null password_wo beside its version:\n%s", stateFile)
+	}
+	// Another write-only password alone changes nothing: only its version tells a change.
+	tf.SetConfig(config(wrongHostPassword, 1))
+	if r := record(tf.Run("plan", "-detailed-exitcode")); r.ExitCode != 0 {
+		t.Errorf("a changed password_wo alone planned a change:\n%s", r)
+	}
+	tf.SetConfig(config(hostPassword, 2))
+	if r := record(tf.Run("plan", "-detailed-exitcode")); r.ExitCode != 2 || !strings.Contains(r.Stdout, "must be replaced") {
+		t.Errorf("a changed password_wo_version does not replace the decision:\n%s", r)
+	}
+	record(tf.MustRun("destroy", "-auto-approve"))
+
+	logs := acctest.ReadLogs(t, logPath)
+	for what, pattern := range map[string]string{
+		"the service-ticket calls":           `cloud request: .*url="?http://127\.0\.0\.1:\d+/v2/servicerequest/authorizations`,
+		"the host password masked in a body": `\\"password\\":\\"\*\*\*\\"`,
+	} {
+		if !regexp.MustCompile(pattern).MatchString(logs) {
+			t.Errorf("the captured logs hold no sign of %s (pattern %s)", what, pattern)
+		}
+	}
+	checkNoSecrets(t, w, map[string]string{"Terraform's output": output.String(), "the logs": logs, "the state file": string(stateFile)})
+}
+
+// TestAccSecrets_writeOnlyNeedsTerraform111: before Terraform 1.11 a write-only password is refused at plan
+// time with the reason, and nothing is decided.
+func TestAccSecrets_writeOnlyNeedsTerraform111(t *testing.T) {
+	if c := acctest.TerraformCLI(t); !c.Version.LessThan(version.Must(version.NewVersion("1.11.0"))) {
+		t.Skipf("%s takes write-only arguments", c)
+	}
+	w := newWorld(t)
+	creds := fmt.Sprintf("[{ detail_id = %d, account = %q, password_wo = %q }]", w.host.detailID, w.host.account, hostPassword)
+	tf := acctest.NewTerraform(t, w.config(withAccessKey, []string{"authz_service_request_authorization"},
+		map[string]map[string]string{"authz_service_request_authorization": {"host_credentials": creds}}))
+	r := tf.Run("apply", "-auto-approve")
+	if r.ExitCode != 1 || !acctest.ExpectError("Write-only attributes are only supported in Terraform 1.11 and later").MatchString(r.Output()) {
+		t.Errorf("a write-only password on %s was not refused with the reason:\n%s", acctest.TerraformCLI(t), r)
+	}
+	if a, _ := w.f.OSM().Authorization("", w.request); a.Status != osm.StatusPending {
+		t.Errorf("the request is %d, want still pending", a.Status)
+	}
+	checkNoSecrets(t, w, map[string]string{"Terraform's output": r.String()})
 }

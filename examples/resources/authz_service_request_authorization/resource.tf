@@ -20,7 +20,9 @@ resource "authz_service_request_authorization" "database" {
   reject_reason    = "Use the read replica; production access is not granted for this ticket."
 }
 
-# Accept access to a host with the account the engineer may use there.
+# Accept access to a host with the account the engineer may use there. On Terraform and OpenTofu 1.11 and later
+# the password is write-only: it reaches the cloud and never the plan or the state. Raise password_wo_version to
+# hand over a new password (the decision is replaced). On older clients, use `password` instead.
 variable "web01_support_password" {
   type      = string
   sensitive = true
@@ -30,9 +32,10 @@ resource "authz_service_request_authorization" "web01" {
   authorization_id = "AUTH20261123002"
   expire_time      = "2026-11-25T00:00:00Z"
   host_credentials = [{
-    detail_id = 1001
-    port      = 22
-    account   = "support"
-    password  = var.web01_support_password
+    detail_id           = 1001
+    port                = 22
+    account             = "support"
+    password_wo         = var.web01_support_password
+    password_wo_version = 1
   }]
 }

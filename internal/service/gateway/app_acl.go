@@ -35,7 +35,7 @@ const maxACLValues = 300
 // NewAppACLResource returns the constructor of authz_<flavor>_app_acl: the IP allow or deny list of one app.
 func NewAppACLResource(f cloud.Flavor) func() resource.Resource {
 	return func() resource.Resource {
-		return &appACLResource{ResourceBase: framework.ResourceBase{TypeName: typeName(f, "app_acl")}, flavor: f}
+		return &appACLResource{ResourceBase: framework.ResourceBase{TypeName: typeName(f, "app_acl"), Identity: framework.Identity{Required: []string{"instance_id", "app_id"}}}, flavor: f}
 	}
 }
 
@@ -89,6 +89,7 @@ func (r *appACLResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 }
 
 func (r *appACLResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer framework.KeepIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var m appACLModel
 	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Create }, Default: defaultCreateTimeout}, &resp.Diagnostics)
 	defer cancel()
@@ -112,6 +113,7 @@ func (r *appACLResource) Create(ctx context.Context, req resource.CreateRequest,
 }
 
 func (r *appACLResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer framework.KeepReadIdentity(ctx, req, resp)
 	var m appACLModel
 	prior, ok := r.Refresh(ctx, req.State, &m, &resp.Diagnostics)
 	if !ok {
@@ -131,6 +133,7 @@ func (r *appACLResource) Read(ctx context.Context, req resource.ReadRequest, res
 }
 
 func (r *appACLResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer framework.KeepIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var m, prior appACLModel
 	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Update }, Default: defaultUpdateTimeout}, &resp.Diagnostics)
 	defer cancel()
@@ -230,12 +233,17 @@ func (r *appACLResource) Delete(ctx context.Context, req resource.DeleteRequest,
 }
 
 func (r *appACLResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, err := framework.ParseImportID(req.ID, "instance_id", "app_id")
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+	defer framework.KeepIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
+	id, ok := r.ImportID(ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	parts, err := framework.ParseImportID(id, "instance_id", "app_id")
+	if err != nil {
+		framework.InvalidImport(req, err, &resp.Diagnostics)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), parts[0])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app_id"), parts[1])...)
 }

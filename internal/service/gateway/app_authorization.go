@@ -38,7 +38,7 @@ var (
 // to call one API in one environment.
 func NewAppAuthorizationResource(f cloud.Flavor) func() resource.Resource {
 	return func() resource.Resource {
-		return &appAuthorizationResource{ResourceBase: framework.ResourceBase{TypeName: typeName(f, "app_authorization")}, flavor: f}
+		return &appAuthorizationResource{ResourceBase: framework.ResourceBase{TypeName: typeName(f, "app_authorization"), Identity: framework.Identity{Required: []string{"instance_id", "env_id", "app_id", "api_id"}}}, flavor: f}
 	}
 }
 
@@ -100,6 +100,7 @@ func (r *appAuthorizationResource) Schema(ctx context.Context, _ resource.Schema
 }
 
 func (r *appAuthorizationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer framework.KeepIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	full, m := r.newModel()
 	ctx, cancel, ok := r.Open(ctx, req.Plan, full, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Create }, Default: defaultCreateTimeout}, &resp.Diagnostics)
 	defer cancel()
@@ -144,6 +145,7 @@ func (r *appAuthorizationResource) Create(ctx context.Context, req resource.Crea
 }
 
 func (r *appAuthorizationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer framework.KeepReadIdentity(ctx, req, resp)
 	full, m := r.newModel()
 	prior, ok := r.Refresh(ctx, req.State, full, &resp.Diagnostics)
 	if !ok {
@@ -190,9 +192,14 @@ func (r *appAuthorizationResource) Delete(ctx context.Context, req resource.Dele
 }
 
 func (r *appAuthorizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, err := framework.ParseImportID(req.ID, "instance_id", "env_id", "app_id", "api_id")
+	defer framework.KeepIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
+	id, ok := r.ImportID(ctx, req, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	parts, err := framework.ParseImportID(id, "instance_id", "env_id", "app_id", "api_id")
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		framework.InvalidImport(req, err, &resp.Diagnostics)
 		return
 	}
 	for i, attr := range []string{"instance_id", "env_id", "app_id", "api_id"} {

@@ -41,7 +41,7 @@ const createBatch = 100
 // authoritative list of APIs one app may call in one environment.
 func NewAppAuthorizationSetResource(f cloud.Flavor) func() resource.Resource {
 	return func() resource.Resource {
-		return &appAuthorizationSetResource{ResourceBase: framework.ResourceBase{TypeName: typeName(f, "app_authorization_set")}, flavor: f}
+		return &appAuthorizationSetResource{ResourceBase: framework.ResourceBase{TypeName: typeName(f, "app_authorization_set"), Identity: framework.Identity{Required: []string{"instance_id", "env_id", "app_id"}}}, flavor: f}
 	}
 }
 
@@ -102,6 +102,7 @@ func (r *appAuthorizationSetResource) ModifyPlan(ctx context.Context, req resour
 }
 
 func (r *appAuthorizationSetResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer framework.KeepIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var m appAuthorizationSetModel
 	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Create }, Default: defaultCreateTimeout}, &resp.Diagnostics)
 	defer cancel()
@@ -165,6 +166,7 @@ func (r *appAuthorizationSetResource) Create(ctx context.Context, req resource.C
 }
 
 func (r *appAuthorizationSetResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer framework.KeepReadIdentity(ctx, req, resp)
 	var m appAuthorizationSetModel
 	prior, ok := r.Refresh(ctx, req.State, &m, &resp.Diagnostics)
 	if !ok {
@@ -183,6 +185,7 @@ func (r *appAuthorizationSetResource) Read(ctx context.Context, req resource.Rea
 }
 
 func (r *appAuthorizationSetResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer framework.KeepIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var m, prior appAuthorizationSetModel
 	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Update }, Default: defaultUpdateTimeout}, &resp.Diagnostics)
 	defer cancel()
@@ -236,9 +239,14 @@ func (r *appAuthorizationSetResource) Delete(ctx context.Context, req resource.D
 }
 
 func (r *appAuthorizationSetResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, err := framework.ParseImportID(req.ID, "instance_id", "env_id", "app_id")
+	defer framework.KeepIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
+	id, ok := r.ImportID(ctx, req, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	parts, err := framework.ParseImportID(id, "instance_id", "env_id", "app_id")
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		framework.InvalidImport(req, err, &resp.Diagnostics)
 		return
 	}
 	// An unknown environment holds no authorization, so reading would import an empty set: check it exists.
@@ -251,7 +259,7 @@ func (r *appAuthorizationSetResource) ImportState(ctx context.Context, req resou
 	for i, attr := range []string{"instance_id", "env_id", "app_id"} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), parts[i])...)
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("api_ids"), framework.StringSetValue{SetValue: types.SetValueMust(types.StringType, nil)})...)
 }
 

@@ -36,7 +36,7 @@ const maxApps = 5
 // NewAPIAuthorizationSetResource is authz_modelarts_api_authorization_set: the authoritative set of apps
 // allowed to call one API.
 func NewAPIAuthorizationSetResource() resource.Resource {
-	return &apiAuthorizationSetResource{ResourceBase: framework.ResourceBase{TypeName: "authz_modelarts_api_authorization_set"}}
+	return &apiAuthorizationSetResource{ResourceBase: framework.ResourceBase{TypeName: "authz_modelarts_api_authorization_set", Identity: framework.Identity{Required: []string{"service_id", "api_id"}, Optional: []string{"workspace_id"}}}}
 }
 
 type apiAuthorizationSetResource struct {
@@ -86,6 +86,7 @@ func (r *apiAuthorizationSetResource) ModifyPlan(ctx context.Context, req resour
 }
 
 func (r *apiAuthorizationSetResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer framework.KeepIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var m apiAuthorizationSetModel
 	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Create }, Default: defaultCreateTimeout}, &resp.Diagnostics)
 	defer cancel()
@@ -179,6 +180,7 @@ func (r *apiAuthorizationSetResource) check(ctx context.Context, ref apiRef, app
 }
 
 func (r *apiAuthorizationSetResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer framework.KeepReadIdentity(ctx, req, resp)
 	var m apiAuthorizationSetModel
 	prior, ok := r.Refresh(ctx, req.State, &m, &resp.Diagnostics)
 	if !ok {
@@ -197,6 +199,7 @@ func (r *apiAuthorizationSetResource) Read(ctx context.Context, req resource.Rea
 }
 
 func (r *apiAuthorizationSetResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer framework.KeepIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var m, prior apiAuthorizationSetModel
 	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Update }, Default: defaultUpdateTimeout}, &resp.Diagnostics)
 	defer cancel()
@@ -284,9 +287,14 @@ func (r *apiAuthorizationSetResource) Delete(ctx context.Context, req resource.D
 }
 
 func (r *apiAuthorizationSetResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, err := parseAPIAuthorizationSetImportID(req.ID)
+	defer framework.KeepIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
+	id, ok := r.ImportID(ctx, req, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	parts, err := parseAPIAuthorizationSetImportID(id)
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		framework.InvalidImport(req, err, &resp.Diagnostics)
 		return
 	}
 	// An API that does not exist holds no authorization, so reading would import an empty set: check it.

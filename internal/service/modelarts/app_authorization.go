@@ -29,7 +29,7 @@ var (
 // NewAppAuthorizationResource is authz_modelarts_app_authorization: one app allowed to call one API of a
 // real-time service.
 func NewAppAuthorizationResource() resource.Resource {
-	return &appAuthorizationResource{ResourceBase: framework.ResourceBase{TypeName: "authz_modelarts_app_authorization"}}
+	return &appAuthorizationResource{ResourceBase: framework.ResourceBase{TypeName: "authz_modelarts_app_authorization", Identity: framework.Identity{Required: []string{"service_id", "api_id", "app_id"}, Optional: []string{"workspace_id"}}}}
 }
 
 type appAuthorizationResource struct {
@@ -94,6 +94,7 @@ func workspaceAttribute() schema.StringAttribute {
 }
 
 func (r *appAuthorizationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer framework.KeepIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var m appAuthorizationModel
 	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Create }, Default: defaultCreateTimeout}, &resp.Diagnostics)
 	defer cancel()
@@ -142,6 +143,7 @@ func (r *appAuthorizationResource) fillNames(ctx context.Context, m *appAuthoriz
 }
 
 func (r *appAuthorizationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer framework.KeepReadIdentity(ctx, req, resp)
 	var m appAuthorizationModel
 	prior, ok := r.Refresh(ctx, req.State, &m, &resp.Diagnostics)
 	if !ok {
@@ -185,9 +187,14 @@ func (r *appAuthorizationResource) Delete(ctx context.Context, req resource.Dele
 }
 
 func (r *appAuthorizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, err := parseAppAuthorizationImportID(req.ID)
+	defer framework.KeepIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
+	id, ok := r.ImportID(ctx, req, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	parts, err := parseAppAuthorizationImportID(id)
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		framework.InvalidImport(req, err, &resp.Diagnostics)
 		return
 	}
 	for i, attr := range []string{"service_id", "api_id", "app_id", "workspace_id"} {

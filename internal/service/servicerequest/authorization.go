@@ -62,7 +62,7 @@ const (
 // NewAuthorizationResource is authz_service_request_authorization: the tenant's decision on one access
 // request of a support engineer.
 func NewAuthorizationResource() resource.Resource {
-	return &authorizationResource{ResourceBase: framework.ResourceBase{TypeName: "authz_service_request_authorization"}}
+	return &authorizationResource{ResourceBase: framework.ResourceBase{TypeName: "authz_service_request_authorization", Identity: framework.Identity{Required: []string{"authorization_id"}}}}
 }
 
 type authorizationResource struct {
@@ -141,15 +141,30 @@ func (r *authorizationResource) Schema(ctx context.Context, _ resource.SchemaReq
 				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
 			},
 			"host_credentials": schema.ListNestedAttribute{
-				MarkdownDescription: fmt.Sprintf("The account the engineer may use on each host of the request, at most %d; only with `accept`. Passwords are sensitive: they are never logged, never shown in plans or errors, and only kept in the state to tell a change. Changing them replaces the resource.", maxHostCredentials),
-				Optional:            true,
-				Validators:          []validator.List{listvalidator.SizeBetween(1, maxHostCredentials)},
-				PlanModifiers:       []planmodifier.List{listplanmodifier.RequiresReplace()},
+				MarkdownDescription: fmt.Sprintf("The account the engineer may use on each host of the request, at most %d; only with `accept`. Passwords are sensitive: they are never logged or shown in plans or errors. "+
+					"Give each host's password as `password_wo` on Terraform ≥ 1.11 and OpenTofu ≥ 1.11: it reaches the cloud and is never written to the plan or the state. `password`, for older clients, is kept in the state (marked sensitive) to tell a change. Changing any of them replaces the resource.", maxHostCredentials),
+				Optional:      true,
+				Validators:    []validator.List{listvalidator.SizeBetween(1, maxHostCredentials)},
+				PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()},
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"detail_id": schema.Int64Attribute{MarkdownDescription: "ID of the host in the request's `details`; each host at most once.", Required: true, Validators: []validator.Int64{int64validator.AtLeast(1)}},
 					"port":      schema.Int64Attribute{MarkdownDescription: "Port, 1 to 65535.", Optional: true, Validators: []validator.Int64{int64validator.Between(1, 65535)}},
 					"account":   schema.StringAttribute{MarkdownDescription: "Account, 1 to 64 characters.", Optional: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 64)}},
-					"password":  schema.StringAttribute{MarkdownDescription: "Password of the account, 1 to 1024 characters.", Optional: true, Sensitive: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 1024)}},
+					"password": schema.StringAttribute{
+						MarkdownDescription: "Password of the account, 1 to 1024 characters, kept in the state (sensitive). On Terraform ≥ 1.11 and OpenTofu ≥ 1.11 use `password_wo` instead; at most one of the two.",
+						Optional:            true, Sensitive: true,
+						Validators: []validator.String{stringvalidator.LengthBetween(1, 1024), stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName("password_wo"))},
+					},
+					"password_wo": schema.StringAttribute{
+						MarkdownDescription: "Password of the account, 1 to 1024 characters, write-only (Terraform ≥ 1.11, OpenTofu ≥ 1.11): it is sent to the verify-host and accept calls and never stored in the plan or the state, so a changed value alone plans nothing; change `password_wo_version` with it to replace the decision.",
+						Optional:            true, Sensitive: true, WriteOnly: true,
+						Validators: []validator.String{stringvalidator.LengthBetween(1, 1024)},
+					},
+					"password_wo_version": schema.Int64Attribute{
+						MarkdownDescription: "Any number you choose, kept in the state in place of `password_wo`: changing it replaces the decision with the current `password_wo`. Only with `password_wo`.",
+						Optional:            true,
+						Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRelative().AtParent().AtName("password_wo"))},
+					},
 				}},
 			},
 			"status": schema.Int64Attribute{
@@ -248,6 +263,7 @@ func validateHostCredentials(ctx context.Context, list types.List, diags *diag.D
 }
 
 func (r *authorizationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer framework.KeepIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var m authorizationModel
 	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Create }, Default: defaultTimeout}, &resp.Diagnostics)
 	defer cancel()
@@ -271,7 +287,7 @@ func (r *authorizationResource) Create(ctx context.Context, req resource.CreateR
 		if m.Decision.ValueString() == decisionReject {
 			return osm.Act(ctx, id, cloud.OSMReject, m.RejectReason.ValueString(), m.GroupID.ValueString())
 		}
-		accept, diags := m.acceptRequest(ctx)
+		accept, diags := m.acceptRequest(ctx, writeOnlyPasswords(ctx, req.Config))
 		resp.Diagnostics.Append(diags...)
 		if diags.HasError() {
 			return nil
@@ -311,6 +327,7 @@ func (r *authorizationResource) Create(ctx context.Context, req resource.CreateR
 }
 
 func (r *authorizationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer framework.KeepReadIdentity(ctx, req, resp)
 	var m authorizationModel
 	prior, ok := r.Refresh(ctx, req.State, &m, &resp.Diagnostics)
 	if !ok {
@@ -392,9 +409,14 @@ func (r *authorizationResource) Delete(ctx context.Context, req resource.DeleteR
 }
 
 func (r *authorizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := parseAuthorizationImportID(req.ID)
+	defer framework.KeepIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
+	importID, ok := r.ImportID(ctx, req, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	id, err := parseAuthorizationImportID(importID)
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		framework.InvalidImport(req, err, &resp.Diagnostics)
 		return
 	}
 	if r.Client == nil {

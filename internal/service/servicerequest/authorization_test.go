@@ -293,6 +293,8 @@ func TestAccServiceRequestAuthorization_planTimeValidation(t *testing.T) {
 		"too many hosts":           {[]string{`host_credentials = [` + strings.Repeat(`{ detail_id = 1 },`, 7) + `]`}, `list must contain at least 1 elements and at most 6 elements`},
 		"port out of range":        {[]string{`host_credentials = [{ detail_id = 1, port = 70000 }]`}, `value must be between 1 and 65535`},
 		"bad authorization ID":     {nil, `must be letters, digits, hyphens`},
+		"both passwords":           {[]string{`host_credentials = [{ detail_id = 1, password = "a", password_wo = "b" }]`}, `Attribute "host_credentials\[0\]\.password_wo" cannot be specified when\s+"host_credentials\[0\]\.password" is specified`},
+		"version without password": {[]string{`host_credentials = [{ detail_id = 1, password = "a", password_wo_version = 1 }]`}, `Attribute "host_credentials\[0\]\.password_wo" must be specified when\s+"host_credentials\[0\]\.password_wo_version" is specified`},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

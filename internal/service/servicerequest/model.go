@@ -9,6 +9,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
@@ -39,10 +41,31 @@ type authorizationModel struct {
 }
 
 type hostCredentialModel struct {
-	DetailID types.Int64  `tfsdk:"detail_id"`
-	Port     types.Int64  `tfsdk:"port"`
-	Account  types.String `tfsdk:"account"`
-	Password types.String `tfsdk:"password"`
+	DetailID          types.Int64  `tfsdk:"detail_id"`
+	Port              types.Int64  `tfsdk:"port"`
+	Account           types.String `tfsdk:"account"`
+	Password          types.String `tfsdk:"password"`
+	PasswordWO        types.String `tfsdk:"password_wo"`
+	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
+}
+
+// writeOnlyPasswords are the hosts' password_wo, in the order of host_credentials, as the configuration gives
+// them: a write-only value reaches only the configuration, never the plan or the state. None when unreadable
+// (the plan's credentials, read first, report why).
+func writeOnlyPasswords(ctx context.Context, config tfsdk.Config) []types.String {
+	var list types.List
+	if d := config.GetAttribute(ctx, path.Root("host_credentials"), &list); d.HasError() || list.IsNull() || list.IsUnknown() {
+		return nil
+	}
+	var creds []hostCredentialModel
+	if d := list.ElementsAs(ctx, &creds, false); d.HasError() {
+		return nil
+	}
+	out := make([]types.String, len(creds))
+	for i, c := range creds {
+		out[i] = c.PasswordWO
+	}
+	return out
 }
 
 var detailType = types.ObjectType{AttrTypes: map[string]attr.Type{
@@ -50,8 +73,9 @@ var detailType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"region_id": types.StringType, "port": types.Int64Type, "account": types.StringType,
 }}
 
-// acceptRequest is the accept call's body: the window in epoch milliseconds and the host credentials.
-func (m *authorizationModel) acceptRequest(ctx context.Context) (cloud.OSMAcceptRequest, diag.Diagnostics) {
+// acceptRequest is the accept call's body: the window in epoch milliseconds and the host credentials, each
+// with its password or, where the configuration gives it write-only, with writeOnly's value.
+func (m *authorizationModel) acceptRequest(ctx context.Context, writeOnly []types.String) (cloud.OSMAcceptRequest, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	req := cloud.OSMAcceptRequest{GroupID: m.GroupID.ValueString(), AgencyID: m.AgencyID.ValueString()}
 	for _, t := range []struct {
@@ -69,9 +93,13 @@ func (m *authorizationModel) acceptRequest(ctx context.Context) (cloud.OSMAccept
 	if !m.HostCredentials.IsNull() {
 		diags.Append(m.HostCredentials.ElementsAs(ctx, &creds, false)...)
 	}
-	for _, c := range creds {
+	for i, c := range creds {
+		password := c.Password
+		if password.IsNull() && i < len(writeOnly) {
+			password = writeOnly[i]
+		}
 		req.Details = append(req.Details, cloud.OSMHostCredential{
-			DetailID: c.DetailID.ValueInt64(), Port: int(c.Port.ValueInt64()), Account: c.Account.ValueString(), Password: c.Password.ValueString(),
+			DetailID: c.DetailID.ValueInt64(), Port: int(c.Port.ValueInt64()), Account: c.Account.ValueString(), Password: password.ValueString(),
 		})
 	}
 	return req, diags

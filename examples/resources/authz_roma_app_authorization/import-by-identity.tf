@@ -1,0 +1,10 @@
+# Terraform v1.12.0 and later, OpenTofu v1.12.0 and later
+import {
+  to = authz_roma_app_authorization.partner
+  identity = {
+    instance_id = "a2c4e6f8a2c4e6f8a2c4e6f8a2c4e6f8"
+    env_id      = "DEFAULT_ENVIRONMENT_RELEASE_ID"
+    app_id      = "b3d5f7a9b3d5f7a9b3d5f7a9b3d5f7a9"
+    api_id      = "c4e6a8b0c4e6a8b0c4e6a8b0c4e6a8b0"
+  }
+}

@@ -38,27 +38,38 @@ echo "==> terraform init and validate of every example directory"
 
 failed=0
 n=0
-while IFS= read -r dir; do
-  rel="${dir#"$root"/}"
-  copy="$work/examples/$rel"
+# validate DIR NAME LEAVE_OUT: init and validate a copy of DIR's .tf files, without the one named LEAVE_OUT.
+validate() {
+  local dir="$1" name="$2" leave_out="$3" copy="$work/examples/$2"
   mkdir -p "$copy"
   cp "$dir"/*.tf "$copy/"
+  rm -f "$copy/$leave_out"
   if ! grep -qs 'required_providers' "$copy"/*.tf; then
     printf 'terraform {\n  required_providers {\n    authz = {\n      source = "cloudauthz/authz"\n    }\n  }\n}\n' > "$copy/zz_required_providers.tf"
   fi
   n=$((n + 1))
   if out="$("$terraform" -chdir="$copy" init -input=false -no-color -backend=false 2>&1)" &&
     out="$("$terraform" -chdir="$copy" validate -no-color 2>&1)"; then
-    echo "    ok      $rel"
+    echo "    ok      $name"
   else
-    echo "    FAILED  $rel"
+    echo "    FAILED  $name"
     echo "$out" | sed 's/^/        /'
     failed=$((failed + 1))
+  fi
+}
+
+# A resource's two import examples name the same resource, once by ID and once by identity, which one
+# configuration may not: each is validated beside the resource's other files.
+while IFS= read -r dir; do
+  rel="${dir#"$root"/}"
+  validate "$dir" "$rel" import-by-identity.tf
+  if [ -f "$dir/import-by-identity.tf" ]; then
+    validate "$dir" "$rel/import-by-identity.tf" import-by-string-id.tf
   fi
 done < <(find "$root/examples" -name '*.tf' -not -path '*/.terraform/*' -exec dirname {} \; | sort -u)
 
 if [ "$failed" -ne 0 ]; then
-  echo "$failed of $n example directories do not validate" >&2
+  echo "$failed of $n example configurations do not validate" >&2
   exit 1
 fi
-echo "==> all $n example directories validate"
+echo "==> all $n example configurations validate"

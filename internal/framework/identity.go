@@ -32,10 +32,10 @@ type Identity struct {
 func (b *ResourceBase) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	attrs := make(map[string]identityschema.Attribute, len(b.Identity.Required)+len(b.Identity.Optional))
 	for _, name := range b.Identity.Required {
-		attrs[name] = identityschema.StringAttribute{RequiredForImport: true, Description: "The `" + name + "` of the resource."}
+		attrs[name] = identityschema.StringAttribute{RequiredForImport: true, Description: "The `" + name + "` argument."}
 	}
 	for _, name := range b.Identity.Optional {
-		attrs[name] = identityschema.StringAttribute{OptionalForImport: true, Description: "The `" + name + "` of the resource; optional in an import block, as in the import ID."}
+		attrs[name] = identityschema.StringAttribute{OptionalForImport: true, Description: "The `" + name + "` argument; may be left out of an import block, as off the end of the import ID, for its default."}
 	}
 	resp.IdentitySchema = identityschema.Schema{Version: IdentityVersion, Attributes: attrs}
 }

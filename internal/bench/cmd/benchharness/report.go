@@ -230,9 +230,14 @@ func targets(results []result) []string {
 			continue
 		}
 		switch {
-		case r.Op == "plan" && r.N == 1:
+		case r.Op == "plan" && r.N == 1 && r.Latency == 0:
 			x := wallRatio(r, f)
-			check(x <= 1.1, "%s plan, N=1, latency %s: %.2f× the floor (target ≤ 1.1×)", r.Scenario, latencyString(r.Latency), x)
+			check(x <= 1.1, "%s plan, N=1, latency 0: %.2f× the floor (target ≤ 1.1×)", r.Scenario, x)
+		case r.Op == "plan" && r.N == 1:
+			// Issue 10 set the N = 1 target at zero latency: with latency, a refresh's one call is a round trip the
+			// floor, which calls nothing, never makes (a fifth of a 0.25 s plan at 50 ms).
+			lines = append(lines, fmt.Sprintf("- for reference: %s plan, N=1, latency %s: %.2f× the floor, %.2f s over it with %d API calls of %s each (the target, 1.1×, is at latency 0)",
+				r.Scenario, latencyString(r.Latency), wallRatio(r, f), (r.Wall-f.Wall).Seconds(), r.totalCalls(), latencyString(r.Latency)))
 		case r.Op == "plan" && r.N == 1000 && r.Scenario == "app_acl" && r.Latency == 0:
 			x := wallRatio(r, f)
 			check(x <= 1.3, "app_acl plan, N=1000, latency 0: %.2f× the floor (target ≤ 1.3×)", x)

@@ -170,6 +170,11 @@ func TestTargets(t *testing.T) {
 		{Scenario: "app_authorization", N: 1000, Latency: ms50, Op: "plan", Wall: 3 * time.Second, ProviderCPU: 1100 * time.Millisecond, RSSKiB: 150 * 1024, Calls: map[string]int{"GET x": 2}},
 		{Scenario: floorScenario, N: 1000, Latency: ms50, Op: "plan", Wall: 2 * time.Second, ProviderCPU: 500 * time.Millisecond, RSSKiB: 100 * 1024},
 		{Scenario: wideScenario, N: 1000, Latency: ms50, Op: "plan", Wall: 3 * time.Second, ProviderCPU: time.Second, RSSKiB: 140 * 1024},
+		// N = 1: the target at latency 0; with latency, the round trip is reported.
+		{Scenario: "app_acl", N: 1, Op: "plan", Wall: 260 * time.Millisecond, Calls: map[string]int{"GET x": 1}},
+		{Scenario: floorScenario, N: 1, Op: "plan", Wall: 250 * time.Millisecond},
+		{Scenario: "app_acl", N: 1, Latency: ms50, Op: "plan", Wall: 300 * time.Millisecond, Calls: map[string]int{"GET x": 1}},
+		{Scenario: floorScenario, N: 1, Latency: ms50, Op: "plan", Wall: 240 * time.Millisecond},
 	}
 	got := targets(results)
 	want := []string{
@@ -178,6 +183,8 @@ func TestTargets(t *testing.T) {
 		"- MISSED: app_authorization plan, N=1000, latency 50ms: peak RSS 1.50× the floor (target ≤ 1.3×)",
 		"- for reference: app_authorization plan, N=1000, latency 50ms: 1.00× the time, 1.10× the provider CPU and 1.07× the peak RSS of floor_wide, " +
 			"which does nothing with the same schema (floor_wide itself: 1.50×, 2.00× and 1.40× the floor)",
+		"- met: app_acl plan, N=1, latency 0: 1.04× the floor (target ≤ 1.1×)",
+		"- for reference: app_acl plan, N=1, latency 50ms: 1.25× the floor, 0.06 s over it with 1 API calls of 50ms each (the target, 1.1×, is at latency 0)",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("targets:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

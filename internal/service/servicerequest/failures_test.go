@@ -99,3 +99,40 @@ func TestAccServiceRequest_interruptedApply(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// An accept with a write-only host password whose answer is lost (the connection dropped after the service
+// acted, then a 5xx after it acted again on the retry) is read back and recorded, with the password still out
+// of the state; a wrong endpoint then fails refresh and destroy without losing the decision.
+func TestAccServiceRequest_writeOnlyPasswordFailures(t *testing.T) {
+	t.Parallel()
+	acctest.SkipBelow(t, "1.11.0", "write-only arguments")
+	f, s := seeded(t)
+	creds := fmt.Sprintf("  token = %q\n", f.Creds.DomainToken)
+	accept := fmt.Sprintf(`
+resource "authz_service_request_authorization" "test" {
+  authorization_id = %q
+  host_credentials = [{ detail_id = %d, port = %d, account = %q, password_wo = %q, password_wo_version = 1 }]
+}
+`, s.Pending, s.HostDetailID, s.HostPort, s.HostAccount, s.HostPassword)
+	good := f.ProviderBlock(creds) + accept
+	wrong := fmt.Sprintf("provider \"authz\" {\n  max_retries = 1\n  endpoints   = { osm = %q, iam = %q }\n%s}\n", f.URL+"/wrong", f.URL, creds) + accept
+	resource.Test(t, testCase(t, status(f, s.Pending, cloud.OSMCanceled),
+		resource.TestStep{
+			PreConfig: func() {
+				f.InjectFault(fakecloud.Fault{Method: "PUT", PathRegexp: `/authorizations/[^/]+$`, Times: 1, AfterApply: true, DropConnection: true})
+				f.InjectFault(fakecloud.Fault{Method: "PUT", PathRegexp: `/authorizations/[^/]+$`, Skip: 1, Times: 1, Status: 503, AfterApply: true})
+			},
+			Config: good,
+			Check: resource.ComposeAggregateTestCheckFunc(status(f, s.Pending, cloud.OSMAuthorized),
+				resource.TestCheckNoResourceAttr(addr, "host_credentials.0.password_wo"),
+				resource.TestCheckResourceAttr(addr, "host_credentials.0.password_wo_version", "1")),
+		},
+		resource.TestStep{PreConfig: f.ClearFaults, Config: wrong, PlanOnly: true, ExpectError: acctest.ExpectError(`APIG.0101`)},
+		resource.TestStep{Config: wrong, Destroy: true, ExpectError: acctest.ExpectError(`APIG.0101`)},
+		resource.TestStep{
+			Config:           good,
+			Check:            status(f, s.Pending, cloud.OSMAuthorized),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		},
+	))
+}

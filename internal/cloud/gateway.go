@@ -401,3 +401,17 @@ type API struct {
 func (g *GatewayClient) ListAPIs(ctx context.Context, instanceID string) ([]API, error) {
 	return listV2[API](ctx, g, instanceID, "/apis", "apis")
 }
+
+// App is an app (credential) of a gateway instance, as a list names it. The list also carries each app's key
+// and secret: they are not decoded.
+type App struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// BindNum is how many APIs the app is authorized for, when the gateway says.
+	BindNum *int `json:"bind_num"`
+}
+
+// ListApps answers GET .../apps, following every page.
+func (g *GatewayClient) ListApps(ctx context.Context, instanceID string) ([]App, error) {
+	return listV2[App](ctx, g, instanceID, "/apps", "apps")
+}

@@ -91,9 +91,20 @@ func KeepIdentity(ctx context.Context, state *tfsdk.State, identity *tfsdk.Resou
 	if identity == nil || state.Raw.IsNull() || !state.Raw.IsKnown() {
 		return
 	}
+	copyIdentity(ctx, state, identity, diags)
+}
+
+// attributeSource is a state or a list result's resource object.
+type attributeSource interface {
+	GetAttribute(ctx context.Context, p path.Path, target any) diag.Diagnostics
+}
+
+// copyIdentity sets each identity attribute to the source's attribute of the same name; an unknown one
+// stays null.
+func copyIdentity(ctx context.Context, src attributeSource, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
 	for name := range identity.Schema.GetAttributes() {
 		var v types.String
-		diags.Append(state.GetAttribute(ctx, path.Root(name), &v)...)
+		diags.Append(src.GetAttribute(ctx, path.Root(name), &v)...)
 		if v.IsUnknown() {
 			v = types.StringNull()
 		}

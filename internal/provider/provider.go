@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -28,7 +29,10 @@ import (
 	"github.com/cloudauthz/terraform-provider-authz/internal/validate"
 )
 
-var _ provider.Provider = (*authzProvider)(nil)
+var (
+	_ provider.Provider                  = (*authzProvider)(nil)
+	_ provider.ProviderWithListResources = (*authzProvider)(nil)
+)
 
 // New returns a constructor of the provider for the given build version.
 func New(version string) func() provider.Provider {
@@ -218,6 +222,7 @@ func (p *authzProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 	resp.ResourceData = client
 	resp.DataSourceData = client
+	resp.ListResourceData = client
 }
 
 // Resources lists the resources of every service package; a new service adds one line.
@@ -226,6 +231,14 @@ func (p *authzProvider) Resources(_ context.Context) []func() resource.Resource 
 		gateway.Resources(),
 		modelarts.Resources(),
 		servicerequest.Resources(),
+	)
+}
+
+// ListResources lists the list resources (`terraform query`) of every service package; a new service adds one
+// line.
+func (p *authzProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return slices.Concat(
+		gateway.ListResources(),
 	)
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/cloud"
@@ -79,6 +80,16 @@ func Resources() []func() resource.Resource {
 	var out []func() resource.Resource
 	for _, f := range flavors {
 		out = append(out, NewAppAuthorizationResource(f), NewAppAuthorizationSetResource(f), NewAppACLResource(f))
+	}
+	return out
+}
+
+// ListResources are the gateway list resources of every flavour: one for each resource type of single
+// grants (the authoritative sets are exclusive by design and need none).
+func ListResources() []func() list.ListResource {
+	var out []func() list.ListResource
+	for _, f := range flavors {
+		out = append(out, NewAppAuthorizationList(f), NewAppACLList(f))
 	}
 	return out
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make validate-examples: `terraform fmt -check` over examples/, then `terraform init` and `terraform validate` of
-# every directory under examples/ holding .tf files, against the provider built from this tree and offline, as
+# every directory under examples/ holding .tf or .tfquery.hcl files (the query files with `validate -query`), against the provider built from this tree and offline, as
 # examples/demo/demo.sh does: dev_overrides runs the fresh binary, a filesystem mirror holding the same binary lets
 # `terraform init` resolve it without the registry. Each example is validated in a copy, so no .terraform or lock
 # file is left in the tree; an example without required_providers gets one, as a user's configuration would have.
@@ -41,15 +41,20 @@ n=0
 # validate DIR NAME LEAVE_OUT: init and validate a copy of DIR's .tf files, without the one named LEAVE_OUT.
 validate() {
   local dir="$1" name="$2" leave_out="$3" copy="$work/examples/$2"
+  local query=()
   mkdir -p "$copy"
-  cp "$dir"/*.tf "$copy/"
+  cp "$dir"/*.tf "$copy/" 2>/dev/null || true
+  if compgen -G "$dir/*.tfquery.hcl" >/dev/null; then
+    cp "$dir"/*.tfquery.hcl "$copy/"
+    query=(-query)
+  fi
   rm -f "$copy/$leave_out"
   if ! grep -qs 'required_providers' "$copy"/*.tf; then
     printf 'terraform {\n  required_providers {\n    authz = {\n      source = "cloudauthz/authz"\n    }\n  }\n}\n' > "$copy/zz_required_providers.tf"
   fi
   n=$((n + 1))
   if out="$("$terraform" -chdir="$copy" init -input=false -no-color -backend=false 2>&1)" &&
-    out="$("$terraform" -chdir="$copy" validate -no-color 2>&1)"; then
+    out="$("$terraform" -chdir="$copy" validate -no-color "${query[@]}" 2>&1)"; then
     echo "    ok      $name"
   else
     echo "    FAILED  $name"
@@ -66,7 +71,7 @@ while IFS= read -r dir; do
   if [ -f "$dir/import-by-identity.tf" ]; then
     validate "$dir" "$rel/import-by-identity.tf" import-by-string-id.tf
   fi
-done < <(find "$root/examples" -name '*.tf' -not -path '*/.terraform/*' -exec dirname {} \; | sort -u)
+done < <(find "$root/examples" \( -name '*.tf' -o -name '*.tfquery.hcl' \) -not -path '*/.terraform/*' -exec dirname {} \; | sort -u)
 
 if [ "$failed" -ne 0 ]; then
   echo "$failed of $n example configurations do not validate" >&2

@@ -20,6 +20,8 @@ type (
 	Credentials    = core.Credentials
 	Fault          = core.Fault
 	Chaos          = core.Chaos
+	Throttle       = core.Throttle
+	Throttles      = core.Throttles
 	RequestRecord  = core.RequestRecord
 	ProjectFixture = core.ProjectFixture
 	RouteInfo      = core.RouteInfo
@@ -48,6 +50,9 @@ type Options struct {
 	Admin        bool             // serve the /_fakecloud/ admin endpoints (request log, fixture, state, faults)
 	MaxBodyBytes int64            // request body limit, beyond which a call is answered 413 in its service's codes; 0 = 1 MiB
 	Latency      time.Duration    // how long every cloud API request (admin endpoints aside) is held before it is served
+	// Throttles are the API front door's throttling policies, per credential and per source address (see
+	// core/throttle.go for what each counts); zero: none.
+	Throttles Throttles
 
 	// Quirks names the documented alternative forms to answer in (see quirks.go); none = the SDK's shapes.
 	Quirks []string
@@ -67,7 +72,7 @@ type Server struct {
 // New returns a fake cloud holding the two projects DefaultProject* and OtherProject* and nothing else.
 func New(opts Options) *Server {
 	opts.applyQuirks()
-	c := core.New(core.Options{Now: opts.Now, Admin: opts.Admin, MaxBodyBytes: opts.MaxBodyBytes, Latency: opts.Latency})
+	c := core.New(core.Options{Now: opts.Now, Admin: opts.Admin, MaxBodyBytes: opts.MaxBodyBytes, Latency: opts.Latency, Throttles: opts.Throttles})
 	s := &Server{Server: c, gateway: gateway.New(opts.Gateway, c.Now), modelarts: modelarts.New(c.Now), osm: osm.New(opts.OSM, c.Now)}
 	c.Register(s.gateway)
 	c.Register(s.modelarts)
@@ -76,6 +81,9 @@ func New(opts Options) *Server {
 	c.SetFrontDoor(s.gateway)
 	return s
 }
+
+// ParseThrottle reads a throttling policy written N/WINDOW, e.g. 20/1s or 600/1m (see core.ParseThrottle).
+func ParseThrottle(s string) (Throttle, error) { return core.ParseThrottle(s) }
 
 // SelfSignedCert makes a certificate for serving a fake cloud over HTTPS on the loopback addresses,
 // localhost and hosts, and the PEM of the one-off CA that signed it, which clients must trust (see

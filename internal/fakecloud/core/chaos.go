@@ -18,6 +18,9 @@ type Chaos struct {
 	// Faults are the ways a request may fail; each chosen failure is one of those whose Method and PathRegexp
 	// match the request, picked by the same function. Skip and Times are ignored.
 	Faults []Fault
+	// Throttles, when set, replace the server's throttling policies (SetThrottles): the front door's 429s come
+	// on top of the random failures, whenever a caller goes over a policy.
+	Throttles Throttles
 }
 
 type chaos struct {
@@ -45,6 +48,11 @@ func (s *Server) SetChaos(c *Chaos) error {
 			return err
 		}
 		ch.faults = append(ch.faults, af)
+	}
+	if c.Throttles != (Throttles{}) {
+		if err := s.SetThrottles(c.Throttles); err != nil {
+			return err
+		}
 	}
 	s.mu.Lock()
 	s.chaos = ch

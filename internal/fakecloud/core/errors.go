@@ -39,4 +39,7 @@ var (
 	// errNoService answers a path no service claims while no front door is set (see Server.SetFrontDoor).
 	errNoService = ErrorDef{http.StatusNotFound, "FAKECLOUD.0404", "No service of the fake cloud answers this path"}
 	errInternal  = ErrorDef{http.StatusInternalServerError, "FAKECLOUD.0500", "Internal error"}
+	// errThrottled is the API front door's answer to a request over a throttling policy (throttle.go): the
+	// policy's name, its limit and its window. The clouds send no Retry-After with it.
+	errThrottled = ErrorDef{http.StatusTooManyRequests, "APIGW.0308", "The throttling threshold has been reached: policy %s over ratelimit,limit:%d,time:%s"}
 )

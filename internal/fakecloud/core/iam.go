@@ -143,6 +143,7 @@ func (s *Server) issueToken(c *Call) (Reply, *Error) {
 	}
 	now := s.Now()
 	tok.expires = now.Add(tokenLifetime)
+	tok.user = user.Domain.Name + "/" + user.Name
 	value := "fake-token-" + NewID()
 	s.id.tokens[value] = tok
 

@@ -56,6 +56,7 @@ type identity struct {
 type token struct {
 	projectID string    // "": scoped to the account
 	expires   time.Time // zero: never
+	user      string    // the IAM user (domain/name) a login issued it to; "" for the pre-issued ones
 }
 
 func newIdentity() identity {

@@ -21,6 +21,8 @@ type Options struct {
 	// Latency holds every cloud API request (admin endpoints aside) this long before it is served, to model
 	// a real cloud's round trip.
 	Latency time.Duration
+	// Throttles are the API front door's throttling policies (throttle.go); zero: none.
+	Throttles Throttles
 }
 
 // Server is the core of the fake cloud; services plug into it with Register. It is safe for concurrent use.
@@ -39,6 +41,8 @@ type Server struct {
 	faults   []*activeFault
 	chaos    *chaos      // nil unless SetChaos turned it on
 	routes   []RouteInfo // every registered call, for Routes
+
+	throttle throttler // its own lock: it is asked about every request
 }
 
 // New returns a server with the IAM routes and the two projects DefaultProject* and OtherProject*, and no
@@ -51,6 +55,9 @@ func New(opts Options) *Server {
 		opts.MaxBodyBytes = 1 << 20
 	}
 	s := &Server{opts: opts, mux: http.NewServeMux(), id: newIdentity()}
+	if err := s.SetThrottles(opts.Throttles); err != nil {
+		panic(err) // written in the test or checked by the command's flags
+	}
 	s.front.UnknownRoute, s.front.SystemError = errNoService, errInternal
 	// The catch-all also takes wrong methods on known paths, which the clouds answer as unknown paths too.
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.endpoint(s.front, s.unrouted)(w, r) })
@@ -98,7 +105,7 @@ func (s *Server) service(name string) Service {
 func (s *Server) Now() time.Time { return s.opts.Now().UTC().Truncate(time.Second) }
 
 // ServeHTTP answers one request: admin endpoints directly, everything else through the request log, the
-// latency, fault injection and the routes.
+// throttling policies, the latency, fault injection and the routes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Request-Id", NewID())
 	if s.admin != nil && strings.HasPrefix(r.URL.Path, adminPrefix) {
@@ -107,8 +114,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := s.logArrival(r)
 	sw := &statusWriter{ResponseWriter: w}
+	refused := s.throttled(r) // at arrival, as the front door counts
 	s.delay(r)
-	s.mux.ServeHTTP(sw, r)
+	if refused != nil {
+		writeError(sw, refused)
+	} else {
+		s.mux.ServeHTTP(sw, r)
+	}
 	s.logStatus(rec, sw.status)
 }
 

@@ -82,6 +82,19 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		c.opts.Quirks = append(c.opts.Quirks, names...)
 		return nil
 	})
+	throttle := func(dst *fakecloud.Throttle) func(string) error {
+		return func(v string) error {
+			t, err := fakecloud.ParseThrottle(v)
+			*dst = t
+			return err
+		}
+	}
+	fs.Func("throttle-user", "throttling policy per credential, N/WINDOW (e.g. 20/1s, 600/1m): beyond N requests in a window of the clock, "+
+		"429 APIGW.0308 naming the policy, limit and window, without Retry-After. Counts by access key, by the IAM user of a token "+
+		"issued at a login, or by the token; not the IAM login itself, which carries no credential (only -throttle-ip counts it), "+
+		"nor the admin endpoints", throttle(&c.opts.Throttles.User))
+	fs.Func("throttle-ip", "throttling policy per source address, N/WINDOW, like -throttle-user; counts every cloud API request, IAM included, "+
+		"not the admin endpoints", throttle(&c.opts.Throttles.IP))
 	fs.BoolVar(&c.listQuirks, "quirks", false, "list the quirks, what each changes and where each form is documented, and exit")
 	fs.BoolVar(&c.showVersion, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {

@@ -335,3 +335,18 @@ func TestVersion(t *testing.T) {
 		t.Errorf("-version printed %q, want %q", got, want)
 	}
 }
+
+// The throttling flags set the policies; a policy the fake cannot serve is refused with the form it wants.
+func TestThrottleFlags(t *testing.T) {
+	c, err := parseFlags([]string{"-throttle-user", "20/1s", "-throttle-ip", "600/1m"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fakecloud.Throttles{User: fakecloud.Throttle{Limit: 20, Window: time.Second}, IP: fakecloud.Throttle{Limit: 600, Window: time.Minute}}
+	if c.opts.Throttles != want {
+		t.Errorf("throttles %+v, want %+v", c.opts.Throttles, want)
+	}
+	if _, err := parseFlags([]string{"-throttle-user", "20/500ms"}, io.Discard); err == nil || !strings.Contains(err.Error(), "whole number of seconds") {
+		t.Errorf("-throttle-user 20/500ms: %v", err)
+	}
+}

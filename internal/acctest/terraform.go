@@ -17,6 +17,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/cloudauthz/terraform-provider-authz/internal/provider"
@@ -31,6 +32,7 @@ type Terraform struct {
 	bin     string
 	dir     string
 	env     []string
+	others  []OtherProvider
 	Timeout time.Duration // bound on one command; it is killed when it runs longer
 }
 
@@ -38,21 +40,35 @@ type Terraform struct {
 const DefaultCommandTimeout = 2 * time.Minute
 
 // providerAddresses are the addresses the served provider answers to: hashicorp/authz is what a configuration
-// without required_providers means (as in terraform-plugin-testing), cloudauthz/authz is the published one. The
-// host is the one the CLI fills in for an address without one: registry.terraform.io for Terraform,
-// registry.opentofu.org for OpenTofu, chosen with TF_ACC_PROVIDER_HOST as terraform-plugin-testing does.
+// without required_providers means (as in terraform-plugin-testing), cloudauthz/authz is the published one.
 func providerAddresses() []string {
-	host := os.Getenv("TF_ACC_PROVIDER_HOST")
-	if host == "" {
-		host = "registry.terraform.io"
-	}
+	host := ProviderHost()
 	return []string{host + "/hashicorp/authz", host + "/cloudauthz/authz"}
 }
 
+// ProviderHost is the registry host the CLI fills in for a provider source without one: registry.terraform.io
+// for Terraform, registry.opentofu.org for OpenTofu, chosen with TF_ACC_PROVIDER_HOST as terraform-plugin-testing
+// does.
+func ProviderHost() string {
+	if host := os.Getenv("TF_ACC_PROVIDER_HOST"); host != "" {
+		return host
+	}
+	return "registry.terraform.io"
+}
+
+// OtherProvider is a provider a test serves beside this one, under an address of its choosing (e.g.
+// ProviderHost()+"/huaweicloud/huaweicloud"): a stand-in for a provider whose state the test moves, say. Each
+// command gets a fresh instance of it, as of this provider.
+type OtherProvider struct {
+	Address string
+	Server  func() tfprotov6.ProviderServer
+}
+
 // NewTerraform prepares a working directory holding config as main.tf and runs `terraform init` in it. It skips
-// the test unless TF_ACC is set. TF_ACC_TERRAFORM_PATH names the binary (Terraform or OpenTofu). Terraform never reaches the network: the provider is reattached, and the CLI
-// configuration installs any other provider only from an empty mirror.
-func NewTerraform(t *testing.T, config string) *Terraform {
+// the test unless TF_ACC is set. TF_ACC_TERRAFORM_PATH names the binary (Terraform or OpenTofu). Terraform never
+// reaches the network: the provider and the others given are reattached, and the CLI configuration installs
+// any other provider only from an empty mirror.
+func NewTerraform(t *testing.T, config string, others ...OtherProvider) *Terraform {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance tests run only with TF_ACC=1")
@@ -76,7 +92,7 @@ func NewTerraform(t *testing.T, config string) *Terraform {
 	if err := os.WriteFile(cliConfig, []byte(rc), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	tf := &Terraform{t: t, bin: bin, dir: dir, Timeout: DefaultCommandTimeout,
+	tf := &Terraform{t: t, bin: bin, dir: dir, others: others, Timeout: DefaultCommandTimeout,
 		env: append(terraformEnv(), "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "TF_CLI_CONFIG_FILE="+cliConfig)}
 	tf.SetConfig(config)
 	tf.MustRun("init")
@@ -135,7 +151,7 @@ func (tf *Terraform) Start(args ...string) *Process {
 	}
 	argv = append(argv, args[1:]...)
 
-	reattach, stopProvider := serveProvider(tf.t)
+	reattach, stopProvider := serveProviders(tf.t, tf.others)
 	ctx, cancel := context.WithTimeout(context.Background(), tf.Timeout)
 	cmd := exec.CommandContext(ctx, tf.bin, argv...)
 	cmd.Dir = tf.dir
@@ -292,18 +308,65 @@ func (tf *Terraform) State() State {
 	return s
 }
 
-// serveProvider serves a new instance of the provider in this process through go-plugin's debug mode and
-// returns the TF_REATTACH_PROVIDERS value that lets Terraform use it, and a function stopping it.
-func serveProvider(t *testing.T) (reattach string, stop func() error) {
+// reattachConfig is the JSON shape Terraform reads from TF_REATTACH_PROVIDERS for one provider
+// (terraform-exec's ReattachConfig).
+type reattachConfig struct {
+	Protocol        string
+	ProtocolVersion int
+	Pid             int
+	Test            bool
+	Addr            struct{ Network, String string }
+}
+
+// serveProviders serves a new instance of the provider, and of each other one, in this process through
+// go-plugin's debug mode and returns the TF_REATTACH_PROVIDERS value that lets Terraform use them, and a
+// function stopping them.
+func serveProviders(t *testing.T, others []OtherProvider) (reattach string, stop func() error) {
+	t.Helper()
+	all := map[string]reattachConfig{}
+	var stops []func() error
+	stopAll := func() error {
+		var errs []error
+		for _, stop := range stops {
+			errs = append(errs, stop())
+		}
+		return errors.Join(errs...)
+	}
+	served := false
+	defer func() {
+		if !served { // a server failed to start and the test is ending: stop those that did
+			_ = stopAll()
+		}
+	}()
+	addresses := providerAddresses()
+	rc, stop := serveProvider(t, addresses[0], provider.NewServer("test"))
+	stops = append(stops, stop)
+	for _, a := range addresses {
+		all[a] = rc
+	}
+	for _, o := range others {
+		rc, stop := serveProvider(t, o.Address, o.Server)
+		stops = append(stops, stop)
+		all[o.Address] = rc
+	}
+	b, err := json.Marshal(all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	served = true
+	return string(b), stopAll
+}
+
+// serveProvider serves one provider server through go-plugin's debug mode and returns its reattach
+// configuration and a function stopping it.
+func serveProvider(t *testing.T, name string, server func() tfprotov6.ProviderServer) (reattachConfig, func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	configCh := make(chan *plugin.ReattachConfig)
 	closeCh := make(chan struct{})
 	errCh := make(chan error, 1)
-	server := provider.NewServer("test")
-	addresses := providerAddresses()
 	go func() {
-		errCh <- tf6server.Serve(addresses[0], server,
+		errCh <- tf6server.Serve(name, server,
 			tf6server.WithDebug(ctx, configCh, closeCh),
 			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
 			tf6server.WithoutLogStderrOverride(),
@@ -315,39 +378,20 @@ func serveProvider(t *testing.T) (reattach string, stop func() error) {
 	case cfg = <-configCh:
 	case err := <-errCh:
 		cancel()
-		t.Fatalf("serving the provider: %v", err)
+		t.Fatalf("serving %s: %v", name, err)
 	case <-time.After(10 * time.Second):
 		cancel()
-		t.Fatal("serving the provider: no reattach configuration after 10s")
+		t.Fatalf("serving %s: no reattach configuration after 10s", name)
 	}
-
-	// The JSON shape Terraform reads from TF_REATTACH_PROVIDERS (terraform-exec's ReattachConfig).
-	type addr struct{ Network, String string }
-	type reattachConfig struct {
-		Protocol        string
-		ProtocolVersion int
-		Pid             int
-		Test            bool
-		Addr            addr
-	}
-	rc := reattachConfig{Protocol: string(cfg.Protocol), ProtocolVersion: cfg.ProtocolVersion, Pid: cfg.Pid, Test: cfg.Test,
-		Addr: addr{Network: cfg.Addr.Network(), String: cfg.Addr.String()}}
-	all := map[string]reattachConfig{}
-	for _, a := range addresses {
-		all[a] = rc
-	}
-	b, err := json.Marshal(all)
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	return string(b), func() error {
+	rc := reattachConfig{Protocol: string(cfg.Protocol), ProtocolVersion: cfg.ProtocolVersion, Pid: cfg.Pid, Test: cfg.Test}
+	rc.Addr.Network, rc.Addr.String = cfg.Addr.Network(), cfg.Addr.String()
+	return rc, func() error {
 		cancel()
 		select {
 		case <-closeCh:
 			return nil
 		case <-time.After(10 * time.Second):
-			return errors.New("the provider server did not stop within 10s")
+			return fmt.Errorf("the server of %s did not stop within 10s", name)
 		}
 	}
 }

@@ -27,6 +27,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*appACLResource)(nil)
 	_ resource.ResourceWithImportState = (*appACLResource)(nil)
+	_ resource.ResourceWithMoveState   = (*appACLResource)(nil)
 )
 
 // maxACLValues is the most entries one ACL holds.
@@ -48,7 +49,8 @@ func (r *appACLResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 	resp.Schema = schema.Schema{
 		MarkdownDescription: fmt.Sprintf("The access control list of one app on %s instance: the client IP addresses the app "+
 			"may call APIs from (`PERMIT`) or may not (`DENY`). An app has at most one ACL; this resource owns it whole. "+
-			"Deleting the resource removes the ACL, so the app may call from anywhere again.%s", aProduct(r.flavor), romaACLAPINote(r.flavor)),
+			"Deleting the resource removes the ACL, so the app may call from anywhere again.%s Its list resource `%s` lists the ACLs of an "+
+			"instance for `terraform query`.%s", aProduct(r.flavor), romaACLAPINote(r.flavor), typeName(r.flavor, "app_acl"), movesNote(r.flavor, huaweiAppACL)),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<instance_id>/<app_id>`.",

@@ -29,6 +29,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*appAuthorizationSetResource)(nil)
 	_ resource.ResourceWithImportState = (*appAuthorizationSetResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*appAuthorizationSetResource)(nil)
+	_ resource.ResourceWithMoveState   = (*appAuthorizationSetResource)(nil)
 )
 
 // maxAppAuths is how many APIs one app may be authorized for.
@@ -67,7 +68,9 @@ func (r *appAuthorizationSetResource) Schema(ctx context.Context, _ resource.Sch
 			"the apply with nothing granted; a create that still fails half-way cancels what it granted, so nothing is left "+
 			"behind and the resource is not tainted. Changes add and cancel only the difference; if some fail, the state "+
 			"records exactly what exists, the error tells APIs that can never be authorized (fix `api_ids`) from temporary "+
-			"failures (apply again), and the next apply converges.%s", aProduct(r.flavor), typeName(r.flavor, "app_authorization"), romaAuthAPINote(r.flavor)),
+			"failures (apply again), and the next apply converges.%s It has no list resource for `terraform query`: a set is exclusive "+
+			"by design, so it is imported by its ID or identity.%s", aProduct(r.flavor), typeName(r.flavor, "app_authorization"), romaAuthAPINote(r.flavor),
+			movesNote(r.flavor, huaweiAppAuthorization, otcAppAuthorization)),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<instance_id>/<env_id>/<app_id>`.",

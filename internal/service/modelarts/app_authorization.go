@@ -158,18 +158,13 @@ func (r *appAuthorizationResource) Read(ctx context.Context, req resource.ReadRe
 		resp.Diagnostics.AddError("Error reading "+r.TypeName, framework.Detail(fmt.Sprintf("Reading the apps authorized to call %s", m.apiRef()), err))
 		return
 	}
-	m.ID, m.AppName = types.StringValue(m.id()), types.StringValue(app.AppName)
-	if m.AuthID.IsNull() || m.AuthID.IsUnknown() {
-		m.AuthID = types.StringValue("")
-	}
+	var api *cloud.ModelArtsAPI
 	if m.APIName.ValueString() == "" || m.ServiceName.ValueString() == "" {
-		if api, err := findAPI(ctx, r.Client, m.ServiceID.ValueString(), m.APIID.ValueString()); err == nil {
-			m.APIName, m.ServiceName = types.StringValue(api.APIName), types.StringValue(api.ServiceName)
+		if found, err := findAPI(ctx, r.Client, m.ServiceID.ValueString(), m.APIID.ValueString()); err == nil {
+			api = &found
 		}
 	}
-	if m.APIName.IsNull() {
-		m.APIName, m.ServiceName = types.StringValue(""), types.StringValue("")
-	}
+	m.fromAuthorized(app, api)
 	resp.Diagnostics.Append(prior.Record(ctx, &resp.State, &m)...)
 }
 
@@ -228,6 +223,22 @@ func (m *appAuthorizationModel) apiRef() apiRef {
 
 func (m *appAuthorizationModel) parts() []string {
 	return []string{m.ServiceID.ValueString(), m.APIID.ValueString(), m.AppID.ValueString()}
+}
+
+// fromAuthorized records what the cloud says of the authorization, as Read and a listing record it: the app
+// found among the API's authorized ones and, when it could be read, the API. An auth_id no list tells is
+// empty; names that could not be read are empty until a refresh reads them.
+func (m *appAuthorizationModel) fromAuthorized(app cloud.ModelArtsApp, api *cloud.ModelArtsAPI) {
+	m.ID, m.AppName = types.StringValue(m.id()), types.StringValue(app.AppName)
+	if m.AuthID.IsNull() || m.AuthID.IsUnknown() {
+		m.AuthID = types.StringValue("")
+	}
+	if api != nil {
+		m.APIName, m.ServiceName = types.StringValue(api.APIName), types.StringValue(api.ServiceName)
+	}
+	if m.APIName.IsNull() {
+		m.APIName, m.ServiceName = types.StringValue(""), types.StringValue("")
+	}
 }
 
 // id is the id attribute, which leaves the workspace out.

@@ -239,6 +239,7 @@ func (p *authzProvider) Resources(_ context.Context) []func() resource.Resource 
 func (p *authzProvider) ListResources(_ context.Context) []func() list.ListResource {
 	return slices.Concat(
 		gateway.ListResources(),
+		modelarts.ListResources(),
 	)
 }
 

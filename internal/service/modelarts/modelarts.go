@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -23,6 +24,12 @@ import (
 // Resources are the ModelArts resources.
 func Resources() []func() resource.Resource {
 	return []func() resource.Resource{NewAppAuthorizationResource, NewAPIAuthorizationSetResource}
+}
+
+// ListResources are the ModelArts list resources (`terraform query`): one for the resource type of single
+// authorizations (the authorization set is exclusive by design and needs none).
+func ListResources() []func() list.ListResource {
+	return []func() list.ListResource{NewAppAuthorizationList}
 }
 
 // DataSources are the ModelArts data sources.

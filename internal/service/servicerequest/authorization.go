@@ -428,14 +428,8 @@ func (r *authorizationResource) ImportState(ctx context.Context, req resource.Im
 		resp.Diagnostics.AddError("Error importing "+r.TypeName, framework.Detail("Reading authorization request "+id, err))
 		return
 	}
-	// The decision follows from the status; a request not decided, or no longer standing, has none.
-	var decision string
-	switch a.Status {
-	case cloud.OSMAuthorized, cloud.OSMApprovalPending:
-		decision = decisionAccept
-	case cloud.OSMRejected:
-		decision = decisionReject
-	default:
+	decision, ok := decisionOf(a.Status)
+	if !ok {
 		resp.Diagnostics.AddError("Error importing "+r.TypeName, fmt.Sprintf("Authorization request %s is %s: only an accepted or rejected request can be imported; a pending one is decided by creating the resource.", id, statusName(a.Status)))
 		return
 	}
@@ -465,6 +459,18 @@ func parseAuthorizationImportID(id string) (string, error) {
 	return id, nil
 }
 
+// decisionOf is the decision a request in status stands for: none (false) for a request not decided yet, or
+// whose decision no longer stands, which therefore cannot be imported.
+func decisionOf(status int) (string, bool) {
+	switch status {
+	case cloud.OSMAuthorized, cloud.OSMApprovalPending:
+		return decisionAccept, true
+	case cloud.OSMRejected:
+		return decisionReject, true
+	}
+	return "", false
+}
+
 // matchesDecision reports whether status is what the decision leads to, and still stands.
 func matchesDecision(decision string, status int) bool {
 	if decision == decisionReject {
@@ -491,7 +497,7 @@ func statusName(status int) string {
 
 // importAdvice tells how to take over a request that was decided already.
 func importAdvice(typeName, id string, status int) string {
-	if status == cloud.OSMAuthorized || status == cloud.OSMApprovalPending || status == cloud.OSMRejected {
+	if _, decided := decisionOf(status); decided {
 		return "\n\n" + framework.ImportHint(typeName, id)
 	}
 	return ""

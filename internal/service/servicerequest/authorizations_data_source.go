@@ -1,6 +1,7 @@
 package servicerequest
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -93,8 +94,25 @@ func timeAttribute(desc string) schema.StringAttribute {
 	return schema.StringAttribute{MarkdownDescription: desc, Computed: true, CustomType: timetypes.RFC3339Type{}}
 }
 
-// detailReads is how many detail calls include_details makes at once.
+// detailReads is how many detail calls are made at once.
 const detailReads = 4
+
+// readDetails reads the detail of each request, detailReads at a time; errs holds each read's failure.
+func readDetails(ctx context.Context, osm *cloud.OSMClient, list []cloud.OSMAuthorization, groupID string) (detailed []cloud.OSMAuthorization, errs []error) {
+	detailed, errs = make([]cloud.OSMAuthorization, len(list)), make([]error, len(list))
+	var g errgroup.Group
+	g.SetLimit(detailReads)
+	for i, a := range list {
+		g.Go(func() error {
+			if detailed[i], errs[i] = osm.Get(ctx, a.ID, groupID); errs[i] != nil {
+				errs[i] = fmt.Errorf("reading authorization request %s: %w", a.ID, errs[i])
+			}
+			return nil
+		})
+	}
+	_ = g.Wait() // each read's failure is in errs
+	return detailed, errs
+}
 
 func (d *authorizationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m authorizationsModel
@@ -114,20 +132,11 @@ func (d *authorizationsDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	// The handler and the details are in the detail's answer only.
-	detailed := make([]cloud.OSMAuthorization, len(list))
+	var detailed []cloud.OSMAuthorization
 	if m.IncludeDetails.ValueBool() {
-		g, gctx := errgroup.WithContext(ctx)
-		g.SetLimit(detailReads)
-		for i, a := range list {
-			g.Go(func() error {
-				var err error
-				if detailed[i], err = osm.Get(gctx, a.ID, m.GroupID.ValueString()); err != nil {
-					return fmt.Errorf("reading authorization request %s: %w", a.ID, err)
-				}
-				return nil
-			})
-		}
-		if err := g.Wait(); err != nil {
+		var errs []error
+		detailed, errs = readDetails(ctx, osm, list, m.GroupID.ValueString())
+		if err := cmp.Or(errs...); err != nil {
 			resp.Diagnostics.AddError("Error reading "+d.TypeName, framework.Detail("Reading the requests' details", err))
 			return
 		}

@@ -240,6 +240,7 @@ func (p *authzProvider) ListResources(_ context.Context) []func() list.ListResou
 	return slices.Concat(
 		gateway.ListResources(),
 		modelarts.ListResources(),
+		servicerequest.ListResources(),
 	)
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -36,6 +37,11 @@ import (
 // Resources are the service-ticket resources.
 func Resources() []func() resource.Resource {
 	return []func() resource.Resource{NewAuthorizationResource}
+}
+
+// ListResources are the service-ticket list resources (`terraform query`).
+func ListResources() []func() list.ListResource {
+	return []func() list.ListResource{NewAuthorizationList}
 }
 
 // DataSources are the service-ticket data sources.

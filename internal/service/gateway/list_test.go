@@ -21,14 +21,6 @@ import (
 	fakegateway "github.com/cloudauthz/terraform-provider-authz/internal/fakecloud/gateway"
 )
 
-// skipUnlessQuery skips a test of list resources where the binary has no `terraform query`.
-func skipUnlessQuery(t *testing.T) {
-	t.Helper()
-	if c := acctest.SkipBelow(t, "1.14.0", "list resources (terraform query)"); c.OpenTofu() {
-		t.Skipf("list resources need `terraform query`, which %s does not have", c)
-	}
-}
-
 // handMade grants, outside Terraform: app 1 may call APIs 1 and 2 in RELEASE and API 3 in the second
 // environment, app 2 API 1 in RELEASE; app 1 has a PERMIT ACL. It returns the records by app and API.
 func handMade(t *testing.T, f *acctest.FakeCloud, g acctest.Gateway) map[string]fakegateway.AppAuth {
@@ -52,14 +44,8 @@ func handMade(t *testing.T, f *acctest.FakeCloud, g acctest.Gateway) map[string]
 	return out
 }
 
-// listBlock is a list block of the provider's list resource typ named name, with the config's arguments
-// and the block's own (limit, include_resource).
-func listBlock(typ, name, config string, own ...string) string {
-	return fmt.Sprintf("list %q %q {\n  provider = authz\n  %s\n  config {\n    %s\n  }\n}\n", typ, name, strings.Join(own, "\n  "), config)
-}
-
 func TestAccAppAuthorization_list(t *testing.T) {
-	skipUnlessQuery(t)
+	acctest.SkipUnlessQuery(t)
 	t.Parallel()
 	forEachFlavor(t, func(t *testing.T, f *acctest.FakeCloud, g acctest.Gateway) {
 		recs := handMade(t, f, g)
@@ -71,11 +57,11 @@ func TestAccAppAuthorization_list(t *testing.T) {
 		}
 		rec := recs[g.AppIDs[0]+"/"+g.APIIDs[2]]
 		// The query files go beside the configuration of the first step, which configures the provider.
-		query := listBlock(typ, "all", inst) +
-			listBlock(typ, "app2", inst+fmt.Sprintf("\n    app_id = %q", g.AppIDs[1])) +
-			listBlock(typ, "staging", inst+fmt.Sprintf("\n    env_id = %q", g.EnvID), "include_resource = true") +
-			listBlock(typ, "api1", inst+fmt.Sprintf("\n    api_id = %q", g.APIIDs[0])) +
-			listBlock(typ, "one", inst, "limit = 1")
+		query := acctest.ListBlock(typ, "all", []string{inst}) +
+			acctest.ListBlock(typ, "app2", []string{inst, fmt.Sprintf("app_id = %q", g.AppIDs[1])}) +
+			acctest.ListBlock(typ, "staging", []string{inst, fmt.Sprintf("env_id = %q", g.EnvID)}, "include_resource = true") +
+			acctest.ListBlock(typ, "api1", []string{inst, fmt.Sprintf("api_id = %q", g.APIIDs[0])}) +
+			acctest.ListBlock(typ, "one", []string{inst}, "limit = 1")
 		checks := []querycheck.QueryResultCheck{
 			querycheck.ExpectLength(typ+".all", 4),
 			querycheck.ExpectLength(typ+".app2", 1),
@@ -108,7 +94,7 @@ func TestAccAppAuthorization_list(t *testing.T) {
 			resource.TestStep{Query: true, Config: query, QueryResultChecks: checks},
 			resource.TestStep{
 				Query:       true,
-				Config:      listBlock(typ, "missing", `instance_id = "nosuchinstance"`),
+				Config:      acctest.ListBlock(typ, "missing", []string{`instance_id = "nosuchinstance"`}),
 				ExpectError: regexp.MustCompile(`APIG.3030`),
 			},
 		))
@@ -116,7 +102,7 @@ func TestAccAppAuthorization_list(t *testing.T) {
 }
 
 func TestAccAppACL_list(t *testing.T) {
-	skipUnlessQuery(t)
+	acctest.SkipUnlessQuery(t)
 	t.Parallel()
 	forEachFlavor(t, func(t *testing.T, f *acctest.FakeCloud, g acctest.Gateway) {
 		handMade(t, f, g)
@@ -127,9 +113,9 @@ func TestAccAppACL_list(t *testing.T) {
 			resource.TestStep{Config: f.ProviderConfig()},
 			resource.TestStep{
 				Query: true,
-				Config: listBlock(typ, "all", inst, "include_resource = true") +
-					listBlock(typ, "deny", inst+"\n    type = \"DENY\"") +
-					listBlock(typ, "app2", inst+fmt.Sprintf("\n    app_id = %q", g.AppIDs[1])),
+				Config: acctest.ListBlock(typ, "all", []string{inst}, "include_resource = true") +
+					acctest.ListBlock(typ, "deny", []string{inst, `type = "DENY"`}) +
+					acctest.ListBlock(typ, "app2", []string{inst, fmt.Sprintf("app_id = %q", g.AppIDs[1])}),
 				QueryResultChecks: []querycheck.QueryResultCheck{
 					querycheck.ExpectLength(typ+".all", 1),
 					querycheck.ExpectLength(typ+".deny", 0),
@@ -145,7 +131,7 @@ func TestAccAppACL_list(t *testing.T) {
 			},
 			resource.TestStep{
 				Query:       true,
-				Config:      listBlock(typ, "bad", `instance_id = "bad id!"`),
+				Config:      acctest.ListBlock(typ, "bad", []string{`instance_id = "bad id!"`}),
 				ExpectError: regexp.MustCompile(`must be 1 to 64 letters`),
 			},
 		))
@@ -156,7 +142,7 @@ func TestAccAppACL_list(t *testing.T) {
 // most 3 (pages of 500), and an instance of N apps one call for the apps and one per page of each app that
 // has authorizations, never one per authorization. Terraform asks for 100 results unless limit says otherwise.
 func TestAccAppAuthorization_listCalls(t *testing.T) {
-	skipUnlessQuery(t)
+	acctest.SkipUnlessQuery(t)
 	t.Parallel()
 	const apps, bound, apis = 30, 12, 1000
 	f := acctest.NewFakeCloud(t)
@@ -192,17 +178,17 @@ func TestAccAppAuthorization_listCalls(t *testing.T) {
 		}
 		return strings.Count(r.Stdout, `"type":"list_resource_found"`), calls
 	}
-	if n, calls := count(listBlock("authz_apig_app_authorization", "one", `instance_id = "callsinstance"`+"\n    app_id = \"app00\"", "limit = 5000")); n != apis || calls["GET /app-auths/binded-apis"] > 3 || len(calls) != 1 {
+	if n, calls := count(acctest.ListBlock("authz_apig_app_authorization", "one", []string{`instance_id = "callsinstance"`, `app_id = "app00"`}, "limit = 5000")); n != apis || calls["GET /app-auths/binded-apis"] > 3 || len(calls) != 1 {
 		t.Errorf("listing the %d authorizations of one app: %d results, calls %v; want %d results in at most 3 calls of binded-apis", apis, n, calls, apis)
 	}
-	n, calls := count(listBlock("authz_apig_app_authorization", "all", `instance_id = "callsinstance"`, "limit = 5000"))
+	n, calls := count(acctest.ListBlock("authz_apig_app_authorization", "all", []string{`instance_id = "callsinstance"`}, "limit = 5000"))
 	if want := apis + bound - 1; n != want {
 		t.Errorf("listing the instance: %d results, want %d", n, want)
 	}
 	if calls["GET /apps"] != 1 || calls["GET /app-auths/binded-apis"] > bound-1+3 || len(calls) != 2 {
 		t.Errorf("listing the instance of %d apps, %d of them bound: calls %v; want one of apps and at most one per page of each bound app", apps, bound, calls)
 	}
-	if n, calls := count(listBlock("authz_apig_app_authorization", "few", `instance_id = "callsinstance"`, "limit = 5")); n != 5 || calls["GET /app-auths/binded-apis"] > 3 {
+	if n, calls := count(acctest.ListBlock("authz_apig_app_authorization", "few", []string{`instance_id = "callsinstance"`}, "limit = 5")); n != 5 || calls["GET /app-auths/binded-apis"] > 3 {
 		t.Errorf("listing with limit = 5: %d results, calls %v; want 5 results from the first app's pages", n, calls)
 	}
 }

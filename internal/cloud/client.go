@@ -48,6 +48,8 @@ type Client struct {
 
 	sharedMu sync.Mutex
 	shared   map[any]any
+
+	pacers pacers // one per endpoint (pacer.go)
 }
 
 // New builds a client. It does not contact the cloud: credentials are exchanged and the project ID is
@@ -65,7 +67,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "terraform-provider-authz/dev"
 	}
-	c := &Client{cfg: cfg, projectID: cfg.ProjectID}
+	c := &Client{cfg: cfg, projectID: cfg.ProjectID, pacers: pacers{perSecond: cfg.RequestsPerSecond}}
 	c.resolvedProject.Store(cfg.ProjectID)
 	c.resolvedDomain.Store(cfg.DomainID)
 
@@ -84,10 +86,11 @@ func New(cfg Config) (*Client, error) {
 	}
 
 	rc := retryablehttp.NewClient()
-	// Credentials are added before logging so the log shows what was really sent (masked).
-	rc.HTTPClient = &http.Client{Transport: &authTransport{next: &loggingTransport{next: connTracker{next: base}}, client: c}}
+	// Every attempt waits for its endpoint's pacer first; credentials are added (and signatures dated) after
+	// that wait, and before logging so the log shows what was really sent (masked).
+	rc.HTTPClient = &http.Client{Transport: pacingTransport{next: &authTransport{next: &loggingTransport{next: connTracker{next: base}}, client: c}}}
 	rc.Logger = nil // loggingTransport logs every attempt through terraform-plugin-log
-	rc.RetryMax = cfg.MaxRetries
+	rc.RetryMax = maxAttempts // checkRetry counts: cfg.MaxRetries for failures, the deadline for throttling
 	rc.RetryWaitMin = cfg.RetryWaitMin
 	rc.RetryWaitMax = cfg.RetryWaitMax
 	rc.CheckRetry = checkRetry
@@ -178,7 +181,8 @@ func (c *Client) do(ctx context.Context, cl call) error {
 			return notSent(op, fmt.Errorf("encoding the body: %w", err))
 		}
 	}
-	info := callInfo{service: cl.service, idempotent: cl.method != http.MethodPost || cl.idempotent, noAuth: cl.noAuth, last: &lastAnswer{}}
+	info := callInfo{service: cl.service, idempotent: cl.method != http.MethodPost || cl.idempotent, noAuth: cl.noAuth, last: &lastAnswer{},
+		pacer: c.pacers.of(endpoint), maxRetries: c.cfg.MaxRetries, retries: new(atomic.Int64), start: time.Now()}
 	ctx = context.WithValue(ctx, callKey{}, info)
 	connected := new(atomic.Bool)
 	ctx = context.WithValue(ctx, connectedKey{}, connected)

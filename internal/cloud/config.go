@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"net/url"
 	"os"
 	"regexp"
@@ -57,6 +58,9 @@ type Config struct {
 	Endpoints  map[Service]string
 	Insecure   bool
 	MaxRetries int
+	// RequestsPerSecond caps the requests to each endpoint when positive (the provider's requests_per_second);
+	// the pacer (pacer.go) goes slower when the cloud throttles.
+	RequestsPerSecond float64
 
 	// CACertFile is a PEM bundle of CA certificates trusted besides the system's. CACertFileFrom names the
 	// environment variable it was read from, if it was, so that an error names the setting to fix.
@@ -168,6 +172,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxRetries < 0 {
 		return fmt.Errorf("max_retries must not be negative, got %d", c.MaxRetries)
+	}
+	if c.RequestsPerSecond < 0 || math.IsNaN(c.RequestsPerSecond) || math.IsInf(c.RequestsPerSecond, 0) {
+		return fmt.Errorf("requests_per_second must be a positive number, got %v", c.RequestsPerSecond)
 	}
 	for svc, raw := range c.Endpoints {
 		if !knownService(svc) {

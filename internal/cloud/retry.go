@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -25,6 +26,13 @@ type callInfo struct {
 	// last receives the error answer of every failed attempt, so a call that ends in a timeout can still
 	// tell what the cloud said before.
 	last *lastAnswer
+	// pacer is the endpoint's (pacer.go); nil sends at once.
+	pacer *pacer
+	// maxRetries bounds the retries of failures other than throttling, counted in retries; throttling is
+	// retried until the call's deadline, or for maxThrottledWait when it has none.
+	maxRetries int
+	retries    *atomic.Int64
+	start      time.Time
 }
 
 type lastAnswer struct {
@@ -58,29 +66,42 @@ func (info callInfo) remember(resp *http.Response) {
 // maxRetryAfter caps how long one Retry-After may make us wait; the request context bounds the total.
 const maxRetryAfter = 5 * time.Minute
 
+// maxThrottledWait bounds how long a call without a deadline of its own (a refresh) keeps retrying throttling.
+const maxThrottledWait = 10 * time.Minute
+
+// maxAttempts is what the retrying client is told; checkRetry decides.
+const maxAttempts = 1 << 20
+
 // checkRetry retries throttling (429), server errors (5xx) and connection errors. A POST is retried only
 // when the server cannot have acted on it: a 429, or a connection that was never established. Otherwise the
-// caller re-reads to find out what happened.
+// caller re-reads to find out what happened. Throttling is retried until the call's deadline (the pacer holds
+// the retry until the policy allows it); everything else at most maxRetries times.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	info, _ := ctx.Value(callKey{}).(callInfo)
 	info.remember(resp)
 	if ctx.Err() != nil {
 		return false, context.Cause(ctx)
 	}
-	if err != nil {
-		if !info.idempotent {
-			var opErr *net.OpError
-			return errors.As(err, &opErr) && opErr.Op == "dial", nil
-		}
-		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
-	}
+	var retry bool
 	switch {
+	case err != nil && !info.idempotent:
+		var opErr *net.OpError
+		retry = errors.As(err, &opErr) && opErr.Op == "dial"
+	case err != nil:
+		var policyErr error
+		if retry, policyErr = retryablehttp.DefaultRetryPolicy(ctx, resp, err); policyErr != nil {
+			return false, policyErr
+		}
 	case resp.StatusCode == http.StatusTooManyRequests:
-		return true, nil
+		_, hasDeadline := ctx.Deadline()
+		return hasDeadline || time.Since(info.start) < maxThrottledWait, nil
 	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented:
-		return info.idempotent, nil
+		retry = info.idempotent
 	}
-	return false, nil
+	if !retry || info.retries == nil {
+		return retry, nil
+	}
+	return info.retries.Add(1) <= int64(info.maxRetries), nil
 }
 
 // backoff waits what the server asked for in Retry-After, else an exponentially growing delay with jitter.

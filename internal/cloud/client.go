@@ -89,7 +89,7 @@ func New(cfg Config) (*Client, error) {
 	// Every attempt waits for its endpoint's pacer first; credentials are added (and signatures dated) after
 	// that wait, and before logging so the log shows what was really sent (masked).
 	rc.HTTPClient = &http.Client{Transport: pacingTransport{next: &authTransport{next: &loggingTransport{next: connTracker{next: base}}, client: c}}}
-	rc.Logger = nil // loggingTransport logs every attempt through terraform-plugin-log
+	rc.Logger = nil           // loggingTransport logs every attempt through terraform-plugin-log
 	rc.RetryMax = maxAttempts // checkRetry counts: cfg.MaxRetries for failures, the deadline for throttling
 	rc.RetryWaitMin = cfg.RetryWaitMin
 	rc.RetryWaitMax = cfg.RetryWaitMax

@@ -227,7 +227,7 @@ func TestParsePolicy(t *testing.T) {
 		"The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 minute": {"user", 100, time.Minute},
 		"The throttling threshold has been reached: policy ip over ratelimit,limit:20,time:1 second":    {"ip", 20, time.Second},
 		"The throttling threshold has been reached: policy api over ratelimit,limit:5,time:10 seconds":  {"api", 5, 10 * time.Second},
-		"policy app over ratelimit,limit:3000,time:1 hour":                                               {"app", 3000, time.Hour},
+		"policy app over ratelimit,limit:3000,time:1 hour":                                              {"app", 3000, time.Hour},
 		"limit:7,time:2 min": {"unnamed", 7, 2 * time.Minute},
 	} {
 		if got, ok := parsePolicy(msg); !ok || got != want {

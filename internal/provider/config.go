@@ -121,7 +121,7 @@ func endpoints(m providerModel, env lookupEnv, cfg *cloud.Config) error {
 	return nil
 }
 
-// transportOptions sets TLS verification, the extra CA certificates and the retries.
+// transportOptions sets TLS verification, the extra CA certificates, the retries and the pace.
 func transportOptions(m providerModel, env lookupEnv, cfg *cloud.Config) error {
 	cfg.Insecure = m.Insecure.ValueBool()
 	if m.Insecure.IsNull() {
@@ -148,6 +148,15 @@ func transportOptions(m providerModel, env lookupEnv, cfg *cloud.Config) error {
 			return fmt.Errorf("HW_MAX_RETRIES: %q is not a number from 0 to 20", v)
 		}
 		cfg.MaxRetries = n
+	}
+	if !m.RequestsPerSecond.IsNull() {
+		cfg.RequestsPerSecond = m.RequestsPerSecond.ValueFloat64()
+	} else if v := firstEnv(env, "AUTHZ_REQUESTS_PER_SECOND"); v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || r < minRequestsPerSecond || r > maxRequestsPerSecond {
+			return fmt.Errorf("AUTHZ_REQUESTS_PER_SECOND: %q is not a number from %g to %g", v, minRequestsPerSecond, maxRequestsPerSecond)
+		}
+		cfg.RequestsPerSecond = r
 	}
 	return nil
 }

@@ -20,7 +20,7 @@ func nullModel() providerModel {
 		Token: types.StringNull(), AccessKey: types.StringNull(), SecretKey: types.StringNull(), SecurityToken: types.StringNull(),
 		UserName: types.StringNull(), Password: types.StringNull(), DomainName: types.StringNull(),
 		DomainID: types.StringNull(), Site: types.StringNull(), Language: types.StringNull(), TimeZone: types.StringNull(),
-		ROMAAPIVersion: types.StringNull(),
+		ROMAAPIVersion: types.StringNull(), RequestsPerSecond: types.Float64Null(),
 	}
 }
 
@@ -128,6 +128,35 @@ func TestConfigFromModel_environment(t *testing.T) {
 		"bad HW_MAX_RETRIES": {
 			env:     map[string]string{"HW_AUTH_TOKEN": "t", "HW_REGION_NAME": "r", "HW_MAX_RETRIES": "lots"},
 			wantErr: "HW_MAX_RETRIES",
+		},
+		"AUTHZ_REQUESTS_PER_SECOND": {
+			env: map[string]string{"HW_AUTH_TOKEN": "t", "AUTHZ_REQUESTS_PER_SECOND": "2.5"},
+			check: func(t *testing.T, c cloud.Config) {
+				if c.RequestsPerSecond != 2.5 {
+					t.Errorf("RequestsPerSecond %v", c.RequestsPerSecond)
+				}
+			},
+		},
+		"configured requests_per_second wins over AUTHZ_REQUESTS_PER_SECOND": {
+			model: func(m *providerModel) { m.Token = types.StringValue("t"); m.RequestsPerSecond = types.Float64Value(20) },
+			env:   map[string]string{"AUTHZ_REQUESTS_PER_SECOND": "2.5"},
+			check: func(t *testing.T, c cloud.Config) {
+				if c.RequestsPerSecond != 20 {
+					t.Errorf("RequestsPerSecond %v", c.RequestsPerSecond)
+				}
+			},
+		},
+		"no requests_per_second: no cap": {
+			env: map[string]string{"HW_AUTH_TOKEN": "t"},
+			check: func(t *testing.T, c cloud.Config) {
+				if c.RequestsPerSecond != 0 {
+					t.Errorf("RequestsPerSecond %v", c.RequestsPerSecond)
+				}
+			},
+		},
+		"bad AUTHZ_REQUESTS_PER_SECOND": {
+			env:     map[string]string{"HW_AUTH_TOKEN": "t", "AUTHZ_REQUESTS_PER_SECOND": "0"},
+			wantErr: `AUTHZ_REQUESTS_PER_SECOND: "0" is not a number from 0.01 to 10000`,
 		},
 		"unreadable CA file from the environment names the variable": {
 			env:     map[string]string{"HW_AUTH_TOKEN": "t", "OS_CACERT": "/nonexistent/ca.pem"},

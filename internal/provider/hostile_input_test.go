@@ -221,6 +221,8 @@ func hostileCases() []hostileCase {
 		prov("endpoints/relative", map[string]string{"endpoints": `{ osm = "osm.example.com" }`}, attrError(`endpoints["osm"]`, `"osm.example.com"`)),
 		prov("max_retries/negative", map[string]string{"max_retries": "-1"}, attrError("max_retries", "-1")),
 		prov("max_retries/too many", map[string]string{"max_retries": "21"}, attrError("max_retries", "21")),
+		prov("requests_per_second/zero", map[string]string{"requests_per_second": "0"}, attrError("requests_per_second", "0")),
+		prov("requests_per_second/too many", map[string]string{"requests_per_second": "20000"}, attrError("requests_per_second", "20000")),
 		prov("site", map[string]string{"site": q("moon")}, attrError("site", `"moon"`)),
 		prov("roma_api_version", map[string]string{"roma_api_version": q("v3")}, attrError("roma_api_version", `"v3"`)),
 		prov("language/header injection", map[string]string{"language": q("en-us\nX-Injected: 1")}, attrError("language", "en-us\nX-Injected: 1")),
@@ -258,6 +260,8 @@ func hostileCases() []hostileCase {
 			want: regexp.QuoteMeta(`HW_MAX_RETRIES: "lots" is not a number from 0 to 20`)},
 		envCase("site/AUTHZ_SITE", map[string]string{"AUTHZ_SITE": "moon"}, regexp.QuoteMeta(`AUTHZ_SITE: "moon" is neither "international" nor "china"`)),
 		envCase("roma_api_version/AUTHZ_ROMA_API_VERSION", map[string]string{"AUTHZ_ROMA_API_VERSION": "v3"}, regexp.QuoteMeta(`AUTHZ_ROMA_API_VERSION: "v3" is neither "v2" nor "v1"`)),
+		envCase("requests_per_second/AUTHZ_REQUESTS_PER_SECOND", map[string]string{"AUTHZ_REQUESTS_PER_SECOND": "fast"},
+			regexp.QuoteMeta(`AUTHZ_REQUESTS_PER_SECOND: "fast" is not a number from 0.01 to 10000`)),
 		envCase("insecure/HW_INSECURE", map[string]string{"HW_INSECURE": "maybe"}, regexp.QuoteMeta(`HW_INSECURE: "maybe" is not a boolean`)),
 	)
 	return cases

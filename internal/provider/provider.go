@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -50,6 +51,12 @@ func (p *authzProvider) Metadata(_ context.Context, _ provider.MetadataRequest, 
 
 // defaultMaxRetries is how often a retryable failure is retried when max_retries is not set.
 const defaultMaxRetries = 5
+
+// The range of requests_per_second: a quota of a few requests a minute up to far more than a provider sends.
+const (
+	minRequestsPerSecond = 0.01
+	maxRequestsPerSecond = 10000.0
+)
 
 func (p *authzProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	services := make([]string, len(cloud.Services))
@@ -108,6 +115,18 @@ func (p *authzProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				MarkdownDescription: fmt.Sprintf("How many times a throttled (429), failed (5xx) or unreachable call is retried, with exponential backoff and jitter, honouring `Retry-After`. Default %d. Environment: `HW_MAX_RETRIES`.", defaultMaxRetries),
 				Optional:            true,
 				Validators:          []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"requests_per_second": schema.Float64Attribute{
+				MarkdownDescription: fmt.Sprintf("The most requests per second the provider sends to each endpoint, from the first request on; "+
+					"for users who know their throttling quota. Without it the provider learns the pace from the cloud: the first throttling "+
+					"answer (429, e.g. `APIGW.0308` \"policy user over ratelimit,limit:100,time:1 minute\") names the policy, whose limit the "+
+					"provider then keeps to for every resource at once, holding requests instead of sending them into more 429s; an answer "+
+					"that names none makes it slow down, and speed up again while requests succeed. Set it when other clients (pipelines, "+
+					"other Terraform runs) share the quota, since the provider only counts its own requests, or to avoid even the first 429s. "+
+					"A throttled request is retried until its operation's timeout, whatever `max_retries` says. From %g to %g. "+
+					"Environment: `AUTHZ_REQUESTS_PER_SECOND`.", minRequestsPerSecond, maxRequestsPerSecond),
+				Optional:   true,
+				Validators: []validator.Float64{float64validator.Between(minRequestsPerSecond, maxRequestsPerSecond)},
 			},
 			"token": schema.StringAttribute{
 				MarkdownDescription: "An IAM token, sent as `X-Auth-Token`. Environment: `HW_AUTH_TOKEN`, `OS_AUTH_TOKEN`.",
@@ -175,26 +194,27 @@ func (p *authzProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 }
 
 type providerModel struct {
-	Cloud          types.String `tfsdk:"cloud"`
-	Region         types.String `tfsdk:"region"`
-	ProjectID      types.String `tfsdk:"project_id"`
-	ProjectName    types.String `tfsdk:"project_name"`
-	Endpoints      types.Map    `tfsdk:"endpoints"`
-	Insecure       types.Bool   `tfsdk:"insecure"`
-	CACertFile     types.String `tfsdk:"cacert_file"`
-	MaxRetries     types.Int64  `tfsdk:"max_retries"`
-	Token          types.String `tfsdk:"token"`
-	AccessKey      types.String `tfsdk:"access_key"`
-	SecretKey      types.String `tfsdk:"secret_key"`
-	SecurityToken  types.String `tfsdk:"security_token"`
-	UserName       types.String `tfsdk:"user_name"`
-	Password       types.String `tfsdk:"password"`
-	DomainName     types.String `tfsdk:"domain_name"`
-	DomainID       types.String `tfsdk:"domain_id"`
-	Site           types.String `tfsdk:"site"`
-	Language       types.String `tfsdk:"language"`
-	TimeZone       types.String `tfsdk:"time_zone"`
-	ROMAAPIVersion types.String `tfsdk:"roma_api_version"`
+	Cloud             types.String  `tfsdk:"cloud"`
+	Region            types.String  `tfsdk:"region"`
+	ProjectID         types.String  `tfsdk:"project_id"`
+	ProjectName       types.String  `tfsdk:"project_name"`
+	Endpoints         types.Map     `tfsdk:"endpoints"`
+	Insecure          types.Bool    `tfsdk:"insecure"`
+	CACertFile        types.String  `tfsdk:"cacert_file"`
+	MaxRetries        types.Int64   `tfsdk:"max_retries"`
+	Token             types.String  `tfsdk:"token"`
+	AccessKey         types.String  `tfsdk:"access_key"`
+	SecretKey         types.String  `tfsdk:"secret_key"`
+	SecurityToken     types.String  `tfsdk:"security_token"`
+	UserName          types.String  `tfsdk:"user_name"`
+	Password          types.String  `tfsdk:"password"`
+	DomainName        types.String  `tfsdk:"domain_name"`
+	DomainID          types.String  `tfsdk:"domain_id"`
+	Site              types.String  `tfsdk:"site"`
+	Language          types.String  `tfsdk:"language"`
+	TimeZone          types.String  `tfsdk:"time_zone"`
+	ROMAAPIVersion    types.String  `tfsdk:"roma_api_version"`
+	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
 }
 
 func (p *authzProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {

@@ -260,7 +260,8 @@ type ItemOutcome[R any] struct {
 }
 
 // WriteBatched writes item together with the other items that arrive for batchKey while a write for it is
-// in flight (see pacing.Batcher), and returns the item's own outcome. write gives the Write of a batch's items and
+// in flight, or, when the key is idle, within a few milliseconds of it (see pacing.Batcher), and returns the
+// item's own outcome. write gives the Write of a batch's items and
 // the key of each item; the Write runs once, over the distinct keys in the order they came. Of two items
 // with one key — two resources for one object — the second fails as existing.
 func WriteBatched[I any, K comparable, R any](ctx context.Context, b *pacing.Batcher[I, ItemOutcome[R]], batchKey string, item I, write func(items []I) (*Write[K, R], []K)) ItemOutcome[R] {

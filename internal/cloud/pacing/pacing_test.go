@@ -107,3 +107,45 @@ func TestBatcher(t *testing.T) {
 		}
 	}
 }
+
+// A write that finds its key idle waits for the writes about to follow and goes out with them: up to the
+// most it may wait for the first batch of a key, only until the batch is as large as the key's largest after
+// that; a write nothing follows goes out once the most it may wait has passed. Quiet times of an hour make
+// every step that would wait for them hang the test instead of passing by chance.
+func TestBatcherGathers(t *testing.T) {
+	var calls [][]int
+	var mu sync.Mutex
+	write := func(_ context.Context, items []int) []int {
+		mu.Lock()
+		calls = append(calls, append([]int{}, items...))
+		mu.Unlock()
+		return items
+	}
+	run := func(b *pacing.Batcher[int, int], key string, n int) {
+		t.Helper()
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() { defer wg.Done(); b.Do(context.Background(), key, i, write) }()
+		}
+		done := make(chan struct{})
+		go func() { wg.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(time.Minute):
+			t.Fatalf("%d writes of %s still waiting after a minute", n, key)
+		}
+	}
+	b := &pacing.Batcher[int, int]{GatherQuiet: time.Hour, GatherMax: 500 * time.Millisecond}
+	run(b, "app", 5)
+	b.GatherMax = time.Hour // from now on only the width of the first batch lets the next go
+	run(b, "app", 5)
+	if len(calls) != 2 || len(calls[0]) != 5 || len(calls[1]) != 5 {
+		t.Fatalf("calls %v, want two of 5 items", calls)
+	}
+	lone := &pacing.Batcher[int, int]{GatherQuiet: time.Hour, GatherMax: 50 * time.Millisecond}
+	run(lone, "other", 1)
+	if len(calls) != 3 || len(calls[2]) != 1 {
+		t.Fatalf("calls %v, want a third of 1 item", calls)
+	}
+}

@@ -171,8 +171,11 @@ func run(ctx context.Context, o options) error {
 	}
 
 	report := header(ctx, o.terraform) + "\n" + table(results)
+	if t := throttleTable(results); t != "" {
+		report += "\n" + t
+	}
 	if lines := targets(results); len(lines) > 0 {
-		report += "\nTargets (issue 10):\n\n" + strings.Join(lines, "\n") + "\n"
+		report += "\nTargets (issues 10 and 23):\n\n" + strings.Join(lines, "\n") + "\n"
 	}
 	if len(notes) > 0 {
 		report += "\nNotes:\n\n- " + strings.Join(notes, "\n- ") + "\n"
@@ -201,12 +204,12 @@ func runScenarios(ctx context.Context, o options, tf terraform, bins binaries, w
 	var results []result
 	var notes []string
 	for _, latency := range latencies {
-		for _, n := range o.ns {
+		for _, n := range allNs(o.ns, o.scenarios) {
 			// Repetitions go round the scenarios, so that a provider and the floor it is compared with
 			// run minutes apart at most, whatever the machine's load does over a long run.
 			runs := make([][][]result, len(o.scenarios))
 			for _, sc := range o.scenarios {
-				if !sc.fits(n) && latency == latencies[0] {
+				if !sc.fits(n) && latency == latencies[0] && slices.Contains(sc.ns(o.ns), n) {
 					notes = append(notes, fmt.Sprintf("%s skipped at N=%d: the fake cloud holds at most %d authorizations per app", sc.name, n, sc.maxN))
 				}
 			}
@@ -215,7 +218,7 @@ func runScenarios(ctx context.Context, o options, tf terraform, bins binaries, w
 					if err := ctx.Err(); err != nil {
 						return results, notes, err
 					}
-					if !sc.fits(n) {
+					if !sc.fits(n) || !slices.Contains(sc.ns(o.ns), n) {
 						continue
 					}
 					profile := ""
@@ -236,6 +239,20 @@ func runScenarios(ctx context.Context, o options, tf terraform, bins binaries, w
 		}
 	}
 	return results, notes, nil
+}
+
+// allNs are the counts every scenario runs at: those asked for, and the fixed ones, in order.
+func allNs(asked []int, scs []scenario) []int {
+	var ns []int
+	for _, sc := range scs {
+		for _, n := range sc.ns(asked) {
+			if !slices.Contains(ns, n) {
+				ns = append(ns, n)
+			}
+		}
+	}
+	slices.Sort(ns)
+	return ns
 }
 
 // probeLatency starts the fake cloud once with -latency to learn whether it knows the flag.
@@ -269,7 +286,7 @@ func runScenario(ctx context.Context, tf terraform, bins binaries, dir string, s
 			return nil, err
 		}
 	}
-	fc, err := startFakeCloud(bins.fakecloud, dir, fixtureFile, latency)
+	fc, err := startFakeCloud(bins.fakecloud, dir, fixtureFile, latency, sc.fakeArgs...)
 	if err != nil {
 		return nil, err
 	}
@@ -345,6 +362,7 @@ func runOperation(ctx context.Context, tf terraform, fc *fakeCloud, dir, cfgDir 
 		return result{}, 0, err
 	}
 	r.Calls, r.Failed = countRoutes(reqs)
+	r.Throttled = count429(reqs)
 	if sc.provider != "" {
 		if r.RSSKiB, r.ProviderCPU, err = providerUsage(rssFile); err != nil {
 			return result{}, 0, err

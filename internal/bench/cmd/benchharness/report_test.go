@@ -190,3 +190,27 @@ func TestTargets(t *testing.T) {
 		t.Errorf("targets:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// The ideal time of a throttled run counts the calls answered beyond the first window's budget at the policy's
+// rate; the target adds a sixth and a half to it and the time of the same work unthrottled.
+func TestThrottleTargets(t *testing.T) {
+	calls := map[string]int{"PUT /x": 400, "GET /y": 25}
+	throttled := result{Scenario: throttledScenario, N: throttledN, Op: "apply", Wall: 24 * time.Second, Calls: calls, Throttled: 10}
+	free := result{Scenario: unthrottledScenario, N: throttledN, Op: "apply", Wall: 3 * time.Second, Calls: map[string]int{"PUT /x": 415}}
+	if got, want := idealTime(throttled, benchThrottle), 19750*time.Millisecond; got != want {
+		t.Errorf("ideal %v, want %v", got, want)
+	}
+	target, ok := throttleTarget(throttled, unthrottledResults([]result{free}))
+	if want := time.Duration(1.15*19.75*float64(time.Second)) + 3*time.Second; !ok || target != want {
+		t.Errorf("target %v, %v; want %v", target, ok, want)
+	}
+	lines := strings.Join(targets([]result{throttled, free}), "\n")
+	for _, want := range []string{"met: throttled apply, 2×200 resources, latency 0: 24.00 s", "met: throttled apply, 2×200 resources, latency 0: 2.4 % of 425 requests answered 429"} {
+		if !strings.Contains(lines, want) {
+			t.Errorf("targets lack %q:\n%s", want, lines)
+		}
+	}
+	if table := throttleTable([]result{throttled, free}); !strings.Contains(table, "| throttled | 20/1s | 400 | 0 | apply | 24.00 s | 415 | 10 (2.4 %) | 19.75 s | 3.00 s | 25.71 s |") {
+		t.Errorf("table:\n%s", table)
+	}
+}

@@ -94,10 +94,11 @@ type fakeCloud struct {
 	log  string
 }
 
-// startFakeCloud starts the fake cloud with its admin endpoints, the fixture (if any) and the latency (if any).
-func startFakeCloud(bin, dir string, fixtureFile string, latency time.Duration) (*fakeCloud, error) {
+// startFakeCloud starts the fake cloud with its admin endpoints, the fixture (if any), the latency (if any) and
+// extra flags.
+func startFakeCloud(bin, dir string, fixtureFile string, latency time.Duration, extra ...string) (*fakeCloud, error) {
 	urlFile := filepath.Join(dir, "fakecloud.url")
-	args := []string{"-listen", "127.0.0.1:0", "-url-file", urlFile, "-admin"}
+	args := append([]string{"-listen", "127.0.0.1:0", "-url-file", urlFile, "-admin"}, extra...)
 	if fixtureFile != "" {
 		args = append(args, "-fixture", fixtureFile)
 	}

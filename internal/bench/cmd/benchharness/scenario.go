@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // The fake cloud's well-known demo identity (see examples/demo).
@@ -31,15 +32,43 @@ type scenario struct {
 	config   func(n int, url string) string // the whole main.tf
 	env      []string                       // added to Terraform's environment, which its providers inherit
 	maxN     int                            // the largest N the fake cloud can hold; 0: maxCount
+	// onlyN, when set, is the one N the scenario runs at, whatever -n says: it measures something else than
+	// growth with N (the throttled scenarios).
+	onlyN int
+	// fakeArgs are added to the fake cloud's command line (a throttling policy).
+	fakeArgs []string
+	// throttle is the policy of fakeArgs, for the ideal time it allows; zero: none.
+	throttle throttlePolicy
+}
+
+// throttlePolicy is a -throttle-user policy: limit requests per window.
+type throttlePolicy struct {
+	limit  int
+	window time.Duration
 }
 
 // fits reports whether the scenario can run with n resources.
 func (s scenario) fits(n int) bool { return s.maxN == 0 || n <= s.maxN }
 
+// ns are the counts the scenario runs at among those asked for.
+func (s scenario) ns(asked []int) []int {
+	if s.onlyN > 0 {
+		return []int{s.onlyN}
+	}
+	return asked
+}
+
 const (
 	floorScenario = "floor_thing"
 	wideScenario  = "floor_wide"
+	// The throttled scenario and its twin against a fake cloud without a policy (issue 23).
+	throttledScenario   = "throttled"
+	unthrottledScenario = "unthrottled"
+	throttledN          = 200
 )
+
+// benchThrottle is the throttled scenario's policy: 20 requests per second per credential.
+var benchThrottle = throttlePolicy{limit: 20, window: time.Second}
 
 var scenarios = []scenario{
 	{name: "app_acl", provider: "authz", fixture: aclFixture, config: aclConfig},
@@ -50,6 +79,10 @@ var scenarios = []scenario{
 	// them (main.go): it is what app_authorization costs with nothing of the provider's own.
 	{name: wideScenario, provider: "floor", config: floorWideConfig, env: []string{"TF_LOG_SDK=off", "TF_LOG_SDK_PROTO=off", "TF_LOG_SDK_FRAMEWORK=off"}},
 	{name: "terraform_data", config: terraformDataConfig},
+	// N app ACLs and N single authorizations of one app under -throttle-user 20/1s, and the same unthrottled.
+	{name: throttledScenario, provider: "authz", fixture: throttledFixture, config: throttledConfig, onlyN: throttledN,
+		fakeArgs: []string{"-throttle-user", fmt.Sprintf("%d/%s", benchThrottle.limit, benchThrottle.window)}, throttle: benchThrottle},
+	{name: unthrottledScenario, provider: "authz", fixture: throttledFixture, config: throttledConfig, onlyN: throttledN},
 }
 
 func scenarioNames() []string {
@@ -166,8 +199,12 @@ provider "authz" {
 }
 
 func aclConfig(n int, url string) string {
+	return authzHeader(url) + aclBlock(n)
+}
+
+// aclBlock is n app ACLs, one per app of aclFixture.
+func aclBlock(n int) string {
 	var b strings.Builder
-	b.WriteString(authzHeader(url))
 	b.WriteString("\nlocals {\n  apps = [\n")
 	for i := 0; i < n; i++ {
 		fmt.Fprintf(&b, "    { app = %q, instance = %q },\n", appID(i), instanceID(i/appsPerInstance))
@@ -202,8 +239,29 @@ func authConfig(n int, url string) string {
 	return authzHeader(url) + singlesBlock("authz_apig_app_authorization", n)
 }
 
+// throttledFixture is aclFixture's apps and, on an instance of its own, authFixture's app and APIs.
+func throttledFixture(n int) *fixture {
+	f := aclFixture(n)
+	in := authFixture(n).Gateway.Projects[0].Instances[0]
+	k := len(f.Gateway.Projects[0].Instances)
+	in.ID, in.Name = instanceID(k), fmt.Sprintf("bench_%d", k)
+	in.Apps[0].ID = appID(n)
+	f.Gateway.Projects[0].Instances = append(f.Gateway.Projects[0].Instances, in)
+	return f
+}
+
+// throttledConfig is n app ACLs and n single authorizations of throttledFixture's app.
+func throttledConfig(n int, url string) string {
+	return authzHeader(url) + aclBlock(n) + singlesBlockOf("authz_apig_app_authorization", n, instanceID((n+appsPerInstance-1)/appsPerInstance), appID(n))
+}
+
 // singlesBlock is n resources of type typ with the arguments of single authorizations of one app, one per API.
 func singlesBlock(typ string, n int) string {
+	return singlesBlockOf(typ, n, instanceID(0), appID(0))
+}
+
+// singlesBlockOf is singlesBlock for the app of an instance.
+func singlesBlockOf(typ string, n int, instance, app string) string {
 	return apiIDsLocal(n) + fmt.Sprintf(`
 resource %q "bench" {
   # count, like the floor provider's scenario: for_each over toset() of a long list costs Terraform itself
@@ -214,7 +272,7 @@ resource %q "bench" {
   app_id      = %q
   api_id      = local.api_ids[count.index]
 }
-`, typ, instanceID(0), releaseEnv, appID(0))
+`, typ, instance, releaseEnv, app)
 }
 
 func authSetConfig(n int, url string) string {

@@ -26,8 +26,9 @@ import (
 //   - A throttling answer that names its policy teaches it: from then on no more than its limit of requests
 //     leave in any span of its window (plus a margin for the way to the front door), counting those sent just
 //     before. A window log does that, not a token bucket: a bucket's burst comes on top of its rate, and a
-//     policy counts the burst. A 429 all the same (another client shares the quota) lowers the share of the
-//     limit used by a tenth; each window without one raises it back by one request.
+//     policy counts the burst. A 429 of that policy all the same (another client shares the quota) lowers the
+//     share of the limit used by a tenth; each window without one raises it back by one request. Policies of
+//     other names (per user, per source address) are kept beside it, each one's limit kept to.
 //   - A throttling answer that names none slows the pace (a token bucket, golang.org/x/time/rate) to 0.7 of
 //     the rate requests were leaving at, once 429s come in runs (a policy refuses everything over its limit;
 //     a lone 429 is only retried), and every second without one speeds it up by a quarter again.
@@ -44,10 +45,8 @@ type pacer struct {
 	// answers without a policy come in runs. Its burst is 1: it spaces requests.
 	ceiling rate.Limit
 	limiter *rate.Limiter
-	// policy is the last policy a throttling answer named, zero until one did; allowed is the share of its
-	// limit used now.
-	policy  throttlePolicy
-	allowed int
+	// policies are those throttling answers named, one per name.
+	policies []*policyState
 	// sent are the times requests left or are booked to leave, oldest first: what counts against a policy.
 	sent []time.Time
 	// epoch counts slow-downs: a request booked before one is booked again, and its 429 is not news.
@@ -60,14 +59,25 @@ type pacer struct {
 	last *APIError
 }
 
+// policyState is a policy the pacer keeps to: allowed is the share of its limit used now, changed when that
+// last changed.
+type policyState struct {
+	throttlePolicy
+	allowed int
+	changed time.Time
+}
+
+// span is how far apart a request and the allowed-th after it must leave.
+func (ps *policyState) span() time.Duration {
+	return ps.Window + max(minMargin, time.Duration(float64(ps.Window)*windowMargin))
+}
+
 // throttlePolicy is what a throttling answer says: Name (user, ip) allows Limit requests per Window.
 type throttlePolicy struct {
 	Name   string
 	Limit  int
 	Window time.Duration
 }
-
-func (p throttlePolicy) known() bool { return p.Limit > 0 && p.Window > 0 }
 
 func (p throttlePolicy) String() string {
 	return fmt.Sprintf("policy %s: %d requests per %s", p.Name, p.Limit, p.Window)
@@ -140,9 +150,7 @@ func newPacer(endpoint string, perSecond float64, now func() time.Time) *pacer {
 type ticket struct {
 	at    time.Time
 	epoch int
-	// underPolicy: booked while a policy was known, so a 429 for it means the policy's share is too much.
-	underPolicy bool
-	res         *rate.Reservation
+	res   *rate.Reservation
 }
 
 // reserve books the earliest time a request may leave at or after now.
@@ -151,19 +159,26 @@ func (p *pacer) reserve(now time.Time) *ticket {
 	defer p.mu.Unlock()
 	p.prune(now)
 	at := now
-	if p.policy.known() && len(p.sent) >= p.allowed {
-		at = later(at, p.sent[len(p.sent)-p.allowed].Add(p.span()))
+	for _, ps := range p.policies {
+		if len(p.sent) >= ps.allowed {
+			at = later(at, p.sent[len(p.sent)-ps.allowed].Add(ps.span()))
+		}
 	}
 	res := p.limiter.ReserveN(at, 1)
 	at = at.Add(res.DelayFrom(at))
 	i, _ := slices.BinarySearchFunc(p.sent, at, func(a, b time.Time) int { return a.Compare(b) })
 	p.sent = slices.Insert(p.sent, i, at)
-	return &ticket{at: at, epoch: p.epoch, underPolicy: p.policy.known(), res: res}
+	return &ticket{at: at, epoch: p.epoch, res: res}
 }
 
-// span is how far apart a request and the allowed-th after it must leave.
-func (p *pacer) span() time.Duration {
-	return p.policy.Window + max(minMargin, time.Duration(float64(p.policy.Window)*windowMargin))
+// policy returns the state of the policy named name, nil when none is known.
+func (p *pacer) policy(name string) *policyState {
+	for _, ps := range p.policies {
+		if ps.Name == name {
+			return ps
+		}
+	}
+	return nil
 }
 
 func later(a, b time.Time) time.Time {
@@ -230,19 +245,25 @@ func (p *pacer) observe(ctx context.Context, t *ticket, now time.Time, status in
 		msg = apiErr.Message
 	}
 	named, ok := parsePolicy(msg)
+	ps := p.policy(named.Name)
 	switch {
-	case ok && named != p.policy:
-		p.policy, p.allowed = named, named.Limit
+	case ok && (ps == nil || ps.throttlePolicy != named):
+		if ps == nil {
+			ps = &policyState{}
+			p.policies = append(p.policies, ps)
+		}
+		*ps = policyState{throttlePolicy: named, allowed: named.Limit, changed: now}
 		p.slowed(now)
 		tflog.Info(ctx, "the cloud throttles: pacing its requests to its policy", map[string]any{"endpoint": p.endpoint, "policy": named.String()})
 	case t.epoch != p.epoch:
 		// Booked before the last slow-down: the pace since then has not been tried yet.
-	case p.policy.known() && t.underPolicy:
+	case ok:
 		// Within our count of the policy, refused all the same: someone else shares the quota.
-		p.allowed = max(1, p.allowed-max(1, p.allowed/10))
+		ps.allowed = max(1, ps.allowed-max(1, ps.allowed/10))
+		ps.changed = now
 		p.slowed(now)
-		tflog.Info(ctx, "the cloud throttles within its policy: using less of it", map[string]any{"endpoint": p.endpoint, "policy": p.policy.String(), "allowed": p.allowed})
-	case !p.policy.known() && p.throttledRun():
+		tflog.Info(ctx, "the cloud throttles within its policy: using less of it", map[string]any{"endpoint": p.endpoint, "policy": named.String(), "allowed": ps.allowed})
+	case p.throttledRun():
 		r := min(p.limiter.Limit(), p.recentRate(now)) * slowDown
 		p.limiter.SetLimitAt(now, max(r, minRate))
 		p.slowed(now)
@@ -255,13 +276,16 @@ func (p *pacer) slowed(now time.Time) {
 	p.changed = now
 }
 
-// speedUp raises the pace after a window (or, without a policy, a second) without a 429.
+// speedUp raises the share of each policy used after a window of it without a 429, and the pace without a
+// policy after a second.
 func (p *pacer) speedUp(ctx context.Context, now time.Time) {
-	switch {
-	case p.policy.known() && p.allowed < p.policy.Limit && now.Sub(p.changed) >= p.span():
-		p.allowed++
-		p.changed = now
-	case !p.policy.known() && p.limiter.Limit() < p.ceiling && now.Sub(p.changed) >= time.Second:
+	for _, ps := range p.policies {
+		if ps.allowed < ps.Limit && now.Sub(ps.changed) >= ps.span() {
+			ps.allowed++
+			ps.changed = now
+		}
+	}
+	if p.limiter.Limit() < p.ceiling && now.Sub(p.changed) >= time.Second {
 		r := p.limiter.Limit() * speedUp
 		if r >= p.ceiling || r > 1e6 {
 			r = p.ceiling

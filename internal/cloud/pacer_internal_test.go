@@ -36,14 +36,23 @@ func (d *simDoor) admit(at time.Time) (int, *APIError) {
 		d.counts[start] = d.foreign
 	}
 	if d.counts[start] >= d.limit {
-		msg := "Too many requests"
-		if d.named {
-			msg = fmt.Sprintf("The throttling threshold has been reached: policy user over ratelimit,limit:%d,time:%s", d.limit, windowWords(d.window))
-		}
-		return http.StatusTooManyRequests, &APIError{StatusCode: http.StatusTooManyRequests, Code: "APIGW.0308", Message: msg}
+		return d.refuse()
 	}
 	d.counts[start]++
 	return http.StatusOK, nil
+}
+
+// refuse is the 429 of the policy; a policy of a window longer than a second is the address's.
+func (d *simDoor) refuse() (int, *APIError) {
+	msg := "Too many requests"
+	if d.named {
+		name := "user"
+		if d.window > time.Second {
+			name = "ip"
+		}
+		msg = fmt.Sprintf("The throttling threshold has been reached: policy %s over ratelimit,limit:%d,time:%s", name, d.limit, windowWords(d.window))
+	}
+	return http.StatusTooManyRequests, &APIError{StatusCode: http.StatusTooManyRequests, Code: "APIGW.0308", Message: msg}
 }
 
 func windowWords(w time.Duration) string {
@@ -93,9 +102,18 @@ const (
 	simToDoor  = time.Millisecond // from leaving to being counted
 )
 
-func simulate(p *pacer, door *simDoor, start time.Time, windows int) simResult {
+// frontDoor answers a request arriving at a time.
+type frontDoor interface {
+	admit(at time.Time) (int, *APIError)
+}
+
+func simulate(p *pacer, door frontDoor, start time.Time, windows int) simResult {
+	window := time.Second
+	if d, ok := door.(*simDoor); ok {
+		window = d.window
+	}
 	res := simResult{admitted: make([]int, windows), throttled: make([]int, windows)}
-	end := start.Add(time.Duration(windows) * door.window)
+	end := start.Add(time.Duration(windows) * window)
 	q := &simQueue{}
 	for w := range simWorkers {
 		heap.Push(q, simEvent{at: start, worker: w})
@@ -117,7 +135,7 @@ func simulate(p *pacer, door *simDoor, start time.Time, windows int) simResult {
 			}
 			arrival := e.at.Add(simToDoor)
 			status, apiErr := door.admit(arrival)
-			i := int(arrival.Sub(start) / door.window)
+			i := int(arrival.Sub(start) / window)
 			if i < windows {
 				if status == http.StatusOK {
 					res.admitted[i]++
@@ -178,9 +196,45 @@ func TestPacerConvergesFromBelow(t *testing.T) {
 	if got := r.sum(50, 60, r.admitted); got < 190 {
 		t.Errorf("%d requests admitted in the last 10 windows, want at least 190 of 200: the pacer did not climb back", got)
 	}
-	if p.allowed < 19 {
-		t.Errorf("the pacer uses %d of the policy's 20", p.allowed)
+	if ps := p.policy("user"); ps == nil || ps.allowed < 19 {
+		t.Errorf("the pacer keeps to %+v, want 19 or 20 of the policy's 20", ps)
 	}
+}
+
+// TestPacerKeepsToTwoPolicies: a policy per user and a tighter one per address, each named by its own 429s:
+// the pacer keeps to both, the tighter one binding, with no 429 once both are known.
+func TestPacerKeepsToTwoPolicies(t *testing.T) {
+	t.Parallel()
+	user := &simDoor{limit: 30, window: time.Second, named: true}
+	ip := &simDoor{limit: 40, window: 2 * time.Second, named: true}
+	p := newPacer("sim", 0, nil)
+	r := simulate(p, &twoDoors{user, ip}, simStart, 40)
+	if n := r.sum(6, 40, r.throttled); n > 0 {
+		t.Errorf("%d 429s once both policies were known, want none", n)
+	}
+	// The address's 40 per 2 s binds: 20 per second.
+	if got := r.sum(6, 40, r.admitted); got < 34*20*95/100 || got > 34*20 {
+		t.Errorf("%d requests admitted in 34 s, want 95 to 100%% of the address policy's 680", got)
+	}
+}
+
+// twoDoors is a front door with two policies: a request counts against both, refused by the first it is over.
+type twoDoors [2]*simDoor
+
+func (d *twoDoors) admit(at time.Time) (int, *APIError) {
+	for _, door := range d {
+		start := at.Truncate(door.window)
+		if door.counts == nil {
+			door.counts = map[time.Time]int{}
+		}
+		if door.counts[start] >= door.limit {
+			return door.refuse()
+		}
+	}
+	for _, door := range d {
+		door.counts[at.Truncate(door.window)]++
+	}
+	return http.StatusOK, nil
 }
 
 // TestPacerAdaptsWithoutAPolicy: answers that name no policy slow the pacer down when they come in runs and

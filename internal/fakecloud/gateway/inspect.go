@@ -91,6 +91,18 @@ func (g *Service) RemoveAppACL(projectID, instanceID, appID string) error {
 	})
 }
 
+// RemoveInstance deletes an instance with everything it holds, as deleting it in the console does: the
+// gateways' API has no call for it.
+func (g *Service) RemoveInstance(projectID, instanceID string) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if _, err := g.instanceFor(projectID, instanceID); err != nil {
+		return err
+	}
+	delete(g.projects[cmp.Or(projectID, core.DefaultProjectID)], instanceID)
+	return nil
+}
+
 // RemoveApp deletes an app with its authorizations and ACL.
 func (g *Service) RemoveApp(projectID, instanceID, appID string) error {
 	return g.drop(projectID, instanceID, appID, dropApp)

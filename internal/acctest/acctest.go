@@ -145,11 +145,25 @@ func ExpectError(pattern string) *regexp.Regexp {
 // Terraform's back through the same HTTP API a console would use.
 func (f *FakeCloud) Client(t *testing.T) *cloud.Client {
 	t.Helper()
-	eps := map[cloud.Service]string{}
+	return f.client(t, cloud.Config{Token: f.Creds.Token})
+}
+
+// AccountClient is Client signing with the access key instead, which also reaches the account-level service
+// tickets (a token is scoped either to a project or to the account).
+func (f *FakeCloud) AccountClient(t *testing.T) *cloud.Client {
+	t.Helper()
+	return f.client(t, cloud.Config{AccessKey: f.Creds.AccessKey, SecretKey: f.Creds.SecretKey})
+}
+
+// client is a cloud client reaching every service of the fake cloud with the credentials of cfg.
+func (f *FakeCloud) client(t *testing.T, cfg cloud.Config) *cloud.Client {
+	t.Helper()
+	cfg.Cloud, cfg.Region, cfg.ProjectID, cfg.CACertFile = cloud.CloudHuawei, f.Creds.ProjectName, f.Creds.ProjectID, f.caFile
+	cfg.Endpoints = map[cloud.Service]string{}
 	for _, s := range cloud.Services {
-		eps[s] = f.URL
+		cfg.Endpoints[s] = f.URL
 	}
-	c, err := cloud.New(cloud.Config{Cloud: cloud.CloudHuawei, Region: f.Creds.ProjectName, ProjectID: f.Creds.ProjectID, Endpoints: eps, Token: f.Creds.Token, CACertFile: f.caFile})
+	c, err := cloud.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -68,6 +68,7 @@ const (
 	singleRevoked         driftKind = iota // a grant of a single authorization cancelled
 	singleRemade                           // a grant of a single authorization cancelled and made again: a new record ID
 	setGrantRevoked                        // a grant of an authoritative set cancelled
+	setGrantRemade                         // a grant of an authoritative set cancelled and made again: a new record ID
 	setExtraGrant                          // an API authorized for the app and environment of a set, besides the set's
 	foreignGrant                           // an API authorized for an app and environment no set manages, besides the single authorizations': not Terraform's
 	foreignACL                             // an ACL given to an app no ACL resource manages: not Terraform's
@@ -78,6 +79,7 @@ const (
 	maSetAppAdded                          // a ModelArts app authorized for the API of a set, besides the set's
 	maSetAppRevoked                        // a ModelArts app of a set revoked
 	maSingleRevoked                        // the ModelArts app of a single authorization revoked
+	maSingleRemade                         // the ModelArts app of a single authorization revoked and authorized again
 	maForeignApp                           // a ModelArts app authorized for the API of single authorizations: not Terraform's
 	ticketWindowMoved                      // an accepted request's window changed
 	ticketCancelled                        // an accepted request cancelled
@@ -92,9 +94,10 @@ const (
 )
 
 var driftKindNames = [numDriftKinds]string{
-	"single-revoked", "single-remade", "set-grant-revoked", "set-extra-grant", "foreign-grant", "foreign-acl",
+	"single-revoked", "single-remade", "set-grant-revoked", "set-grant-remade", "set-extra-grant", "foreign-grant", "foreign-acl",
 	"acl-type-flipped", "acl-value-added", "acl-value-removed", "acl-deleted",
-	"modelarts-set-app-added", "modelarts-set-app-revoked", "modelarts-single-revoked", "modelarts-foreign-app",
+	"modelarts-set-app-added", "modelarts-set-app-revoked", "modelarts-single-revoked", "modelarts-single-remade",
+	"modelarts-foreign-app",
 	"ticket-window-moved", "ticket-cancelled", "ticket-decided-by-hand", "ticket-foreign-rejected",
 	"api-offline", "app-deleted", "api-deleted", "env-deleted", "instance-deleted",
 }
@@ -148,10 +151,11 @@ var driftSchedule = []struct {
 }{
 	{seed: 1, changes: []driftChange{
 		{singleRevoked, fakegateway.FlavorAPIG}, {singleRemade, fakegateway.FlavorAPIG}, {setGrantRevoked, fakegateway.FlavorAPIG},
+		{setGrantRemade, fakegateway.FlavorAPIG},
 		{setExtraGrant, fakegateway.FlavorAPIG}, {foreignGrant, fakegateway.FlavorAPIG}, {foreignACL, fakegateway.FlavorROMA},
 		{aclTypeFlipped, fakegateway.FlavorAPIG}, {aclValueAdded, fakegateway.FlavorROMA}, {aclValueRemoved, fakegateway.FlavorROMA},
 		{aclDeleted, fakegateway.FlavorROMA},
-		{kind: maSetAppAdded}, {kind: maSetAppRevoked}, {kind: maSingleRevoked}, {kind: maForeignApp},
+		{kind: maSetAppAdded}, {kind: maSetAppRevoked}, {kind: maSingleRevoked}, {kind: maSingleRemade}, {kind: maForeignApp},
 		{kind: ticketWindowMoved}, {kind: ticketCancelled}, {kind: ticketDecidedByHand}, {kind: ticketForeignRejected},
 	}},
 	{seed: 2, changes: []driftChange{
@@ -490,12 +494,16 @@ func (r *driftRun) make(c driftChange) {
 			grant(single.instance, single.env, single.app, single.api)
 			did("granted %s again", single.addr)
 		}
-	case setGrantRevoked:
+	case setGrantRevoked, setGrantRemade:
 		set := r.draw(r.numbered(p + "_app_authorization_set.s%d"))
 		api := set.apis[rng.IntN(len(set.apis))]
 		if id, ok := r.record(set.instance, set.env, set.app, api); ok {
 			must(g.DeleteAppAuth(ctx, set.instance, id))
 			did("cancelled the grant of API %s of %s", api, set.addr)
+		}
+		if c.kind == setGrantRemade {
+			grant(set.instance, set.env, set.app, api)
+			did("granted API %s of %s again", api, set.addr)
 		}
 	case setExtraGrant:
 		set := r.draw(r.numbered(p + "_app_authorization_set.s%d"))
@@ -552,7 +560,7 @@ func (r *driftRun) make(c driftChange) {
 		acl := r.draw(r.numbered(p + "_app_acl.a%d"))
 		must(g.DeleteAppACL(ctx, acl.instance, acl.app))
 		did("deleted the ACL of %s", acl.addr)
-	case maSetAppAdded, maSetAppRevoked, maSingleRevoked, maForeignApp:
+	case maSetAppAdded, maSetAppRevoked, maSingleRevoked, maSingleRemade, maForeignApp:
 		r.makeModelArts(c)
 	case ticketWindowMoved, ticketCancelled, ticketDecidedByHand, ticketForeignRejected:
 		r.makeTicket(c)
@@ -589,9 +597,14 @@ func (r *driftRun) makeModelArts(c driftChange) {
 	case maSetAppRevoked:
 		set := set()
 		call(ma.Revoke, set.maAPI, set.maApps[r.rng.IntN(len(set.maApps))], "revoked")
-	case maSingleRevoked:
+	case maSingleRevoked, maSingleRemade:
 		single := single()
-		call(ma.Revoke, single.maAPI, single.maApps[0], "revoked")
+		if _, ok := viewCloud(r.fc).modelArts[maGrant{single.maAPI, single.maApps[0]}]; ok {
+			call(ma.Revoke, single.maAPI, single.maApps[0], "revoked")
+		}
+		if c.kind == maSingleRemade {
+			call(ma.Authorize, single.maAPI, single.maApps[0], "authorized again")
+		}
 	case maForeignApp:
 		single := single()
 		var configured []string

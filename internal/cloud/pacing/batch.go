@@ -12,11 +12,13 @@ import (
 // object (the gateways, per app) then need one call per batch instead of one per resource, and resources
 // created in parallel stop queueing behind each other's round trips.
 //
-// A write that finds its key idle waits a moment for the writes about to follow: Terraform starts its
-// operations (ten at a time) as others end, so after a batch comes back the next writes arrive a few
-// milliseconds apart, and the first of them would otherwise go out alone, halving the batches. It waits until
-// no write has joined for GatherQuiet, or the batch is as large as the key's largest so far, and never longer
-// than GatherMax: a write that nothing follows is sent GatherQuiet late.
+// A batch waits a moment for the writes about to follow before it goes out: Terraform starts its operations
+// (ten at a time) as others end, so the next writes arrive one after another, as fast as Terraform gets through
+// its own work between them, and a batch sent as soon as it may would often go out with one or two. It waits
+// until the batch is as large as the key's largest so far (what Terraform runs at once), or no write has joined
+// for twice the key's usual gap between writes (at least GatherQuiet), and never longer than GatherMax: a write
+// that nothing follows is sent at most GatherMax late. When Terraform is busy, the writes waiting cost it
+// nothing (it works on the others meanwhile) and save calls; when it is quick, batches fill at once.
 type Batcher[I, R any] struct {
 	// GatherQuiet and GatherMax override DefaultGatherQuiet and DefaultGatherMax; a negative GatherMax sends
 	// a write that finds its key idle at once.
@@ -25,13 +27,21 @@ type Batcher[I, R any] struct {
 	mu      sync.Mutex
 	pending map[string]*batch[I, R] // accepting items
 	last    map[string]*batch[I, R] // the newest batch of the key that has started
-	widest  map[string]int          // the largest batch of the key so far: how many writes Terraform runs at once
+	keys    map[string]*keyPace     // how the writes of each key arrive
+}
+
+// keyPace is how the writes of one key arrive: the largest batch so far (how many writes Terraform runs at
+// once) and the usual gap between two writes.
+type keyPace struct {
+	widest  int
+	arrived time.Time
+	gap     time.Duration // moving average of the gaps under a second
 }
 
 // The gathering of writes that find their key idle; see Batcher.
 const (
 	DefaultGatherQuiet = 5 * time.Millisecond
-	DefaultGatherMax   = 20 * time.Millisecond
+	DefaultGatherMax   = 100 * time.Millisecond
 )
 
 type batch[I, R any] struct {
@@ -51,8 +61,18 @@ type batch[I, R any] struct {
 func (b *Batcher[I, R]) Do(ctx context.Context, key string, item I, write func(ctx context.Context, items []I) []R) R {
 	b.mu.Lock()
 	if b.pending == nil {
-		b.pending, b.last, b.widest = map[string]*batch[I, R]{}, map[string]*batch[I, R]{}, map[string]int{}
+		b.pending, b.last, b.keys = map[string]*batch[I, R]{}, map[string]*batch[I, R]{}, map[string]*keyPace{}
 	}
+	kp := b.keys[key]
+	if kp == nil {
+		kp = &keyPace{}
+		b.keys[key] = kp
+	}
+	now := time.Now()
+	if gap := now.Sub(kp.arrived); gap < time.Second {
+		kp.gap = (3*kp.gap + gap) / 4
+	}
+	kp.arrived = now
 	bt, leader := b.pending[key], false
 	if bt == nil {
 		bt, leader = &batch[I, R]{done: make(chan struct{}), prev: b.last[key], joined: make(chan struct{}, 1)}, true
@@ -73,15 +93,14 @@ func (b *Batcher[I, R]) Do(ctx context.Context, key string, item I, write func(c
 		if bt.prev != nil {
 			<-bt.prev.done
 			bt.prev = nil // so that a key's batches do not hold each other until the last one ends
-		} else {
-			b.gather(ctx, key, bt)
 		}
+		b.gather(ctx, key, bt)
 		b.mu.Lock()
 		delete(b.pending, key) // closed: later callers start the next batch
 		b.last[key] = bt
 		items, ctxs := bt.items, bt.ctxs
 		bt.ctxs = nil
-		b.widest[key] = max(b.widest[key], len(items))
+		kp.widest = max(kp.widest, len(items))
 		b.mu.Unlock()
 
 		wctx, stop := allDone(ctxs)
@@ -99,9 +118,8 @@ func (b *Batcher[I, R]) Do(ctx context.Context, key string, item I, write func(c
 	return bt.results[index]
 }
 
-// gather holds the leader of a batch for an idle key until the writes about to follow have joined it: until
-// none has joined for the quiet time, the batch is as large as the key's largest, the most it may wait has
-// passed, or ctx ends.
+// gather holds the leader of a batch until the writes about to follow have joined it: until the batch is as
+// large as the key's largest, none has joined for the quiet time, the most it may wait has passed, or ctx ends.
 func (b *Batcher[I, R]) gather(ctx context.Context, key string, bt *batch[I, R]) {
 	quiet, most := b.GatherQuiet, b.GatherMax
 	if quiet <= 0 {
@@ -113,13 +131,17 @@ func (b *Batcher[I, R]) gather(ctx context.Context, key string, bt *batch[I, R])
 	if most < 0 {
 		return
 	}
+	b.mu.Lock()
+	kp := b.keys[key]
+	quiet = min(max(quiet, 2*kp.gap), most)
+	b.mu.Unlock()
 	limit := time.NewTimer(most)
 	defer limit.Stop()
 	idle := time.NewTimer(quiet)
 	defer idle.Stop()
 	for {
 		b.mu.Lock()
-		full := b.widest[key] > 1 && len(bt.items) >= b.widest[key]
+		full := kp.widest > 1 && len(bt.items) >= kp.widest
 		b.mu.Unlock()
 		if full {
 			return

@@ -356,9 +356,10 @@ func (r *driftRun) drop(why string, addrs ...string) {
 	r.tf.SetConfig(r.config())
 }
 
-func runDrift(t *testing.T, seed int64, changes []driftChange, chaos bool) {
-	replay := fmt.Sprintf("seed %d (replay with AUTHZ_DRIFT_SEEDS=%d)", seed, seed)
-	t.Logf("drift with %s: %v", replay, changes)
+// newDriftRun seeds a fake cloud with the chaos world, n of each, and two more requests of the service
+// tickets, and prepares Terraform with the configuration of every resource.
+func newDriftRun(t *testing.T, seed int64, chaos bool) *driftRun {
+	t.Helper()
 	fc := acctest.NewFakeCloud(t)
 	w := newChaosWorld(driftPerType)
 	fixture := w.fixture(fc.Creds.ProjectID)
@@ -371,14 +372,22 @@ func runDrift(t *testing.T, seed int64, changes []driftChange, chaos bool) {
 	if err := fc.Load(fixture); err != nil {
 		t.Fatalf("seeding the fake cloud: %v", err)
 	}
-	r := &driftRun{t: t, replay: replay, w: w, fc: fc, chaos: chaos, rng: rand.New(rand.NewPCG(uint64(seed), 2)),
-		client: fc.AccountClient(t), http: &http.Client{Transport: &http.Transport{}}, res: driftResources(w), owned: map[string]*driftResource{}, drawn: map[string]bool{}}
+	r := &driftRun{t: t, replay: fmt.Sprintf("seed %d (replay with AUTHZ_DRIFT_SEEDS=%d)", seed, seed), w: w, fc: fc, chaos: chaos,
+		rng: rand.New(rand.NewPCG(uint64(seed), 2)), client: fc.AccountClient(t), http: &http.Client{Transport: &http.Transport{}},
+		res: driftResources(w), owned: map[string]*driftResource{}, drawn: map[string]bool{}}
 	maps.Copy(r.owned, r.res)
 	r.provider = fc.ProviderConfigWith(acctest.WithAccessKey)
 	if chaos {
 		r.provider = chaosProvider(fc, acctest.WithAccessKey)
 	}
 	r.tf = acctest.NewTerraform(t, r.config())
+	return r
+}
+
+func runDrift(t *testing.T, seed int64, changes []driftChange, chaos bool) {
+	r := newDriftRun(t, seed, chaos)
+	t.Logf("drift with %s: %v", r.replay, changes)
+	fc := r.fc
 	r.tf.MustRun("apply", "-auto-approve")
 
 	for _, c := range changes {
@@ -395,6 +404,7 @@ func runDrift(t *testing.T, seed int64, changes []driftChange, chaos bool) {
 		r.drop("their instance is gone", slices.Sorted(maps.Keys(gone))...)
 	}
 
+	// Under chaos, failed reads first, one kind of resource at a time; then random failures from here on.
 	if chaos {
 		r.checkFailedReads()
 		faults := slices.DeleteFunc(slices.Clone(chaosFaults), func(f fakecloud.Fault) bool { return f.Status == http.StatusTooManyRequests })
@@ -1227,7 +1237,14 @@ func (r *driftRun) checkCloud(before cloudView, st acctest.State) {
 			fail("the state holds %s, which the configuration does not", addr)
 		}
 	}
+	r.checkGateways(before, after, stateOf, fail)
+	r.checkModelArts(before, after, fail)
+	r.checkTickets(before, after, fail)
+}
 
+// checkGateways: each instance holds the grants and ACLs of the configured resources, with the record IDs the
+// state holds, and the foreign ones as they were.
+func (r *driftRun) checkGateways(before, after cloudView, stateOf map[string]acctest.StateResource, fail func(string, ...any)) {
 	for inst, g := range after.gateways {
 		if before.gateways[inst] == nil {
 			fail("instance %s appeared", inst)
@@ -1293,7 +1310,10 @@ func (r *driftRun) checkCloud(before cloudView, st acctest.State) {
 		}
 	}
 
-	// ModelArts: the configured authorizations and the foreign ones, these with their IDs unchanged.
+}
+
+// checkModelArts: the configured authorizations and the foreign ones, these with their IDs unchanged.
+func (r *driftRun) checkModelArts(before, after cloudView, fail func(string, ...any)) {
 	foreign := maps.Clone(before.modelArts)
 	for _, d := range r.owned {
 		for k := range foreign {
@@ -1319,7 +1339,10 @@ func (r *driftRun) checkCloud(before cloudView, st acctest.State) {
 		}
 	}
 
-	// Service tickets: each configured decision stands with its window; every other request is as it was.
+}
+
+// checkTickets: each configured decision stands with its window; every other request is as it was.
+func (r *driftRun) checkTickets(before, after cloudView, fail func(string, ...any)) {
 	for id, a := range after.tickets {
 		var d *driftResource
 		for _, x := range r.res {

@@ -135,6 +135,9 @@ func (tf *Terraform) MustRun(args ...string) Result {
 	return r
 }
 
+// withSubcommand are the commands that take a subcommand before their flags.
+var withSubcommand = []string{"providers", "state", "workspace"}
+
 // takesInput are the commands that accept -input.
 var takesInput = []string{"apply", "destroy", "import", "init", "plan", "refresh"}
 
@@ -145,11 +148,16 @@ func (tf *Terraform) Start(args ...string) *Process {
 	if len(args) == 0 {
 		tf.t.Fatal("acctest: no Terraform command")
 	}
-	argv := []string{args[0], "-no-color"}
+	// The flags go after the command, and after the subcommand of those that have one (state rm, ...).
+	n := 1
+	if slices.Contains(withSubcommand, args[0]) && len(args) > 1 {
+		n = 2
+	}
+	argv := append(slices.Clone(args[:n]), "-no-color")
 	if slices.Contains(takesInput, args[0]) {
 		argv = append(argv, "-input=false")
 	}
-	argv = append(argv, args[1:]...)
+	argv = append(argv, args[n:]...)
 
 	reattach, stopProvider := serveProviders(tf.t, tf.others)
 	ctx, cancel := context.WithTimeout(context.Background(), tf.Timeout)

@@ -2,7 +2,6 @@ package provider_test
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -450,16 +448,10 @@ func (r *driftRun) run(args ...string) {
 	}
 }
 
-// stateRemove runs `terraform state rm`, which acctest's runner cannot: it puts -no-color right after the
-// command, before the subcommand. The command reads and writes only the state, with no provider.
+// stateRemove runs `terraform state rm`, which reads and writes only the state.
 func (r *driftRun) stateRemove(addrs []string) {
 	r.t.Helper()
-	bin := cmp.Or(os.Getenv("TF_ACC_TERRAFORM_PATH"), "terraform")
-	cmd := exec.Command(bin, append([]string{"state", "rm"}, addrs...)...)
-	cmd.Dir = r.tf.Dir()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		r.t.Fatalf("%s: terraform state rm: %v\n%s", r.replay, err, out)
-	}
+	r.run(append([]string{"state", "rm"}, addrs...)...)
 	r.t.Logf("removed from the state: %s", strings.Join(addrs, ", "))
 }
 

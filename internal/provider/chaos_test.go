@@ -21,7 +21,9 @@ import (
 
 // The chaos tests apply a configuration holding every resource type the provider has while the fake cloud
 // fails a fifth of all requests at random, in every way a cloud fails: throttling with Retry-After, 500, 503,
-// the gateways' concurrent-write error, dropped connections, and writes applied whose answer is lost. Apply is
+// the gateways' concurrent-write error, dropped connections, and writes applied whose answer is lost; and
+// while its front door throttles the credential and the address to policies drawn from the seed (429
+// APIGW.0308 naming each, which the provider paces itself to). Apply is
 // repeated until it succeeds; then the fake cloud must hold exactly what the state records, a plan must be
 // empty, and destroy (repeated too) must leave nothing the configuration created.
 //
@@ -115,9 +117,21 @@ func runChaos(t *testing.T, seed int64, mode acctest.Credentials, interrupt bool
 	}
 	tf := acctest.NewTerraform(t, chaosProvider(fc, mode)+w.config())
 	tf.Timeout = 5 * time.Minute
-	if err := fc.SetChaos(&fakecloud.Chaos{Seed: seed, Rate: chaosRate, Faults: chaosFaults}); err != nil {
+	throttles := chaosThrottles(seed, w.n)
+	t.Logf("throttling per user %s, per address %s", throttles.User, throttles.IP)
+	if err := fc.SetChaos(&fakecloud.Chaos{Seed: seed, Rate: chaosRate, Faults: chaosFaults, Throttles: throttles}); err != nil {
 		t.Fatal(err)
 	}
+	defer func() {
+		var throttled int
+		reqs := fc.Requests()
+		for _, r := range reqs {
+			if r.Status == http.StatusTooManyRequests {
+				throttled++
+			}
+		}
+		t.Logf("%d requests, %d answered 429 (random faults and the front door's policies)", len(reqs), throttled)
+	}()
 
 	if interrupt {
 		p := tf.Start("apply", "-auto-approve")
@@ -149,6 +163,19 @@ func runChaos(t *testing.T, seed int64, mode acctest.Credentials, interrupt bool
 		t.Errorf("%s: destroy succeeded but the state still holds %s", replay, left[0].Address)
 	}
 	w.checkNothingLeft(t, fc, replay)
+}
+
+// chaosThrottles are the front door's policies of a seed for perType resources of each type: at the default
+// size, per user 40 to 79 requests a second and per address 60 to 119 every two seconds, so that either may be
+// the one that binds; larger configurations get proportionally more, so that make chaos costs no more time
+// per resource. They bind in the bursts of a refresh or an apply of many resources.
+func chaosThrottles(seed int64, perType int) fakecloud.Throttles {
+	rng := rand.New(rand.NewPCG(uint64(seed), 1))
+	scale := func(n int) int { return max(n, n*perType/chaosPerType) }
+	return fakecloud.Throttles{
+		User: fakecloud.Throttle{Limit: scale(40 + rng.IntN(40)), Window: time.Second},
+		IP:   fakecloud.Throttle{Limit: scale(60 + rng.IntN(60)), Window: 2 * time.Second},
+	}
 }
 
 // repeat runs a command until it succeeds, at most chaosAttempts times.

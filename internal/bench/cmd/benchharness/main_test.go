@@ -33,3 +33,17 @@ func TestScenariosFit(t *testing.T) {
 		}
 	}
 }
+
+// The throttled scenarios run at their own N, when -n goes that high.
+func TestOnlyN(t *testing.T) {
+	sc := scenario{name: throttledScenario, onlyN: throttledN}
+	if got := sc.ns([]int{1, 100, 1000}); !slices.Equal(got, []int{throttledN}) {
+		t.Errorf("ns(1,100,1000) = %v", got)
+	}
+	if got := sc.ns([]int{1, 100}); got != nil {
+		t.Errorf("ns(1,100) = %v, want none (make bench-quick)", got)
+	}
+	if got := allNs([]int{1000}, []scenario{sc, {name: floorScenario}}); !slices.Equal(got, []int{throttledN, 1000}) {
+		t.Errorf("allNs = %v", got)
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -32,8 +33,9 @@ type scenario struct {
 	config   func(n int, url string) string // the whole main.tf
 	env      []string                       // added to Terraform's environment, which its providers inherit
 	maxN     int                            // the largest N the fake cloud can hold; 0: maxCount
-	// onlyN, when set, is the one N the scenario runs at, whatever -n says: it measures something else than
-	// growth with N (the throttled scenarios).
+	// onlyN, when set, is the one N the scenario runs at, when -n asks for that many resources or more: it
+	// measures something else than growth with N (the throttled scenarios), and a quick run (-n 1,100) leaves it
+	// out.
 	onlyN int
 	// fakeArgs are added to the fake cloud's command line (a throttling policy).
 	fakeArgs []string
@@ -52,10 +54,13 @@ func (s scenario) fits(n int) bool { return s.maxN == 0 || n <= s.maxN }
 
 // ns are the counts the scenario runs at among those asked for.
 func (s scenario) ns(asked []int) []int {
-	if s.onlyN > 0 {
+	switch {
+	case s.onlyN == 0:
+		return asked
+	case len(asked) > 0 && slices.Max(asked) >= s.onlyN:
 		return []int{s.onlyN}
 	}
-	return asked
+	return nil
 }
 
 const (

@@ -24,7 +24,12 @@ type (
 	Throttles      = core.Throttles
 	RequestRecord  = core.RequestRecord
 	ProjectFixture = core.ProjectFixture
-	RouteInfo      = core.RouteInfo
+	// IAMFixture and the types it holds are the fixture's "iam" section: who may assume which agency.
+	IAMFixture              = core.IAMFixture
+	AgencyFixture           = core.AgencyFixture
+	IdentityProviderFixture = core.IdentityProviderFixture
+	IDTokenFixture          = core.IDTokenFixture
+	RouteInfo               = core.RouteInfo
 )
 
 const (
@@ -108,6 +113,7 @@ func (s *Server) OSM() *osm.Service { return s.osm }
 // is what the standalone server's -fixture file, POST /_fakecloud/fixture and GET /_fakecloud/state hold.
 type Fixture struct {
 	Projects  []ProjectFixture  `json:"projects,omitempty"` // new projects; the two known ones need not be listed
+	IAM       *IAMFixture       `json:"iam,omitempty"`      // agencies, identity providers, the metadata service's agency
 	Gateway   gateway.Fixture   `json:"gateway,omitzero"`   // gateway instances per project
 	ModelArts modelarts.Fixture `json:"modelarts,omitzero"` // apps, real-time services and authorizations per project
 	OSM       osm.Fixture       `json:"osm,omitzero"`       // service-ticket authorization requests per account

@@ -21,9 +21,10 @@ import (
 // without anyone remembering to: it must turn away every caller the core promises to turn away, in its
 // service's codes, and change nothing for them.
 
-// publicRoutes are the only calls that take no credentials. Admin endpoints are public too, but exist only
-// with Options.Admin, and TestRouteWalkAdminEndpointsOff covers them.
-var publicRoutes = []string{"POST /v3/auth/tokens"}
+// publicRoutes are the only calls that take no credentials: the logins (a password, an ID token) and the
+// instance metadata service, which the server's network restricts. Admin endpoints are public too, but exist
+// only with Options.Admin, and TestRouteWalkAdminEndpointsOff covers them.
+var publicRoutes = []string{"POST /v3/auth/tokens", "POST /v3.0/OS-AUTH/id-token/tokens", "GET /openstack/latest/securitykey"}
 
 // The objects of the demo fixture the walk's paths name, so that a request let through would act on
 // something that exists, and the state would show it.

@@ -21,28 +21,39 @@ const (
 )
 
 // verifySignature checks the Authorization header of an AK/SK caller, answering failures in the service's
-// codes. X-Security-Token (temporary credentials) is accepted without being checked.
-func (s *Server) verifySignature(r *http.Request, body []byte, errs ServiceErrors) *Error {
+// codes, and returns the key: the account's permanent one, or a temporary one (sts.go), which is refused once
+// expired and needs its own X-Security-Token. With the permanent key, X-Security-Token is accepted unchecked.
+func (s *Server) verifySignature(r *http.Request, body []byte, errs ServiceErrors) (tempKey, *Error) {
 	ak, signedHeaders, signature, ok := parseAuthorization(r.Header.Get("Authorization"))
 	if !ok {
-		return errs.SignatureMalformed.With()
+		return tempKey{}, errs.SignatureMalformed.With()
 	}
 	dateValue := r.Header.Get(headerSdkDate)
 	date, err := time.Parse(sdkDateFormat, dateValue)
 	if err != nil {
-		return errs.SignatureMalformed.With()
+		return tempKey{}, errs.SignatureMalformed.With()
 	}
+	key := tempKey{secret: DefaultSecretKey, principal: principalUser}
 	if ak != DefaultAccessKey {
-		return errs.AccessKeyUnknown.With(ak)
+		s.mu.Lock()
+		temp, known := s.id.tempKeys[ak]
+		s.mu.Unlock()
+		switch {
+		case !known || !hmac.Equal([]byte(temp.securityToken), []byte(r.Header.Get("X-Security-Token"))):
+			return tempKey{}, errs.AccessKeyUnknown.With(ak)
+		case !s.opts.Now().Before(temp.expires):
+			return tempKey{}, errs.TokenExpired.With()
+		}
+		key = temp
 	}
 	if skew := s.opts.Now().Sub(date).Abs(); skew > maxClockSkew {
-		return errs.ClockSkew.With(dateValue)
+		return tempKey{}, errs.ClockSkew.With(dateValue)
 	}
-	want := signString(DefaultSecretKey, stringToSign(dateValue, canonicalRequest(r, signedHeaders, body)))
+	want := signString(key.secret, stringToSign(dateValue, canonicalRequest(r, signedHeaders, body)))
 	if !hmac.Equal([]byte(want), []byte(signature)) {
-		return errs.SignatureMismatch.With()
+		return tempKey{}, errs.SignatureMismatch.With()
 	}
-	return nil
+	return key, nil
 }
 
 // parseAuthorization splits "SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<h1;h2>, Signature=<hex>". The signed

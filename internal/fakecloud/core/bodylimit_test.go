@@ -104,7 +104,8 @@ func TestRouteTable(t *testing.T) {
 		if r.Admin() {
 			t.Errorf("admin endpoint %s %s listed without Options.Admin", r.Method, r.Pattern)
 		}
-		if r.Authenticated() != (r.Pattern != "/v3/auth/tokens") {
+		public := r.Pattern == "/v3/auth/tokens" || r.Pattern == "/v3.0/OS-AUTH/id-token/tokens" || r.Pattern == "/openstack/latest/securitykey"
+		if r.Authenticated() == public {
 			t.Errorf("%s %s: Authenticated() = %v", r.Method, r.Pattern, r.Authenticated())
 		}
 	}
@@ -112,6 +113,9 @@ func TestRouteTable(t *testing.T) {
 		{"iam", "POST", "/v3/auth/tokens", "public"},
 		{"iam", "GET", "/v3/projects", "any caller"},
 		{"iam", "GET", "/v3/auth/domains", "any caller"},
+		{"iam", "POST", "/v3.0/OS-CREDENTIAL/securitytokens", "any caller"},
+		{"iam", "POST", "/v3.0/OS-AUTH/id-token/tokens", "public"},
+		{"iam", "GET", "/openstack/latest/securitykey", "public"},
 		{"pprobe", "POST", "/v1/{project_id}/pprobe/count", "project"},
 		{"pprobe", "GET", "/v1/{project_id}/pprobe/count", "project"},
 		{"aprobe", "POST", "/v2/aprobe/count", "account"},
@@ -125,7 +129,7 @@ func TestRouteTable(t *testing.T) {
 			t.Errorf("route %d: %v, want %v", i, got[i], want[i])
 		}
 	}
-	if r := s.Routes()[3]; r.Errors != probeErrors {
+	if r := s.Routes()[6]; r.Errors != probeErrors {
 		t.Errorf("errors of a probe route %+v", r.Errors)
 	}
 

@@ -11,8 +11,11 @@ import (
 	"strings"
 )
 
-// projectsKey is the fixture's one key of the core's own; every other key is a service's section.
-const projectsKey = "projects"
+// projectsKey and iamKey are the fixture's keys of the core's own; every other key is a service's section.
+const (
+	projectsKey = "projects"
+	iamKey      = "iam"
+)
 
 // Fixture is the JSON seed format as the core sees it: the projects, and each service's section by the
 // service's name, still encoded. The standalone server loads one from a file and the admin endpoint takes one;
@@ -21,6 +24,7 @@ const projectsKey = "projects"
 //	{"projects": [{"id": "...", "name": "eu-de"}], "gateway": {...}, "modelarts": {...}, "osm": {...}}
 type Fixture struct {
 	Projects []ProjectFixture
+	IAM      *IAMFixture // agencies, identity providers, the metadata service (sts.go); nil: unchanged
 	Sections map[string]json.RawMessage
 }
 
@@ -38,6 +42,9 @@ func (f Fixture) MarshalJSON() ([]byte, error) {
 	if f.Projects != nil {
 		m[projectsKey] = f.Projects
 	}
+	if f.IAM != nil {
+		m[iamKey] = f.IAM
+	}
 	return json.Marshal(m)
 }
 
@@ -54,6 +61,13 @@ func (f *Fixture) UnmarshalJSON(b []byte) error {
 			return fmt.Errorf("projects: %w", err)
 		}
 		delete(m, projectsKey)
+	}
+	if raw, found := m[iamKey]; found {
+		f.IAM = new(IAMFixture)
+		if err := DecodeStrict(bytes.NewReader(raw), f.IAM); err != nil {
+			return fmt.Errorf("iam: %w", err)
+		}
+		delete(m, iamKey)
 	}
 	if len(m) > 0 {
 		f.Sections = m
@@ -89,6 +103,11 @@ func (s *Server) LoadFixture(f Fixture) error {
 			return fmt.Errorf("fakecloud: %w", err)
 		}
 	}
+	if f.IAM != nil {
+		if err := checkIAM(*f.IAM, projects); err != nil {
+			return fmt.Errorf("fakecloud: iam: %w", err)
+		}
+	}
 	var applies []func()
 	for _, name := range slices.Sorted(maps.Keys(f.Sections)) {
 		svc := s.service(name)
@@ -104,6 +123,9 @@ func (s *Server) LoadFixture(f Fixture) error {
 
 	s.mu.Lock()
 	s.id.projects = projects
+	if f.IAM != nil {
+		s.id.iam = *f.IAM
+	}
 	s.mu.Unlock()
 	for _, apply := range applies {
 		apply()
@@ -152,6 +174,11 @@ func (s *Server) LoadFile(path string) error {
 // reproduces the objects.
 func (s *Server) SnapshotFixture() Fixture {
 	f := Fixture{Projects: s.Projects()}
+	s.mu.Lock()
+	if iam := s.id.iam; iam.CredentialSeconds != 0 || iam.Agencies != nil || iam.IdentityProviders != nil || iam.MetadataAgency != "" {
+		f.IAM = &iam
+	}
+	s.mu.Unlock()
 	for _, svc := range s.services {
 		section := svc.SnapshotSection()
 		if section == nil {
@@ -179,4 +206,54 @@ func (s *Server) Projects() []ProjectFixture {
 	s.mu.Unlock()
 	slices.SortFunc(out, func(a, b ProjectFixture) int { return strings.Compare(a.ID, b.ID) })
 	return out
+}
+
+// checkIAM checks the fixture's iam section: agencies and identity providers named once, known projects,
+// principals that exist.
+func checkIAM(f IAMFixture, projects map[string]string) error {
+	if f.CredentialSeconds < 0 {
+		return fmt.Errorf("credential_seconds %d is negative", f.CredentialSeconds)
+	}
+	principals := map[string]bool{principalUser: true}
+	for _, a := range f.Agencies {
+		principals[principalAgency+a.Name] = true
+	}
+	for _, p := range f.IdentityProviders {
+		if p.ID == "" || principals[principalIdP+p.ID] {
+			return fmt.Errorf("identity provider %q is empty or named twice", p.ID)
+		}
+		principals[principalIdP+p.ID] = true
+	}
+	known := func(ids []string) error {
+		for _, id := range ids {
+			if _, ok := projects[id]; !ok {
+				return fmt.Errorf("unknown project %s", id)
+			}
+		}
+		return nil
+	}
+	names := map[string]bool{}
+	for _, a := range f.Agencies {
+		if a.Name == "" || names[a.Name] {
+			return fmt.Errorf("agency %q is empty or named twice", a.Name)
+		}
+		names[a.Name] = true
+		for _, p := range a.Trusted {
+			if !principals[p] {
+				return fmt.Errorf("agency %s trusts %q, which is not user, agency:<name> or idp:<id> of this fixture", a.Name, p)
+			}
+		}
+		if err := known(a.Projects); err != nil {
+			return fmt.Errorf("agency %s: %w", a.Name, err)
+		}
+	}
+	for _, p := range f.IdentityProviders {
+		if err := known(p.Projects); err != nil {
+			return fmt.Errorf("identity provider %s: %w", p.ID, err)
+		}
+	}
+	if f.MetadataAgency != "" && !names[f.MetadataAgency] {
+		return fmt.Errorf("metadata_agency %q is not an agency of the fixture", f.MetadataAgency)
+	}
+	return nil
 }

@@ -43,6 +43,7 @@ func (s *Server) registerIAM() {
 	r.handle("POST", "/v3/auth/tokens", scopePublic, s.issueToken)
 	r.handle("GET", "/v3/projects", scopeAnyCaller, s.listProjects)
 	r.handle("GET", "/v3/auth/domains", scopeAnyCaller, s.listAuthDomains)
+	s.registerSTS()
 }
 
 type nameRef struct {
@@ -63,6 +64,12 @@ type tokenRequest struct {
 					} `json:"domain"`
 				} `json:"user"`
 			} `json:"password"`
+			// AssumeRole is Open Telekom Cloud's agency token (sts.go).
+			AssumeRole *struct {
+				DomainName string `json:"domain_name"`
+				DomainID   string `json:"domain_id"`
+				XRoleName  string `json:"xrole_name"`
+			} `json:"assume_role"`
 		} `json:"identity"`
 		Scope struct {
 			Project *nameRef `json:"project"`
@@ -105,6 +112,9 @@ func (s *Server) issueToken(c *Call) (Reply, *Error) {
 		return Fail(err)
 	}
 	id := req.Auth.Identity
+	if slices.Contains(id.Methods, "assume_role") {
+		return s.issueAgencyToken(c, req)
+	}
 	user := id.Password.User
 	project, domain := req.Auth.Scope.Project, req.Auth.Scope.Domain
 	switch {
@@ -144,6 +154,7 @@ func (s *Server) issueToken(c *Call) (Reply, *Error) {
 	now := s.Now()
 	tok.expires = now.Add(tokenLifetime)
 	tok.user = user.Domain.Name + "/" + user.Name
+	tok.principal = principalUser
 	value := "fake-token-" + NewID()
 	s.id.tokens[value] = tok
 

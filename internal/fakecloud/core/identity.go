@@ -1,9 +1,11 @@
 package core
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/hex"
 	"regexp"
+	"slices"
 	"time"
 )
 
@@ -51,12 +53,15 @@ func (s *Server) Credentials() Credentials {
 type identity struct {
 	projects map[string]string // project ID → name (the region)
 	tokens   map[string]token
+	tempKeys map[string]tempKey // temporary access key → its secret, security token, expiry, principal (sts.go)
+	iam      IAMFixture         // agencies, identity providers, the metadata service's agency (sts.go)
 }
 
 type token struct {
 	projectID string    // "": scoped to the account
 	expires   time.Time // zero: never
 	user      string    // the IAM user (domain/name) a login issued it to; "" for the pre-issued ones
+	principal string    // who holds it (AgencyFixture.Trusted); "" for the pre-issued ones: the user
 }
 
 func newIdentity() identity {
@@ -67,6 +72,7 @@ func newIdentity() identity {
 			OtherProjectToken: {projectID: OtherProjectID},
 			DomainToken:       {},
 		},
+		tempKeys: map[string]tempKey{},
 	}
 }
 
@@ -83,8 +89,13 @@ func (id identity) projectByName(name string) (string, bool) {
 type Caller struct {
 	// ProjectID is the project a token is scoped to; "" for an account-scoped token or an AK/SK caller.
 	ProjectID string
-	// Signed marks an AK/SK caller, who may act in every project of the account.
+	// Signed marks an AK/SK caller, who may act in every project of the account (of its agency, for the
+	// temporary keys of one).
 	Signed bool
+	// Principal is who the credentials are of: "user", "agency:<name>" or "idp:<id>" (sts.go).
+	Principal string
+	// projects restrict a signed caller (an agency's or a federated user's temporary keys); nil: every one.
+	projects []string
 }
 
 // authenticate accepts an IAM token (X-Auth-Token) or an AK/SK signature, answering failures in the
@@ -101,14 +112,15 @@ func (s *Server) authenticate(c *Call) *Error {
 		case !t.expires.IsZero() && !s.opts.Now().Before(t.expires):
 			return c.errs.TokenExpired.With()
 		}
-		c.Caller = Caller{ProjectID: t.projectID}
+		c.Caller = Caller{ProjectID: t.projectID, Principal: cmp.Or(t.principal, principalUser)}
 		return nil
 	}
 	if r.Header.Get("Authorization") != "" {
-		if err := s.verifySignature(r, c.Body, c.errs); err != nil {
+		key, err := s.verifySignature(r, c.Body, c.errs)
+		if err != nil {
 			return err
 		}
-		c.Caller = Caller{Signed: true}
+		c.Caller = Caller{Signed: true, Principal: cmp.Or(key.principal, principalUser), projects: key.projects}
 		return nil
 	}
 	return c.errs.TokenMissing.With()
@@ -125,7 +137,7 @@ func (s *Server) authorize(c *Call, scope Scope) *Error {
 		s.mu.Lock()
 		_, known := s.id.projects[pid]
 		s.mu.Unlock()
-		if !known || (!c.Caller.Signed && c.Caller.ProjectID != pid) {
+		if !known || (!c.Caller.Signed && c.Caller.ProjectID != pid) || (c.Caller.projects != nil && !slices.Contains(c.Caller.projects, pid)) {
 			return c.errs.Forbidden.With()
 		}
 		c.ProjectID = pid

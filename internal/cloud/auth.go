@@ -141,10 +141,14 @@ func (p *passwordLogin) token(ctx context.Context, scope Scope) (string, error) 
 	return tok.Value, nil
 }
 
-func (p *passwordLogin) projectID() string {
+// projectID logs in for the project, which tells its ID.
+func (p *passwordLogin) projectID(ctx context.Context) (string, error) {
+	if _, err := p.token(ctx, ProjectScoped); err != nil {
+		return "", err
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.project
+	return p.project, nil
 }
 
 // authTransport adds credentials to every attempt, so a retried request carries a fresh signature.
@@ -155,16 +159,20 @@ type authTransport struct {
 
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	info, _ := req.Context().Value(callKey{}).(callInfo)
-	if info.noAuth || t.client.creds == nil {
+	creds := t.client.creds
+	if info.creds != nil {
+		creds = info.creds
+	}
+	if info.noAuth || creds == nil {
 		return t.next.RoundTrip(req)
 	}
 	req = req.Clone(req.Context())
-	if err := t.client.creds.authenticate(req.Context(), req); err != nil {
+	if err := creds.authenticate(req.Context(), req); err != nil {
 		return nil, notSent(req.Method+" "+req.URL.Path, err)
 	}
 	// AK/SK callers name their project, or for account-scoped services their account, in a header, as the
 	// official SDKs do; it is not part of the signature.
-	if _, ok := t.client.creds.(accessKey); ok {
+	if signsRequests(creds) {
 		switch id, _ := t.client.resolvedProject.Load().(string); {
 		case services[info.service].scope == AccountScoped:
 			if domain, _ := t.client.resolvedDomain.Load().(string); domain != "" {

@@ -84,6 +84,7 @@ func New(cfg Config) (*Client, error) {
 	case AuthPassword:
 		c.creds = &passwordLogin{client: c}
 	}
+	c.creds = c.temporaryCredentials(c.creds) // temporary.go: agencies, OIDC, instance metadata
 
 	rc := retryablehttp.NewClient()
 	// Every attempt waits for its endpoint's pacer first; credentials are added (and signatures dated) after
@@ -162,12 +163,20 @@ type call struct {
 	idempotent bool
 	// header receives the response headers when not nil (IAM returns its token in one).
 	header *http.Header
+	// creds, when set, authenticate the call instead of the client's: the IAM exchanges of temporary.go,
+	// made with the credentials they start from.
+	creds credentials
+	// base, when set, is the base URL instead of the service's endpoint (the instance metadata service).
+	base string
 }
 
 // do runs one call: encodes, sends with retries and credentials, decodes the answer or turns it into an *APIError.
 func (c *Client) do(ctx context.Context, cl call) error {
 	op := cl.method + " " + cl.path
 	endpoint, err := c.cfg.Endpoint(cl.service)
+	if cl.base != "" {
+		endpoint, err = cl.base, nil
+	}
 	if err != nil {
 		return notSent(op, err)
 	}
@@ -182,7 +191,7 @@ func (c *Client) do(ctx context.Context, cl call) error {
 		}
 	}
 	info := callInfo{service: cl.service, idempotent: cl.method != http.MethodPost || cl.idempotent, noAuth: cl.noAuth, last: &lastAnswer{},
-		pacer: c.pacers.of(endpoint), maxRetries: c.cfg.MaxRetries, retries: new(atomic.Int64), start: time.Now()}
+		pacer: c.pacers.of(endpoint), maxRetries: c.cfg.MaxRetries, retries: new(atomic.Int64), start: time.Now(), creds: cl.creds}
 	ctx = context.WithValue(ctx, callKey{}, info)
 	connected := new(atomic.Bool)
 	ctx = context.WithValue(ctx, connectedKey{}, connected)
@@ -250,7 +259,7 @@ func (c *Client) DomainID(ctx context.Context) (string, error) {
 	if id, _ := c.resolvedDomain.Load().(string); id != "" {
 		return id, nil
 	}
-	if _, aksk := c.creds.(accessKey); !aksk {
+	if !signsRequests(c.creds) {
 		return "", nil
 	}
 	c.domainMu.Lock()
@@ -297,12 +306,15 @@ func (c *Client) resolveProjectID(ctx context.Context) (string, error) {
 	if name == "" {
 		return "", errors.New("project_id, project_name or region is required to address the project")
 	}
-	// A password login scoped by name already tells the ID.
-	if p, ok := c.creds.(*passwordLogin); ok {
-		if _, err := p.token(ctx, ProjectScoped); err != nil {
+	// A password login or an agency's token scoped by name already tells the ID.
+	if p, ok := c.creds.(interface {
+		projectID(context.Context) (string, error)
+	}); ok {
+		id, err := p.projectID(ctx)
+		if err != nil {
 			return "", err
 		}
-		if id := p.projectID(); id != "" {
+		if id != "" {
 			c.projectID = id
 			c.resolvedProject.Store(id)
 			return id, nil

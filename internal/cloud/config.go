@@ -75,6 +75,19 @@ type Config struct {
 	Password      string
 	DomainName    string
 
+	// Temporary credentials (temporary.go). AssumeRoles is a chain of agencies assumed with the credentials
+	// above (or the metadata service's keys), each with the keys of the one before.
+	AssumeRoles []AssumeRole
+	// OIDC exchanges an identity provider's ID token; it is a credential mode of its own.
+	OIDC *OIDC
+	// AgencyName, AgencyDomainName and DelegatedProject are Open Telekom Cloud's agency: a token of it,
+	// obtained with the credentials above, scoped to DelegatedProject (default: the project).
+	AgencyName, AgencyDomainName, DelegatedProject string
+	// UseMetadata takes temporary keys from the cloud server's metadata service at MetadataURL (default
+	// DefaultMetadataURL); it is a credential mode of its own, never a fall-back.
+	UseMetadata bool
+	MetadataURL string
+
 	// Site, Language and TimeZone are sent to the service-ticket service as X-Site (0 China site, 1
 	// international site), X-Language and X-Time-Zone when set.
 	Site, Language, TimeZone string
@@ -101,6 +114,8 @@ const (
 	AuthToken
 	AuthAKSK
 	AuthPassword
+	AuthOIDC
+	AuthMetadata
 )
 
 func (m AuthMode) String() string {
@@ -111,6 +126,10 @@ func (m AuthMode) String() string {
 		return "access_key/secret_key"
 	case AuthPassword:
 		return "user_name/password/domain_name"
+	case AuthOIDC:
+		return "assume_role_with_oidc"
+	case AuthMetadata:
+		return "use_instance_metadata"
 	}
 	return "none"
 }
@@ -136,9 +155,15 @@ func (c Config) AuthMode() (AuthMode, error) {
 		}
 		modes = append(modes, AuthPassword)
 	}
+	if c.OIDC != nil {
+		modes = append(modes, AuthOIDC)
+	}
+	if c.UseMetadata {
+		modes = append(modes, AuthMetadata)
+	}
 	switch len(modes) {
 	case 0:
-		return AuthNone, errors.New("no credentials: set token, or access_key and secret_key, or user_name, password and domain_name")
+		return AuthNone, ErrNoCredentials
 	case 1:
 		return modes[0], nil
 	}
@@ -149,13 +174,34 @@ func (c Config) AuthMode() (AuthMode, error) {
 	return AuthNone, fmt.Errorf("conflicting credentials: %s are all set; use exactly one mode", strings.Join(names, " and "))
 }
 
+// ErrNoCredentials is the configuration's error when it names no credential mode.
+var ErrNoCredentials = errors.New("no credentials: set token, or access_key and secret_key, or user_name, password and domain_name, " +
+	"or assume_role_with_oidc, or use_instance_metadata, or shared_config_file/profile")
+
+// ValidateCredentials checks the credential settings against each other, as far as the configuration alone
+// tells: a configuration without credentials passes (the environment may hold them).
+func (c Config) ValidateCredentials() error {
+	mode, err := c.AuthMode()
+	if errors.Is(err, ErrNoCredentials) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return c.validateTemporary(mode)
+}
+
 // RegionPattern is a region name (eu-de, cn-north-4, ap-southeast-1, eu-ch2). The region becomes part of
 // endpoint host names, so anything else (a dot, slash, @, #, ?) could send the credentials to another host.
 var RegionPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // Validate checks the configuration without contacting the cloud.
 func (c Config) Validate() error {
-	if _, err := c.AuthMode(); err != nil {
+	mode, err := c.AuthMode()
+	if err != nil {
+		return err
+	}
+	if err := c.validateTemporary(mode); err != nil {
 		return err
 	}
 	switch c.Cloud {
@@ -255,4 +301,57 @@ func serviceList() string {
 		names[i] = string(s)
 	}
 	return strings.Join(names, ", ")
+}
+
+// validateTemporary checks the temporary credentials' settings against each other and the mode, naming the
+// arguments.
+func (c Config) validateTemporary(mode AuthMode) error {
+	roles := c.AssumeRoles
+	switch {
+	case len(roles) > 0 && mode == AuthOIDC:
+		return errors.New("assume_role conflicts with assume_role_with_oidc: name the agency in assume_role_with_oidc")
+	case c.AgencyName != "" && len(roles) > 0:
+		return errors.New("agency_name (Open Telekom Cloud's agency) conflicts with assume_role: use one of them")
+	case c.AgencyName != "" && (mode == AuthOIDC || mode == AuthMetadata):
+		return fmt.Errorf("agency_name needs token, access_key/secret_key or user_name/password/domain_name to assume it with, not %s", mode)
+	case c.AgencyName != "" && c.AgencyDomainName == "":
+		return errors.New("agency_name needs agency_domain_name, the account the agency is in")
+	case c.AgencyName == "" && (c.AgencyDomainName != "" || c.DelegatedProject != ""):
+		return errors.New("agency_domain_name and delegated_project are only used with agency_name")
+	case c.MetadataURL != "" && !c.UseMetadata:
+		return errors.New("metadata_url is only used with use_instance_metadata = true")
+	}
+	if c.MetadataURL != "" {
+		if u, err := url.Parse(c.MetadataURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("metadata_url: %q is not an http(s) URL", c.MetadataURL)
+		}
+	}
+	check := func(name string, r AssumeRole) error {
+		switch {
+		case r.AgencyName == "":
+			return fmt.Errorf("%s: agency_name is required", name)
+		case (r.DomainName == "") == (r.DomainID == ""):
+			return fmt.Errorf("%s: set exactly one of domain_name and domain_id, the account the agency %q is in", name, r.AgencyName)
+		case r.Duration != 0 && (r.Duration < 900 || r.Duration > 43200):
+			return fmt.Errorf("%s: duration must be from 900 to 43200 seconds, got %d", name, r.Duration)
+		}
+		return nil
+	}
+	for k, r := range roles {
+		if err := check(fmt.Sprintf("assume_role[%d]", k), r); err != nil {
+			return err
+		}
+	}
+	if o := c.OIDC; o != nil {
+		switch {
+		case o.IdPID == "":
+			return errors.New("assume_role_with_oidc: idp_id is required")
+		case (o.IDToken == "") == (o.IDTokenFile == ""):
+			return errors.New("assume_role_with_oidc: set exactly one of id_token and id_token_file")
+		}
+		if o.Agency != nil {
+			return check("assume_role_with_oidc", *o.Agency)
+		}
+	}
+	return nil
 }

@@ -20,7 +20,10 @@ var sensitiveHeaders = map[string]bool{
 }
 
 // sensitiveJSON matches JSON string members whose values are secrets.
-var sensitiveJSON = regexp.MustCompile(`("(?:password|app_secret|secret|secret_key|security_token|token|access_token|signature)"\s*:\s*)"(?:[^"\\]|\\.)*"`)
+var sensitiveJSON = regexp.MustCompile(`("(?:password|app_secret|secret|secret_key|security_token|securitytoken|token|access_token|id_token|signature)"\s*:\s*)"(?:[^"\\]|\\.)*"`)
+
+// sensitiveIDToken matches the ID token of an OIDC exchange, {"id_token": {"id": "<the ID token>"}}.
+var sensitiveIDToken = regexp.MustCompile(`("id_token"\s*:\s*\{\s*"id"\s*:\s*)"(?:[^"\\]|\\.)*"`)
 
 // sensitiveJSONLists matches JSON members whose values are lists of secrets: the AppCodes of a ModelArts app,
 // which call its APIs as a password would.
@@ -36,6 +39,7 @@ func maskBody(b []byte) string {
 	for _, k := range sensitiveKeys {
 		if bytes.Contains(b, k) {
 			masked := sensitiveJSON.ReplaceAllString(string(b), `$1"***"`)
+			masked = sensitiveIDToken.ReplaceAllString(masked, `$1"***"`)
 			return sensitiveJSONLists.ReplaceAllString(masked, `$1"***"]`)
 		}
 	}

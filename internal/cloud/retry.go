@@ -33,6 +33,8 @@ type callInfo struct {
 	maxRetries int
 	retries    *atomic.Int64
 	start      time.Time
+	// creds authenticate the call instead of the client's when set (call.creds).
+	creds credentials
 }
 
 type lastAnswer struct {

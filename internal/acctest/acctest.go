@@ -97,7 +97,12 @@ const (
 	WithToken Credentials = iota
 	WithAccessKey
 	WithPassword
+	// WithAssumedRole signs with the access key's temporary keys of the agency AssumedRoleAgency (assume_role).
+	WithAssumedRole
 )
+
+// AssumedRoleAgency is the agency WithAssumedRole assumes; the provider block adds it to the fake cloud.
+const AssumedRoleAgency = "authz-acctest"
 
 // ProviderConfig is a provider block reaching the fake cloud with a token, followed by extra HCL.
 func (f *FakeCloud) ProviderConfig(extra ...string) string {
@@ -114,6 +119,14 @@ func (f *FakeCloud) ProviderConfigWith(mode Credentials, extra ...string) string
 		creds = fmt.Sprintf("  access_key = %q\n  secret_key = %q\n  project_id = %q\n", f.Creds.AccessKey, f.Creds.SecretKey, f.Creds.ProjectID)
 	case WithPassword:
 		creds = fmt.Sprintf("  user_name    = %q\n  password     = %q\n  domain_name  = %q\n  project_name = %q\n", f.Creds.UserName, f.Creds.Password, f.Creds.DomainName, f.Creds.ProjectName)
+	case WithAssumedRole:
+		// The block is useless without the agency in the fake cloud: add it (trusting the account's user).
+		iam := &fakecloud.IAMFixture{Agencies: []fakecloud.AgencyFixture{{Name: AssumedRoleAgency, Trusted: []string{"user"}}}}
+		if err := f.Load(fakecloud.Fixture{IAM: iam}); err != nil {
+			panic(err) // a constant fixture
+		}
+		creds = fmt.Sprintf("  access_key = %q\n  secret_key = %q\n  project_id = %q\n  assume_role {\n    agency_name = %q\n    domain_name = %q\n  }\n",
+			f.Creds.AccessKey, f.Creds.SecretKey, f.Creds.ProjectID, AssumedRoleAgency, f.Creds.DomainName)
 	}
 	return f.providerBlock(creds) + strings.Join(extra, "\n")
 }

@@ -163,11 +163,22 @@ func transportOptions(m providerModel, env lookupEnv, cfg *cloud.Config) error {
 
 // credentials takes the credentials from the configuration, or when it sets none from the environment,
 // noting which variables they came from.
-func credentials(m providerModel, env lookupEnv, cfg *cloud.Config) error {
+func credentials(m providerModel, env lookupEnv, cfg *cloud.Config) (err error) {
 	configured := []types.String{m.Token, m.AccessKey, m.SecretKey, m.SecurityToken, m.UserName, m.Password, m.DomainName}
 	fromConfig := false
 	for _, v := range configured {
 		fromConfig = fromConfig || (!v.IsNull() && v.ValueString() != "")
+	}
+	// The modes of temporary.go set in the configuration keep the environment's credentials out too.
+	otherMode := len(m.AssumeRoleWithOIDC.Elements()) > 0 || m.UseInstanceMetadata.ValueBool() ||
+		m.SharedConfigFile.ValueString() != "" || m.Profile.ValueString() != ""
+	defer func() {
+		if err == nil {
+			err = temporaryCredentials(m, env, cfg, fromConfig)
+		}
+	}()
+	if otherMode && !fromConfig {
+		return nil
 	}
 	if fromConfig {
 		cfg.Token, cfg.AccessKey, cfg.SecretKey = m.Token.ValueString(), m.AccessKey.ValueString(), m.SecretKey.ValueString()

@@ -45,7 +45,12 @@ const hostPassword = `hostpw-Zq7Kq2Vx9-end/P@ss w0rd&"<x>%+=`
 
 func newWorld(t *testing.T) world {
 	t.Helper()
-	f := acctest.NewFakeCloud(t)
+	return newWorldOn(t, acctest.NewFakeCloud(t))
+}
+
+// newWorldOn is newWorld on a fake cloud started with options of the test's.
+func newWorldOn(t *testing.T, f *acctest.FakeCloud) world {
+	t.Helper()
 	w := world{
 		f:         f,
 		gateways:  map[fakegateway.Flavor]acctest.Gateway{},
@@ -233,9 +238,31 @@ func (b hclBlock) String() string {
 	var s strings.Builder
 	s.WriteString(b.header + " {\n")
 	for _, name := range slices.Sorted(maps.Keys(b.args)) {
+		if bodies, ok := strings.CutPrefix(b.args[name], nestedPrefix); ok {
+			for body := range strings.SplitSeq(bodies, nestedPrefix) {
+				fmt.Fprintf(&s, "  %s {\n%s  }\n", name, body)
+			}
+			continue
+		}
 		fmt.Fprintf(&s, "  %s = %s\n", name, b.args[name])
 	}
 	s.WriteString("}\n\n")
+	return s.String()
+}
+
+// nestedPrefix begins an argument's value that is nested blocks of its name (nested), not an expression.
+const nestedPrefix = "\x00nested\n"
+
+// nested is the value of an argument written as one nested block per body, each of arguments as HCL
+// expressions (assume_role { … } assume_role { … }).
+func nested(bodies ...map[string]string) string {
+	var s strings.Builder
+	for _, body := range bodies {
+		s.WriteString(nestedPrefix)
+		for _, name := range slices.Sorted(maps.Keys(body)) {
+			fmt.Fprintf(&s, "    %s = %s\n", name, body[name])
+		}
+	}
 	return s.String()
 }
 

@@ -5,6 +5,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -66,7 +67,8 @@ func (p *authzProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages who may call what on Huawei Cloud and Open Telekom Cloud: API Gateway and ROMA Connect app " +
 			"authorizations and app access control lists. Configure exactly one credential mode: `token`, " +
-			"`access_key` + `secret_key`, or `user_name` + `password` + `domain_name`. When the configuration sets no " +
+			"`access_key` + `secret_key`, `user_name` + `password` + `domain_name`, `assume_role_with_oidc`, `shared_config_file` / `profile` " +
+			"or `use_instance_metadata`; `assume_role` blocks (Huawei Cloud) or `agency_name` (Open Telekom Cloud) then act as an agency. When the configuration sets no " +
 			"credential at all, they are read from the environment (`HW_*`, then `OS_*` variables). Calls go through the proxy " +
 			"that `HTTPS_PROXY` / `HTTP_PROXY` name, except to hosts in `NO_PROXY`; like every Go program, the provider never proxies " +
 			"calls to `localhost` or a loopback address.",
@@ -190,7 +192,9 @@ func (p *authzProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Validators: []validator.String{stringvalidator.OneOf(cloud.ROMAAPIVersions...)},
 			},
 		},
+		Blocks: temporaryBlocks(),
 	}
+	maps.Copy(resp.Schema.Attributes, temporaryAttributes())
 }
 
 type providerModel struct {
@@ -215,6 +219,17 @@ type providerModel struct {
 	TimeZone          types.String  `tfsdk:"time_zone"`
 	ROMAAPIVersion    types.String  `tfsdk:"roma_api_version"`
 	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
+
+	// Temporary credentials (temporary.go).
+	AssumeRole          types.List   `tfsdk:"assume_role"`
+	AssumeRoleWithOIDC  types.List   `tfsdk:"assume_role_with_oidc"`
+	AgencyName          types.String `tfsdk:"agency_name"`
+	AgencyDomainName    types.String `tfsdk:"agency_domain_name"`
+	DelegatedProject    types.String `tfsdk:"delegated_project"`
+	SharedConfigFile    types.String `tfsdk:"shared_config_file"`
+	Profile             types.String `tfsdk:"profile"`
+	UseInstanceMetadata types.Bool   `tfsdk:"use_instance_metadata"`
+	MetadataURL         types.String `tfsdk:"metadata_url"`
 }
 
 func (p *authzProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {

@@ -133,7 +133,7 @@ func (s *Server) projectsOf(principal string) []string {
 // newTempKey issues a temporary key of principal for d. Server.mu held.
 func (s *Server) newTempKey(principal string, d time.Duration) (credentialView, tempKey) {
 	k := tempKey{secret: "tmpsk-" + NewID(), securityToken: "tmpst-" + NewID() + NewID(),
-		expires: s.Now().Add(s.lifetime(d)), principal: principal, projects: s.projectsOf(principal)}
+		expires: s.opts.Now().UTC().Add(s.lifetime(d)), principal: principal, projects: s.projectsOf(principal)}
 	ak := "TMPAK" + NewID()[:15]
 	s.id.tempKeys[ak] = k
 	return credentialView{Access: ak, Secret: k.secret, SecurityToken: k.securityToken, ExpiresAt: k.expires.Format("2006-01-02T15:04:05.000000Z")}, k

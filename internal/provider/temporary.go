@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -201,7 +202,7 @@ func temporaryBlocks() map[string]schema.Block {
 // credential modes are not read.
 func temporaryCredentials(m providerModel, env lookupEnv, cfg *cloud.Config, base bool) error {
 	var roles []assumeRoleModel
-	if d := m.AssumeRole.ElementsAs(context.Background(), &roles, false); d.HasError() {
+	if d := elementsAs(m.AssumeRole, &roles); d.HasError() {
 		return errors.New("assume_role: unreadable")
 	}
 	for _, r := range roles {
@@ -229,7 +230,7 @@ func temporaryCredentials(m providerModel, env lookupEnv, cfg *cloud.Config, bas
 	}
 
 	var oidc []oidcModel
-	if d := m.AssumeRoleWithOIDC.ElementsAs(context.Background(), &oidc, false); d.HasError() {
+	if d := elementsAs(m.AssumeRoleWithOIDC, &oidc); d.HasError() {
 		return errors.New("assume_role_with_oidc: unreadable")
 	}
 	if len(oidc) > 0 {
@@ -269,6 +270,15 @@ func temporaryCredentials(m providerModel, env lookupEnv, cfg *cloud.Config, bas
 		return fromProfile(profileFile, profile, cfg)
 	}
 	return nil
+}
+
+// elementsAs decodes the blocks of a list; a list never set (null, or the zero value of a model built in Go)
+// holds none.
+func elementsAs[T any](l types.List, out *[]T) diag.Diagnostics {
+	if len(l.Elements()) == 0 {
+		return nil
+	}
+	return l.ElementsAs(context.Background(), out, false)
 }
 
 // cliConfig is the part of the Huawei Cloud CLI's (KooCLI, hcloud) config.json the provider reads.

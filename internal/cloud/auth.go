@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"reflect"
-	"sync"
 	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer"
@@ -82,73 +81,26 @@ func (k accessKey) authenticate(_ context.Context, req *http.Request) error {
 
 // passwordLogin exchanges user name and password for a token once per client and scope — one for the
 // project, one for the account (domain) that account-scoped services need — and again only when a token is
-// close to expiry.
-type passwordLogin struct {
-	client *Client
-
-	mu      sync.Mutex
-	tokens  map[Scope]Token
-	project string
-	// refused is IAM's answer to a login it refused. It is remembered for the life of the provider: repeating
-	// a wrong password for every resource would only lock the IAM user.
-	refused error
-}
-
-func (p *passwordLogin) authenticate(ctx context.Context, req *http.Request) error {
-	info, _ := ctx.Value(callKey{}).(callInfo)
-	tok, err := p.token(ctx, services[info.service].scope)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("X-Auth-Token", tok)
-	return nil
-}
-
-func (p *passwordLogin) token(ctx context.Context, scope Scope) (string, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if tok, ok := p.tokens[scope]; ok && time.Until(tok.ExpiresAt) > 5*time.Minute {
-		return tok.Value, nil
-	}
-	if p.refused != nil {
-		return "", p.refused
-	}
-	cfg := p.client.cfg
-	req := PasswordTokenRequest{UserName: cfg.UserName, Password: cfg.Password, DomainName: cfg.DomainName}
-	if scope == AccountScoped {
-		req.AccountScope = true
-	} else {
-		req.Scope = ProjectScope{ID: cfg.ProjectID, Name: cfg.ProjectName}
-		if req.Scope.ID == "" && req.Scope.Name == "" {
-			req.Scope.Name = cfg.Region
+// close to expiry (temporary.go). A refused login is remembered for the life of the provider: repeating a
+// wrong password for every resource would only lock the IAM user.
+func passwordLogin(c *Client) *exchange {
+	return &exchange{perScope: true, fetch: func(ctx context.Context, scope Scope) (session, error) {
+		cfg := c.cfg
+		req := PasswordTokenRequest{UserName: cfg.UserName, Password: cfg.Password, DomainName: cfg.DomainName}
+		if scope == AccountScoped {
+			req.AccountScope = true
+		} else {
+			req.Scope = ProjectScope{ID: cfg.ProjectID, Name: cfg.ProjectName}
+			if req.Scope.ID == "" && req.Scope.Name == "" {
+				req.Scope.Name = cfg.Region
+			}
 		}
-	}
-	tok, err := p.client.IAM().CreatePasswordToken(ctx, req)
-	if err != nil {
-		err = fmt.Errorf("obtaining an IAM token for user %q in domain %q: %w", cfg.UserName, cfg.DomainName, err)
-		if apiErr, ok := AsAPIError(err); ok && apiErr.StatusCode < http.StatusInternalServerError && apiErr.StatusCode != http.StatusTooManyRequests {
-			p.refused = err
+		tok, err := c.IAM().CreatePasswordToken(ctx, req)
+		if err != nil {
+			return session{}, fmt.Errorf("obtaining an IAM token for user %q in domain %q: %w", cfg.UserName, cfg.DomainName, err)
 		}
-		return "", err
-	}
-	if p.tokens == nil {
-		p.tokens = map[Scope]Token{}
-	}
-	p.tokens[scope] = tok
-	if tok.ProjectID != "" {
-		p.project = tok.ProjectID
-	}
-	return tok.Value, nil
-}
-
-// projectID logs in for the project, which tells its ID.
-func (p *passwordLogin) projectID(ctx context.Context) (string, error) {
-	if _, err := p.token(ctx, ProjectScoped); err != nil {
-		return "", err
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.project, nil
+		return session{creds: staticToken(tok.Value), issued: time.Now(), expires: tok.ExpiresAt, projectID: tok.ProjectID}, nil
+	}}
 }
 
 // authTransport adds credentials to every attempt, so a retried request carries a fresh signature.

@@ -82,7 +82,7 @@ func New(cfg Config) (*Client, error) {
 	case AuthAKSK:
 		c.creds = accessKey{ak: cfg.AccessKey, sk: cfg.SecretKey, securityToken: cfg.SecurityToken}
 	case AuthPassword:
-		c.creds = &passwordLogin{client: c}
+		c.creds = passwordLogin(c)
 	}
 	c.creds = c.temporaryCredentials(c.creds) // temporary.go: agencies, OIDC, instance metadata
 

@@ -2,7 +2,6 @@ package cloud
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"time"
@@ -104,21 +103,12 @@ func (i *IAMClient) CreatePasswordToken(ctx context.Context, r PasswordTokenRequ
 		body.Auth.Scope.Project = &scopeProject{ID: r.Scope.ID, Name: r.Scope.Name}
 	}
 
-	var out struct {
-		Token struct {
-			ExpiresAt time.Time `json:"expires_at"`
-			Project   Project   `json:"project"`
-		} `json:"token"`
-	}
+	var out tokenAnswer
 	var header http.Header
 	// A login creates nothing that matters twice, so it is retried like a read.
 	err := i.c.do(ctx, call{service: ServiceIAM, method: http.MethodPost, path: "/v3/auth/tokens", body: body, out: &out, noAuth: true, idempotent: true, header: &header})
 	if err != nil {
 		return Token{}, err
 	}
-	tok := Token{Value: header.Get("X-Subject-Token"), ExpiresAt: out.Token.ExpiresAt, ProjectID: out.Token.Project.ID}
-	if tok.Value == "" {
-		return Token{}, errors.New("IAM answered without an X-Subject-Token header")
-	}
-	return tok, nil
+	return out.token(header)
 }

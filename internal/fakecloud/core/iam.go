@@ -157,20 +157,7 @@ func (s *Server) issueToken(c *Call) (Reply, *Error) {
 	tok.principal = principalUser
 	value := "fake-token-" + NewID()
 	s.id.tokens[value] = tok
-
-	var body tokenBody
-	t := &body.Token
-	t.ExpiresAt, t.IssuedAt = FormatTime(tok.expires), FormatTime(now)
-	t.Methods = []string{"password"}
-	t.Catalog, t.Roles = []struct{}{}, []nameRef{}
-	account := nameRef{ID: DefaultDomainID, Name: DefaultDomainName}
-	if tok.projectID == "" {
-		t.Domain = &account
-	} else {
-		t.Project = &projectRef{ID: tok.projectID, Name: s.id.projects[tok.projectID], Domain: account}
-	}
-	t.User.ID, t.User.Name, t.User.Domain = DefaultUserID, DefaultUserName, account
-	return Reply{Status: http.StatusCreated, Body: body, Header: http.Header{"X-Subject-Token": {value}}}, nil
+	return Reply{Status: http.StatusCreated, Body: s.tokenView(tok, "password"), Header: http.Header{"X-Subject-Token": {value}}}, nil
 }
 
 // links is the SDK's Links: the object's own URL, and the neighbouring pages, which are never there (null) as

@@ -325,7 +325,10 @@ func (s *Server) tokenView(tok token, method string) tokenBody {
 	} else {
 		t.Project = &projectRef{ID: tok.projectID, Name: s.id.projects[tok.projectID], Domain: account}
 	}
-	t.User.ID, t.User.Name, t.User.Domain = NewID()[:32], tok.principal, account
+	t.User.ID, t.User.Name, t.User.Domain = DefaultUserID, DefaultUserName, account
+	if tok.principal != principalUser {
+		t.User.ID, t.User.Name = NewID(), tok.principal // an agency's or a federated user's session
+	}
 	return body
 }
 

@@ -99,8 +99,10 @@ type tokenBody struct {
 			ID     string  `json:"id"`
 			Name   string  `json:"name"`
 			Domain nameRef `json:"domain"`
-			// PasswordExpiresAt is "" as for a user whose password never expires.
-			PasswordExpiresAt string `json:"password_expires_at"`
+			// PasswordExpiresAt is "" as for a user whose password never expires; a federated user has none.
+			PasswordExpiresAt *string `json:"password_expires_at,omitempty"`
+			// OSFederation is a federated user's identity provider (the SDK's FederationUserBody, sts.go).
+			OSFederation *osFederation `json:"OS-FEDERATION,omitempty"`
 		} `json:"user"`
 	} `json:"token"`
 }

@@ -3,6 +3,7 @@ package core
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -326,10 +327,30 @@ func (s *Server) tokenView(tok token, method string) tokenBody {
 		t.Project = &projectRef{ID: tok.projectID, Name: s.id.projects[tok.projectID], Domain: account}
 	}
 	t.User.ID, t.User.Name, t.User.Domain = DefaultUserID, DefaultUserName, account
-	if tok.principal != principalUser {
-		t.User.ID, t.User.Name = NewID(), tok.principal // an agency's or a federated user's session
+	never := ""
+	switch {
+	case strings.HasPrefix(tok.principal, principalIdP):
+		t.User.ID, t.User.Name = NewID(), tok.principal
+		t.User.OSFederation = &osFederation{Groups: []any{}}
+		t.User.OSFederation.IdentityProvider.ID = strings.TrimPrefix(tok.principal, principalIdP)
+		t.User.OSFederation.Protocol.ID = "oidc"
+	case tok.principal != principalUser:
+		t.User.ID, t.User.Name, t.User.PasswordExpiresAt = NewID(), tok.principal, &never // an agency's session
+	default:
+		t.User.PasswordExpiresAt = &never
 	}
 	return body
+}
+
+// osFederation is the SDK's OsFederationInfo.
+type osFederation struct {
+	IdentityProvider struct {
+		ID string `json:"id"`
+	} `json:"identity_provider"`
+	Protocol struct {
+		ID string `json:"id"`
+	} `json:"protocol"`
+	Groups []any `json:"groups"`
 }
 
 // metadataSecurityKey is the cloud server metadata service's GET /openstack/latest/securitykey: temporary

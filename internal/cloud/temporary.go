@@ -241,7 +241,7 @@ func (i *IAMClient) CreateTokenWithIDToken(ctx context.Context, idpID, idToken s
 		} `json:"auth"`
 	}
 	body.Auth.IDToken.ID = idToken
-	body.Auth.Scope.Project = project{ID: scope.ID, Name: scope.Name}
+	body.Auth.Scope.Project = project(scope)
 	var out tokenAnswer
 	var header http.Header
 	err := i.c.do(ctx, call{service: ServiceIAM, method: http.MethodPost, path: "/v3.0/OS-AUTH/id-token/tokens", body: body, out: &out,

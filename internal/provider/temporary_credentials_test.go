@@ -209,6 +209,7 @@ func countRequests(f *acctest.FakeCloud, path string) int {
 // fail the plan at the first call, naming the argument and IAM's code, and no call follows it; conflicting
 // or incomplete settings fail before any call, naming the arguments.
 func TestAccTemporaryCredentials_refused(t *testing.T) {
+	t.Parallel()
 	w := temporaryWorld(t, withAssumeRole)
 	c := w.f.Creds
 	cases := []struct {

@@ -85,6 +85,11 @@ func TestTemporaryCredentialModes(t *testing.T) {
 			c.Token, c.UseMetadata = "", true
 			c.MetadataURL = c.Endpoints[cloud.ServiceIAM]
 		}, map[string]int{"/openstack/latest/securitykey": 1}},
+		"instance metadata, then an agency": {func(c *cloud.Config) {
+			c.Token, c.UseMetadata = "", true
+			c.MetadataURL = c.Endpoints[cloud.ServiceIAM]
+			c.AssumeRoles = []cloud.AssumeRole{{AgencyName: "member", DomainName: fakecloud.DefaultDomainName}}
+		}, map[string]int{"/openstack/latest/securitykey": 1, securityTokens: 1}},
 	}
 	for name, m := range modes {
 		t.Run(name, func(t *testing.T) {

@@ -51,14 +51,15 @@ resource "authz_%[1]s_app_acl" "acl" {
 // TestAccInterrupt_applyLeavesNoOrphans presses Ctrl-C while the fake cloud holds writes of an apply in
 // flight: whatever the interrupted apply created must be in the state, and the next apply must converge
 // without tripping over it ("already exists"). Each app's first write goes out at once and its next one a
-// write delay later, so interrupting once 2 and once 4 writes have arrived catches a write of each app in
-// flight both times; which of app 2's resources writes first varies, and between the two moments the set
-// and the ACL are both caught.
+// write delay later; app 1's three creates go out together as one batch, so the apply sends three writes in
+// all (four if the batch splits). Interrupting once 2 writes have arrived catches a write of each app in
+// flight; once 3 have arrived, app 2's second write. Which of app 2's resources writes first varies, and
+// between the two moments the set and the ACL are both caught.
 func TestAccInterrupt_applyLeavesNoOrphans(t *testing.T) {
 	moments := []struct {
 		name   string
 		writes int // interrupt once this many writes have arrived
-	}{{"first_writes", 2}, {"second_writes", 4}}
+	}{{"first_writes", 2}, {"second_writes", 3}}
 	for _, flavor := range []fakegateway.Flavor{fakegateway.FlavorAPIG, fakegateway.FlavorROMA} {
 		for _, m := range moments {
 			t.Run(string(flavor)+"_"+m.name, func(t *testing.T) {

@@ -182,22 +182,29 @@ func decodeError(status int, header http.Header, body []byte) *APIError {
 		apiErr.RequestID = header.Get(openstackRequestHeader)
 	}
 	var flat struct {
-		Code    string `json:"error_code"`
-		Message string `json:"error_msg"`
-		Error   *struct {
-			Code    any    `json:"code"`
-			Message string `json:"message"`
-		} `json:"error"`
+		Code    string          `json:"error_code"`
+		Message string          `json:"error_msg"`
+		Error   json.RawMessage `json:"error"` // an object in the Keystone form; decoded apart, so that any other shape loses nothing
 	}
 	if err := json.Unmarshal(body, &flat); err != nil {
 		apiErr.Message = truncate(strings.TrimSpace(string(body)), 512)
 		return apiErr
 	}
 	apiErr.Code, apiErr.Message = flat.Code, flat.Message
-	if apiErr.Code == "" && apiErr.Message == "" && flat.Error != nil {
-		apiErr.Message = flat.Error.Message
-		if flat.Error.Code != nil {
-			apiErr.Code = fmt.Sprint(flat.Error.Code)
+	if apiErr.Code == "" && apiErr.Message == "" && len(flat.Error) > 0 {
+		var keystone struct {
+			Code    any    `json:"code"`
+			Message string `json:"message"`
+		}
+		var text string
+		switch {
+		case json.Unmarshal(flat.Error, &keystone) == nil:
+			apiErr.Message = keystone.Message
+			if keystone.Code != nil {
+				apiErr.Code = fmt.Sprint(keystone.Code)
+			}
+		case json.Unmarshal(flat.Error, &text) == nil:
+			apiErr.Message = text
 		}
 	}
 	return apiErr

@@ -1,12 +1,16 @@
 // Command floorprovider is the benchmarks' floor: a plugin-framework provider whose resources do nothing.
 // What Terraform and the plugin framework cost per resource is measured against floor_thing, which has two
 // attributes. floor_wide has the shape of authz_apig_app_authorization (four arguments that replace it, seven
-// computed attributes, a timeouts block): it shows how much of a resource's cost is the framework's for a
-// schema that wide, before any code of the provider runs.
+// computed attributes, a timeouts block, an identity of its four arguments) and a state of the same size (computed
+// values of the cloud's lengths): it shows how much of a resource's cost is Terraform's and the framework's for
+// such a resource, before any code of the provider runs. Terraform writes the whole state after every resource
+// it applies, so the size of each instance's state counts as much as its schema.
 package main
 
 import (
 	"context"
+	"crypto/md5"
+	"fmt"
 	"log"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -15,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -100,20 +105,32 @@ type thingModel struct {
 	Name types.String `tfsdk:"name"`
 }
 
-var _ resource.Resource = wide{}
+var (
+	_ resource.Resource             = wide{}
+	_ resource.ResourceWithIdentity = wide{}
+)
 
-// wide is floor_wide: Create copies its arguments and sets every computed attribute to a fixed value; Read,
-// Update and Delete keep what Terraform already has.
+// wide is floor_wide: Create copies its arguments, sets every computed attribute to a value of the length and
+// form the cloud gives it, and sets the identity; Read, Update and Delete keep what Terraform already has.
 type wide struct{}
 
 func (wide) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_wide"
 }
 
-var (
-	wideArguments = []string{"instance_id", "env_id", "app_id", "api_id"}
-	wideComputed  = []string{"id", "auth_time", "auth_role", "api_name", "app_name", "env_name", "group_id"}
-)
+var wideArguments = []string{"instance_id", "env_id", "app_id", "api_id"}
+
+// wideComputed is each computed attribute with a value of the form and length the gateway answers with; the
+// ID and API name differ per resource, as they do in the cloud.
+var wideComputed = map[string]func(apiID string) string{
+	"id":        func(apiID string) string { return fmt.Sprintf("%x", md5.Sum([]byte(apiID))) },
+	"auth_time": func(string) string { return "2026-12-07T14:20:52Z" },
+	"auth_role": func(string) string { return "PROVIDER" },
+	"api_name":  func(apiID string) string { return "api_" + apiID[max(0, len(apiID)-4):] },
+	"app_name":  func(string) string { return "app_0000" },
+	"env_name":  func(string) string { return "RELEASE" },
+	"group_id":  func(string) string { return "d0000000000000000000000000000000" },
+}
 
 func (wide) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	attrs := map[string]schema.Attribute{}
@@ -124,7 +141,7 @@ func (wide) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		}
 	}
-	for _, name := range wideComputed {
+	for name := range wideComputed {
 		attrs[name] = schema.StringAttribute{
 			MarkdownDescription: "Set at create.",
 			Computed:            true,
@@ -138,10 +155,29 @@ func (wide) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource
 	}
 }
 
+// IdentitySchema is the app authorization's identity: its four arguments.
+func (wide) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	attrs := map[string]identityschema.Attribute{}
+	for _, name := range wideArguments {
+		attrs[name] = identityschema.StringAttribute{RequiredForImport: true, Description: "The argument."}
+	}
+	resp.IdentitySchema = identityschema.Schema{Attributes: attrs}
+}
+
 func (wide) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	resp.State.Raw = req.Plan.Raw.Copy()
-	for _, name := range wideComputed {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), "x")...)
+	var apiID types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("api_id"), &apiID)...)
+	for name, value := range wideComputed {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), value(apiID.ValueString()))...)
+	}
+	if resp.Identity == nil { // a client without identity support
+		return
+	}
+	for _, name := range wideArguments {
+		var v types.String
+		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(name), &v)...)
+		resp.Diagnostics.Append(resp.Identity.SetAttribute(ctx, path.Root(name), v)...)
 	}
 }
 

@@ -348,7 +348,7 @@ func targets(results []result) []string {
 		}
 		if w, ok := by[id(wideScenario, r.N, r.Latency, r.Op)]; ok && r.Scenario == "app_authorization" && r.N == 1000 && w.Note == "" {
 			lines = append(lines, fmt.Sprintf("- for reference: app_authorization %s, N=1000, latency %s: %.2f× the time, %s the provider CPU and %.2f× the peak RSS of %s, "+
-				"which does nothing with the same schema (%s itself: %.2f×, %s and %.2f× the floor)", r.Op, latencyString(r.Latency),
+				"which does nothing with the same schema, identity and state size (%s itself: %.2f×, %s and %.2f× the floor)", r.Op, latencyString(r.Latency),
 				wallRatio(r, w), ratio(r.ProviderCPU.Seconds(), w.ProviderCPU.Seconds()), float64(r.RSSKiB)/float64(w.RSSKiB), wideScenario,
 				wideScenario, wallRatio(w, f), ratio(w.ProviderCPU.Seconds(), f.ProviderCPU.Seconds()), float64(w.RSSKiB)/float64(f.RSSKiB)))
 		}

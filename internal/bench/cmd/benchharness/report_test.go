@@ -182,7 +182,7 @@ func TestTargets(t *testing.T) {
 		"- MISSED: app_authorization plan, N=1000, latency 50ms: 1.50× the floor (target ≤ 1.2×)",
 		"- MISSED: app_authorization plan, N=1000, latency 50ms: peak RSS 1.50× the floor (target ≤ 1.3×)",
 		"- for reference: app_authorization plan, N=1000, latency 50ms: 1.00× the time, 1.10× the provider CPU and 1.07× the peak RSS of floor_wide, " +
-			"which does nothing with the same schema (floor_wide itself: 1.50×, 2.00× and 1.40× the floor)",
+			"which does nothing with the same schema, identity and state size (floor_wide itself: 1.50×, 2.00× and 1.40× the floor)",
 		"- met: app_acl plan, N=1, latency 0: 1.04× the floor (target ≤ 1.1×)",
 		"- for reference: app_acl plan, N=1, latency 50ms: 1.25× the floor, 0.06 s over it with 1 API calls of 50ms each (the target, 1.1×, is at latency 0)",
 	}

@@ -258,7 +258,7 @@ func secretForms(s string) map[string]string {
 // TestAccSecrets_writeOnlyHostPassword accepts a service-ticket request with the host password write-only
 // (password_wo), with TRACE logs on: the password reaches the verify-host and accept calls (a wrong one is
 // refused), and neither the state file, nor Terraform's output, nor the logs hold it. A changed
-// password_wo_version replaces the decision; a changed password_wo alone plans nothing.
+// password_wo alone plans nothing; a changed password_wo_version is refused, the access untouched.
 func TestAccSecrets_writeOnlyHostPassword(t *testing.T) {
 	acctest.SkipBelow(t, "1.11.0", "write-only arguments")
 	logPath := acctest.CaptureLogs(t)
@@ -295,9 +295,17 @@ func TestAccSecrets_writeOnlyHostPassword(t *testing.T) {
 	if r := record(tf.Run("plan", "-detailed-exitcode")); r.ExitCode != 0 {
 		t.Errorf("a changed password_wo alone planned a change:\n%s", r)
 	}
+	// A changed version shows in the plan, with a warning, and the apply refuses it without a call: the service
+	// takes a password only with the decision, and replacing the decision would cancel the access and then fail.
 	tf.SetConfig(config(hostPassword, 2))
-	if r := record(tf.Run("plan", "-detailed-exitcode")); r.ExitCode != 2 || !strings.Contains(r.Stdout, "must be replaced") {
-		t.Errorf("a changed password_wo_version does not replace the decision:\n%s", r)
+	if r := record(tf.Run("plan", "-detailed-exitcode")); r.ExitCode != 2 || !acctest.ExpectError(`Warning: A decided request cannot be decided again.*host_credentials`).MatchString(r.Output()) {
+		t.Errorf("a changed password_wo_version planned no change, or no warning:\n%s", r)
+	}
+	if r := record(tf.Run("apply", "-auto-approve")); r.ExitCode != 1 || !acctest.ExpectError(`Error: A decided request cannot be decided again.*Nothing was changed`).MatchString(r.Output()) {
+		t.Errorf("a changed password_wo_version was not refused by the apply:\n%s", r)
+	}
+	if a, _ := w.f.OSM().Authorization("", w.request); a.Status != osm.StatusAuthorized {
+		t.Errorf("the request is %d after the refused change, want authorized", a.Status)
 	}
 	record(tf.MustRun("destroy", "-auto-approve"))
 

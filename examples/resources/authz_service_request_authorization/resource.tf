@@ -21,8 +21,9 @@ resource "authz_service_request_authorization" "database" {
 }
 
 # Accept access to a host with the account the engineer may use there. On Terraform and OpenTofu 1.11 and later
-# the password is write-only: it reaches the cloud and never the plan or the state. Raise password_wo_version to
-# hand over a new password (the decision is replaced). On older clients, use `password` instead.
+# the password is write-only: it reaches the cloud and never the plan or the state; password_wo_version, kept in
+# the state, lets a plan show a new one. The service takes a password only with the decision, so once the request is
+# decided a new one fails the apply, the access untouched: the engineer's next request gets it. On older clients, use `password`.
 variable "web01_support_password" {
   type      = string
   sensitive = true

@@ -6,7 +6,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -21,7 +23,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -53,6 +54,7 @@ var (
 	_ resource.ResourceWithConfigure      = (*authorizationResource)(nil)
 	_ resource.ResourceWithImportState    = (*authorizationResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*authorizationResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*authorizationResource)(nil)
 )
 
 const (
@@ -73,11 +75,9 @@ func NewAuthorizationResource() resource.Resource {
 
 type authorizationResource struct {
 	framework.ResourceBase
-	framework.ReplaceOnly
 }
 
 func (r *authorizationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	computed := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{MarkdownDescription: desc, Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
 	}
@@ -89,69 +89,65 @@ func (r *authorizationResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"nothing. A failed cancel is an error: destroy never reports success while access remains.\n\n" +
 			"An accepted request that was canceled, expired or withdrawn outside Terraform is drift: it leaves the state, and the " +
 			"next plan proposes deciding it again, which fails clearly when the service no longer allows it. The service decides a " +
-			"request once, so every argument, the time window included, replaces the resource.",
+			"request once, so a decided request cannot change: a change of any argument but `authorization_id` and `timeouts` plans as an " +
+			"update, with a warning, and its apply fails without calling the service, the decision and the access untouched (replacing the " +
+			"decision would take the access away and then fail, the request being no longer pending). Another `authorization_id` (the " +
+			"engineer's next request) replaces the resource. A time written at another offset, the same instant, is recorded with no call.",
 		Attributes: map[string]schema.Attribute{
 			"id": computed("The authorization ID."),
 			"authorization_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the authorization request (see `data.authz_service_request_authorizations`). Changing it replaces the resource.",
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthBetween(1, 32), stringvalidator.RegexMatches(authorizationIDPattern, "must be letters, digits, hyphens (-) or underscores (_)")},
-				PlanModifiers:       replace,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"decision": schema.StringAttribute{
-				MarkdownDescription: "`accept` (default) or `reject`. Changing it replaces the resource.",
+				MarkdownDescription: "`accept` (default) or `reject`. Cannot change once decided.",
 				Optional:            true,
 				Computed:            true,
 				Default:             stringdefault.StaticString(decisionAccept),
 				Validators:          []validator.String{stringvalidator.OneOf(decisionAccept, decisionReject)},
-				PlanModifiers:       replace,
 			},
 			"reject_reason": schema.StringAttribute{
-				MarkdownDescription: "Why the request is rejected, 1 to 300 characters; required with `decision = \"reject\"`. Also told the engineer when destroy rejects a request that is still pending. With `reject`, Read records the reason the service holds. Changing it replaces the resource.",
+				MarkdownDescription: "Why the request is rejected, 1 to 300 characters; required with `decision = \"reject\"`. Also told the engineer when destroy rejects a request that is still pending. With `reject`, Read records the reason the service holds. Cannot change once decided.",
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.LengthBetween(1, 300)},
-				PlanModifiers:       replace,
 			},
 			"effective_time": schema.StringAttribute{
 				MarkdownDescription: "When the access begins, RFC 3339 (e.g. `2026-12-01T08:00:00Z`); only with `accept`. Left out, the access begins when it is accepted, and the state records that time. " +
-					"Read records the start the service holds, so a window changed outside Terraform shows in the plan. Changing it replaces the resource.",
+					"Read records the start the service holds, so a window changed outside Terraform shows in the plan. Cannot change once decided (another offset for the same instant is no change).",
 				Optional:      true,
 				Computed:      true,
 				CustomType:    timetypes.RFC3339Type{},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace(), stringplanmodifier.UseStateForUnknown()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"expire_time": schema.StringAttribute{
 				MarkdownDescription: "When the access ends, RFC 3339, after `effective_time`; only with `accept`. Left out, the access has no end until it is canceled. " +
-					"Read records the end the service holds, so an end set or moved outside Terraform shows in the plan. Changing it replaces the resource: the service decides a request once.",
-				Optional:      true,
-				CustomType:    timetypes.RFC3339Type{},
-				PlanModifiers: replace,
+					"Read records the end the service holds, so an end set or moved outside Terraform shows in the plan. Must be in the future when the request is decided. Cannot change once decided (another offset for the same instant is no change).",
+				Optional:   true,
+				CustomType: timetypes.RFC3339Type{},
 			},
 			"agency_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the agency the engineer may use, for account or agency access; only with `accept`. Changing it replaces the resource.",
+				MarkdownDescription: "ID of the agency the engineer may use, for account or agency access; only with `accept`. Cannot change once decided.",
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.LengthBetween(1, 64)},
-				PlanModifiers:       replace,
 			},
 			"group_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the group the request belongs to, 1 to 64 characters. Changing it replaces the resource.",
+				MarkdownDescription: "ID of the group the request belongs to, 1 to 64 characters. Cannot change once decided.",
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.LengthBetween(1, 64)},
-				PlanModifiers:       replace,
 			},
 			"verify_hosts": schema.BoolAttribute{
 				MarkdownDescription: "Check each of `host_credentials` with the service's verify-host call before accepting, so a wrong password fails before any access is granted. Default `true`.",
 				Optional:            true,
 				Computed:            true,
 				Default:             booldefault.StaticBool(true),
-				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
 			},
 			"host_credentials": schema.ListNestedAttribute{
 				MarkdownDescription: fmt.Sprintf("The account the engineer may use on each host of the request, at most %d; only with `accept`. Passwords are sensitive: they are never logged or shown in plans or errors. "+
-					"Give each host's password as `password_wo` on Terraform ≥ 1.11 and OpenTofu ≥ 1.11: it reaches the cloud and is never written to the plan or the state. `password`, for older clients, is kept in the state (marked sensitive) to tell a change. Changing any of them replaces the resource.", maxHostCredentials),
-				Optional:      true,
-				Validators:    []validator.List{listvalidator.SizeBetween(1, maxHostCredentials)},
-				PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()},
+					"Give each host's password as `password_wo` on Terraform ≥ 1.11 and OpenTofu ≥ 1.11: it reaches the cloud and is never written to the plan or the state. `password`, for older clients, is kept in the state (marked sensitive) to tell a change. They serve only while the request is decided: they cannot change once it is.", maxHostCredentials),
+				Optional:   true,
+				Validators: []validator.List{listvalidator.SizeBetween(1, maxHostCredentials)},
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"detail_id": schema.Int64Attribute{MarkdownDescription: "ID of the host in the request's `details`; each host at most once.", Required: true, Validators: []validator.Int64{int64validator.AtLeast(1)}},
 					"port":      schema.Int64Attribute{MarkdownDescription: "Port, 1 to 65535.", Optional: true, Validators: []validator.Int64{int64validator.Between(1, 65535)}},
@@ -162,12 +158,12 @@ func (r *authorizationResource) Schema(ctx context.Context, _ resource.SchemaReq
 						Validators: []validator.String{stringvalidator.LengthBetween(1, 1024), stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName("password_wo"))},
 					},
 					"password_wo": schema.StringAttribute{
-						MarkdownDescription: "Password of the account, 1 to 1024 characters, write-only (Terraform ≥ 1.11, OpenTofu ≥ 1.11): it is sent to the verify-host and accept calls and never stored in the plan or the state, so a changed value alone plans nothing; change `password_wo_version` with it to replace the decision.",
+						MarkdownDescription: "Password of the account, 1 to 1024 characters, write-only (Terraform ≥ 1.11, OpenTofu ≥ 1.11): it is sent to the verify-host and accept calls and never stored in the plan or the state, so a changed value alone plans nothing.",
 						Optional:            true, Sensitive: true, WriteOnly: true,
 						Validators: []validator.String{stringvalidator.LengthBetween(1, 1024)},
 					},
 					"password_wo_version": schema.Int64Attribute{
-						MarkdownDescription: "Any number you choose, kept in the state in place of `password_wo`: changing it replaces the decision with the current `password_wo`. Only with `password_wo`.",
+						MarkdownDescription: "Any number you choose, kept in the state in place of `password_wo`, so that a plan shows a new password: the service takes a password only with the decision, so once the request is decided a changed version fails the apply like any other change, the access untouched. Only with `password_wo`.",
 						Optional:            true,
 						Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRelative().AtParent().AtName("password_wo"))},
 					},
@@ -244,6 +240,118 @@ func (r *authorizationResource) ValidateConfig(ctx context.Context, req resource
 	}
 }
 
+// sameInstant reports whether two RFC 3339 times are the same instant.
+func sameInstant(a, b string) bool {
+	ta, errA := time.Parse(time.RFC3339, a)
+	tb, errB := time.Parse(time.RFC3339, b)
+	return errA == nil && errB == nil && ta.Equal(tb)
+}
+
+// ModifyPlan warns at plan time of what the apply will refuse. The service decides a request once, so a decided
+// request cannot change: Update then fails, calling nothing, and the access stays as it was (replacing the
+// decision instead would cancel the access and then fail, the request being no longer pending). A window that
+// has already ended is refused by Create. Both are warnings here, not errors: `terraform destroy` plans the
+// configuration before destroying, and an error would stop it.
+func (r *authorizationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan authorizationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	deciding := req.State.Raw.IsNull()
+	if !deciding {
+		var state authorizationModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		if !plan.AuthorizationID.Equal(state.AuthorizationID) {
+			deciding = true // another request replaces this one: its access ends, the new one is decided
+		} else if changed := changedArguments(plan, state); len(changed) > 0 {
+			resp.Diagnostics.AddWarning(decidedSummary, decidedDetail(state, changed, "The apply will fail without calling the service"))
+		}
+	}
+	if !deciding {
+		return
+	}
+	if detail, over := windowOver(plan); over {
+		resp.Diagnostics.AddAttributeWarning(path.Root("expire_time"), windowOverSummary, detail+" The apply will fail.")
+	}
+}
+
+// Update records what changes nothing at the service: the timeouts, or a time written at another offset for the
+// same instant. Any other change would need the request decided again, which the service refuses: Update fails
+// without a call, and the decision and the access stand.
+func (r *authorizationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state authorizationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if changed := changedArguments(plan, state); len(changed) > 0 {
+		resp.Diagnostics.AddError(decidedSummary, decidedDetail(state, changed, "Nothing was changed"))
+		return
+	}
+	resp.State.Raw = req.Plan.Raw.Copy()
+	framework.KeepIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
+}
+
+const (
+	decidedSummary    = "A decided request cannot be decided again"
+	windowOverSummary = "Access window already over"
+)
+
+// decidedDetail tells why a decided request cannot change, and what to do instead.
+func decidedDetail(state authorizationModel, changed []string, outcome string) string {
+	return fmt.Sprintf("Authorization request %s was decided (%s), and the service decides a request once: %s cannot change. "+
+		"%s: the decision and the access stand as they are.\n\n"+
+		"To end the access, remove the resource from the configuration (or run terraform destroy); to give access on other terms, decide "+
+		"the engineer's next request (another authorization_id replaces the resource). If the decision was changed outside Terraform "+
+		"(a window moved in the console), write what the service holds into the configuration. Arguments the service does not answer "+
+		"(host_credentials, agency_id, group_id) can be kept as they are with lifecycle { ignore_changes = [...] }, for instance after "+
+		"importing a request decided elsewhere.", state.AuthorizationID.ValueString(), state.StatusName.ValueString(), strings.Join(changed, ", "), outcome)
+}
+
+// windowOver reports whether the planned window has already ended, which the service refuses.
+func windowOver(m authorizationModel) (string, bool) {
+	if m.ExpireTime.IsNull() || m.ExpireTime.IsUnknown() {
+		return "", false
+	}
+	expire, d := m.ExpireTime.ValueRFC3339Time()
+	if d.HasError() || expire.After(time.Now()) {
+		return "", false
+	}
+	return fmt.Sprintf("expire_time %s has passed: the service refuses a window that has ended. Give a time in the future, or leave expire_time out for access until it is canceled.",
+		m.ExpireTime.ValueString()), true
+}
+
+// changedArguments names the arguments but authorization_id whose planned value differs from the state's,
+// which the service cannot change on a decided request: times compare as instants; an unknown value counts as
+// changed.
+func changedArguments(plan, state authorizationModel) []string {
+	var changed []string
+	for name, same := range map[string]bool{
+		"decision":         plan.Decision.Equal(state.Decision),
+		"reject_reason":    plan.RejectReason.Equal(state.RejectReason),
+		"effective_time":   plan.EffectiveTime.Equal(state.EffectiveTime) || sameInstant(plan.EffectiveTime.ValueString(), state.EffectiveTime.ValueString()),
+		"expire_time":      plan.ExpireTime.Equal(state.ExpireTime) || sameInstant(plan.ExpireTime.ValueString(), state.ExpireTime.ValueString()),
+		"agency_id":        plan.AgencyID.Equal(state.AgencyID),
+		"group_id":         plan.GroupID.Equal(state.GroupID),
+		"verify_hosts":     plan.VerifyHosts.Equal(state.VerifyHosts),
+		"host_credentials": plan.HostCredentials.Equal(state.HostCredentials),
+	} {
+		if !same {
+			changed = append(changed, name)
+		}
+	}
+	slices.Sort(changed)
+	return changed
+}
+
 // validateHostCredentials rejects two credentials for one host: the service refuses the whole accept then.
 func validateHostCredentials(ctx context.Context, list types.List, diags *diag.Diagnostics) {
 	if list.IsNull() || list.IsUnknown() {
@@ -274,6 +382,10 @@ func (r *authorizationResource) Create(ctx context.Context, req resource.CreateR
 	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Create }, Default: defaultTimeout}, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
+		return
+	}
+	if detail, over := windowOver(m); over {
+		resp.Diagnostics.AddAttributeError(path.Root("expire_time"), windowOverSummary, detail)
 		return
 	}
 	id, summary := m.AuthorizationID.ValueString(), "Error creating "+r.TypeName

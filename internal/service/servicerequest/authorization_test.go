@@ -327,8 +327,8 @@ func TestAccServiceRequestAuthorization_passwordIsSensitive(t *testing.T) {
 }
 
 // The window the service holds is read back: left out, effective_time records when the access began; a
-// window changed outside Terraform shows in the plan as a replacement (the service decides a request once),
-// in either form of the service's times; an end removed outside Terraform shows too.
+// window changed outside Terraform shows in the plan, as a change the apply refuses (the service decides a
+// request once), in either form of the service's times; an end removed outside Terraform shows too.
 func TestAccServiceRequestAuthorization_windowDrift(t *testing.T) {
 	t.Parallel()
 	for name, quirks := range map[string][]string{"strings": nil, "epoch milliseconds": {fakecloud.QuirkOSMEpochTimes}} {
@@ -367,7 +367,7 @@ func TestAccServiceRequestAuthorization_windowDrift(t *testing.T) {
 					PlanOnly:           true,
 					ExpectNonEmptyPlan: true,
 					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 					},
 				},
 				resource.TestStep{
@@ -402,5 +402,87 @@ func TestAccServiceRequestAuthorization_windowDrift(t *testing.T) {
 				},
 			))
 		})
+	}
+}
+
+// A decided request is never decided again by accident: the same instant at another offset is recorded in place,
+// with no call; another instant, or another decision, fails the apply without a call, the access untouched; a
+// new request (another authorization_id) replaces the resource, ending the old one's access.
+func TestAccServiceRequestAuthorization_changesOfADecidedRequest(t *testing.T) {
+	t.Parallel()
+	f, s := seeded(t)
+	expire := time.Now().Add(4 * time.Hour).UTC().Truncate(time.Second)
+	at := func(zone *time.Location) string {
+		return fmt.Sprintf("expire_time = %q", expire.In(zone).Format(time.RFC3339))
+	}
+	plusOne := time.FixedZone("", 3600)
+	noWrites := func(*terraform.State) error {
+		for _, r := range f.Requests() {
+			if r.Method != "GET" {
+				return fmt.Errorf("%s %s was called", r.Method, r.Path)
+			}
+		}
+		return nil
+	}
+	refused := func(cfg string) resource.TestStep {
+		return resource.TestStep{
+			PreConfig: f.ResetRequests,
+			Config:    cfg,
+			ExpectError: acctest.ExpectError(`A decided request cannot be decided again.*Authorization request ` + s.Pending +
+				` was decided \(authorized\).*cannot change. Nothing was changed.*remove the resource`),
+		}
+	}
+	unchanged := resource.TestStep{
+		// After a refused change, the decision stands and the state still matches it.
+		Config: tokenConfig(f, s.Pending, at(plusOne)),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+		Check: resource.ComposeAggregateTestCheckFunc(status(f, s.Pending, cloud.OSMAuthorized), noWrites),
+	}
+	resource.Test(t, testCase(t, resource.ComposeAggregateTestCheckFunc(status(f, s.Pending, cloud.OSMCanceled), status(f, s.PendingOther, cloud.OSMCanceled)),
+		resource.TestStep{Config: tokenConfig(f, s.Pending, at(time.UTC)), Check: status(f, s.Pending, cloud.OSMAuthorized)},
+		resource.TestStep{
+			PreConfig: f.ResetRequests,
+			Config:    tokenConfig(f, s.Pending, at(plusOne)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr(addr, "expire_time", expire.In(plusOne).Format(time.RFC3339)),
+				status(f, s.Pending, cloud.OSMAuthorized), noWrites),
+		},
+		refused(tokenConfig(f, s.Pending, fmt.Sprintf("expire_time = %q", expire.Add(time.Hour).Format(time.RFC3339)))),
+		unchanged,
+		refused(tokenConfig(f, s.Pending, `decision = "reject"`, `reject_reason = "changed my mind"`)),
+		unchanged,
+		resource.TestStep{
+			// The engineer's next request: the old access ends, the new request is decided.
+			Config: tokenConfig(f, s.PendingOther, at(plusOne)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(status(f, s.Pending, cloud.OSMCanceled), status(f, s.PendingOther, cloud.OSMAuthorized)),
+		},
+	))
+}
+
+// An access window that has already ended fails the create before any call (the plan warns of it).
+func TestAccServiceRequestAuthorization_pastWindow(t *testing.T) {
+	t.Parallel()
+	f, s := seeded(t)
+	f.ResetRequests()
+	resource.Test(t, testCase(t, nil, resource.TestStep{
+		Config:      tokenConfig(f, s.Pending, `expire_time = "2020-01-01T00:00:00Z"`),
+		ExpectError: acctest.ExpectError(`Access window already over.*expire_time 2020-01-01T00:00:00Z has passed`),
+	}))
+	for _, r := range f.Requests() {
+		if strings.HasPrefix(r.Path, "/v2/servicerequest/") {
+			t.Errorf("a past window reached the service: %s %s", r.Method, r.Path)
+		}
+	}
+	if err := f.CheckServiceRequestStatus(s.Pending, cloud.OSMPending)(); err != nil {
+		t.Error(err)
 	}
 }

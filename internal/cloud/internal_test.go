@@ -4,8 +4,11 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -161,5 +164,21 @@ func TestScopeHeaders(t *testing.T) {
 	}
 	if h := got["/account"]; h.Get("X-Domain-Id") != "d1" || h.Get("X-Project-Id") != "" {
 		t.Errorf("account-scoped call sent X-Project-Id %q, X-Domain-Id %q", h.Get("X-Project-Id"), h.Get("X-Domain-Id"))
+	}
+}
+
+// Credentials IAM refused are not asked for again: the call fails at once, however many retries are allowed,
+// while a connection reset of an idempotent call is retried.
+func TestCheckRetryNeverRetriesRefusedCredentials(t *testing.T) {
+	var retries atomic.Int64
+	ctx := context.WithValue(context.Background(), callKey{}, callInfo{idempotent: true, maxRetries: 5, retries: &retries, last: &lastAnswer{}, start: time.Now()})
+	refused := &url.Error{Op: "Get", URL: "http://127.0.0.1/v3/projects", Err: notSent("GET /v3/projects",
+		&refusal{err: &APIError{StatusCode: http.StatusForbidden, Code: "IAM.0020", Message: "agency not found"}})}
+	if retry, err := checkRetry(ctx, nil, refused); retry || err != nil {
+		t.Errorf("refused credentials: retry %v, error %v; want no retry", retry, err)
+	}
+	reset := &url.Error{Op: "Get", URL: "http://127.0.0.1/v3/projects", Err: syscall.ECONNRESET}
+	if retry, err := checkRetry(ctx, nil, reset); !retry || err != nil {
+		t.Errorf("connection reset: retry %v, error %v; want a retry", retry, err)
 	}
 }

@@ -74,7 +74,7 @@ const maxThrottledWait = 10 * time.Minute
 // maxAttempts is what the retrying client is told; checkRetry decides.
 const maxAttempts = 1 << 20
 
-// checkRetry retries throttling (429), server errors (5xx) and connection errors. A POST is retried only
+// checkRetry retries throttling (429), server errors (5xx) and connection errors, never refused credentials. A POST is retried only
 // when the server cannot have acted on it: a 429, or a connection that was never established. Otherwise the
 // caller re-reads to find out what happened. Throttling is retried until the call's deadline (the pacer holds
 // the retry until the policy allows it); everything else at most maxRetries times.
@@ -85,7 +85,10 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		return false, context.Cause(ctx)
 	}
 	var retry bool
+	var refused *refusal
 	switch {
+	case errors.As(err, &refused):
+		return false, nil // the credentials were refused: asking again gives the same answer
 	case err != nil && !info.idempotent:
 		var opErr *net.OpError
 		retry = errors.As(err, &opErr) && opErr.Op == "dial"

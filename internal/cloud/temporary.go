@@ -93,10 +93,10 @@ func (e *exchange) session(ctx context.Context, scope Scope) (session, error) {
 	}
 	s, err := e.fetch(ctx, scope)
 	if err != nil {
-		if apiErr, ok := AsAPIError(err); ok && apiErr.StatusCode < http.StatusInternalServerError && apiErr.StatusCode != http.StatusTooManyRequests {
-			e.refused = err
-		}
 		var refusedLocally *refusal
+		if apiErr, ok := AsAPIError(err); ok && apiErr.StatusCode < http.StatusInternalServerError && apiErr.StatusCode != http.StatusTooManyRequests && !errors.As(err, &refusedLocally) {
+			err = &refusal{err: err}
+		}
 		if errors.As(err, &refusedLocally) {
 			e.refused = err
 		}
@@ -117,8 +117,9 @@ func (e *exchange) projectID(ctx context.Context) (string, error) {
 	return s.projectID, err
 }
 
-// refusal is a failure of the configuration found while exchanging (an unreadable ID token file): like IAM's
-// refusals, it is not tried again.
+// refusal is a failure of the credentials found while exchanging them: IAM refused them (a 4xx other than 429),
+// or the configuration cannot give them (an unreadable ID token file). It is not tried again: the call that
+// met it fails at once (checkRetry), and so does every later one.
 type refusal struct{ err error }
 
 func (r *refusal) Error() string { return r.err.Error() }

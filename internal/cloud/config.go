@@ -198,6 +198,10 @@ var RegionPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // Validate checks the configuration without contacting the cloud.
 func (c Config) Validate() error {
 	mode, err := c.AuthMode()
+	if err != nil && c.CredentialsFrom != "" {
+		// The provider block sets no credentials: say where these came from.
+		return fmt.Errorf("%w (the credentials were taken from the environment variables %s, since the provider block sets none)", err, c.CredentialsFrom)
+	}
 	if err != nil {
 		return err
 	}

@@ -121,9 +121,13 @@ func TestConfigFromModel_environment(t *testing.T) {
 				}
 			},
 		},
-		"two modes in the environment conflict": {
+		"two modes in the environment conflict, naming the variables": {
 			env:     map[string]string{"HW_AUTH_TOKEN": "t", "HW_ACCESS_KEY": "ak", "HW_SECRET_KEY": "sk", "HW_REGION_NAME": "r"},
-			wantErr: "conflicting credentials",
+			wantErr: "conflicting credentials: token and access_key/secret_key are all set; use exactly one mode (the credentials were taken from the environment variables HW_AUTH_TOKEN, HW_ACCESS_KEY, HW_SECRET_KEY, since the provider block sets none)",
+		},
+		"half a mode in the environment, naming the variables": {
+			env:     map[string]string{"OS_USERNAME": "u", "OS_PASSWORD": "p", "HW_REGION_NAME": "r"},
+			wantErr: "password authentication needs user_name, password and domain_name together (the credentials were taken from the environment variables OS_USERNAME, OS_PASSWORD,",
 		},
 		"bad HW_MAX_RETRIES": {
 			env:     map[string]string{"HW_AUTH_TOKEN": "t", "HW_REGION_NAME": "r", "HW_MAX_RETRIES": "lots"},

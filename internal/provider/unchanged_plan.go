@@ -356,7 +356,7 @@ var msgpackNull = []byte{0xc0}
 func (s releasingServer) planUnchanged(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (resp *tfprotov6.PlanResourceChangeResponse, ok bool) {
 	u := s.unchangedPlans[req.TypeName]
 	prior, proposed := req.PriorState, req.ProposedNewState
-	if u == nil || prior == nil || proposed == nil || len(req.PriorPrivate) > 0 || len(prior.JSON) > 0 || len(proposed.JSON) > 0 ||
+	if u == nil || prior == nil || proposed == nil || len(prior.JSON) > 0 || len(proposed.JSON) > 0 ||
 		len(prior.MsgPack) == 0 || bytes.Equal(prior.MsgPack, msgpackNull) || !bytes.Equal(prior.MsgPack, proposed.MsgPack) ||
 		!u.holdsDefaults(req.Config, proposed) {
 		return nil, false
@@ -366,7 +366,9 @@ func (s releasingServer) planUnchanged(ctx context.Context, req *tfprotov6.PlanR
 		return nil, false
 	}
 	tflog.Trace(ctx, "Planned the unchanged object as it is, without the framework")
-	return &tfprotov6.PlanResourceChangeResponse{PlannedState: proposed, PlannedIdentity: identity}, true
+	// The private state (the resource's project, framework/project.go) is planned as it was, as the framework
+	// plans it for a resource without ModifyPlan; the framework wrote it, so its bytes are what it would write.
+	return &tfprotov6.PlanResourceChangeResponse{PlannedState: proposed, PlannedIdentity: identity, PlannedPrivate: req.PriorPrivate}, true
 }
 
 // plannedIdentity returns the identity the framework plans for an unchanged object whose prior identity is

@@ -98,6 +98,7 @@ func (r *appACLResource) Create(ctx context.Context, req resource.CreateRequest,
 	if !ok {
 		return
 	}
+	r.RecordProject(ctx, resp.Private, &resp.Diagnostics)
 
 	summary := "Error creating " + r.TypeName
 	instanceID, appID := m.InstanceID.ValueString(), m.AppID.ValueString()
@@ -121,6 +122,9 @@ func (r *appACLResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if !ok {
 		return
 	}
+	if !r.InProject(ctx, req.Private, resp.Private, &resp.Diagnostics) {
+		return
+	}
 	instanceID, appID := m.InstanceID.ValueString(), m.AppID.ValueString()
 	acl, err := findACL(ctx, r.Client.Gateway(r.flavor), instanceID, appID)
 	switch {
@@ -140,6 +144,9 @@ func (r *appACLResource) Update(ctx context.Context, req resource.UpdateRequest,
 	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Update }, Default: defaultUpdateTimeout}, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.Append(req.State.Get(ctx, &prior)...); !ok || resp.Diagnostics.HasError() {
+		return
+	}
+	if !r.InProject(ctx, req.Private, resp.Private, &resp.Diagnostics) {
 		return
 	}
 	if m.Type.Equal(prior.Type) && m.Values.Equal(prior.Values) {
@@ -224,6 +231,9 @@ func (r *appACLResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if !ok {
 		return
 	}
+	if !r.InProject(ctx, req.Private, nil, &resp.Diagnostics) {
+		return
+	}
 	instanceID, appID := m.InstanceID.ValueString(), m.AppID.ValueString()
 	_, err := framework.WriteLocked(ctx, r.Client, appLockKey(r.flavor, instanceID, appID), func() (struct{}, error) {
 		return struct{}{}, r.Client.Gateway(r.flavor).DeleteAppACL(ctx, instanceID, appID)
@@ -245,6 +255,7 @@ func (r *appACLResource) ImportState(ctx context.Context, req resource.ImportSta
 		framework.InvalidImport(req, err, &resp.Diagnostics)
 		return
 	}
+	r.RecordProject(ctx, resp.Private, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), parts[0])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app_id"), parts[1])...)

@@ -107,6 +107,7 @@ func (r *appAuthorizationResource) Create(ctx context.Context, req resource.Crea
 	if !ok {
 		return
 	}
+	r.RecordProject(ctx, resp.Private, &resp.Diagnostics)
 
 	key := m.key()
 	summary := fmt.Sprintf("Error creating %s", r.TypeName)
@@ -151,6 +152,9 @@ func (r *appAuthorizationResource) Read(ctx context.Context, req resource.ReadRe
 	if !ok {
 		return
 	}
+	if !r.InProject(ctx, req.Private, resp.Private, &resp.Diagnostics) {
+		return
+	}
 	key := m.key()
 	record, err := findAppAuth(ctx, r.Client, r.flavor, key)
 	switch {
@@ -169,6 +173,9 @@ func (r *appAuthorizationResource) Delete(ctx context.Context, req resource.Dele
 	ctx, cancel, ok := r.Open(ctx, req.State, full, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Delete }, Default: defaultDeleteTimeout}, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
+		return
+	}
+	if !r.InProject(ctx, req.Private, nil, &resp.Diagnostics) {
 		return
 	}
 
@@ -202,6 +209,7 @@ func (r *appAuthorizationResource) ImportState(ctx context.Context, req resource
 		framework.InvalidImport(req, err, &resp.Diagnostics)
 		return
 	}
+	r.RecordProject(ctx, resp.Private, &resp.Diagnostics)
 	for i, attr := range []string{"instance_id", "env_id", "app_id", "api_id"} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), parts[i])...)
 	}

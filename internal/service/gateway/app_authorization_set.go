@@ -112,6 +112,7 @@ func (r *appAuthorizationSetResource) Create(ctx context.Context, req resource.C
 	if !ok {
 		return
 	}
+	r.RecordProject(ctx, resp.Private, &resp.Diagnostics)
 
 	summary := "Error creating " + r.TypeName
 	current, err := r.list(ctx, &m)
@@ -175,6 +176,9 @@ func (r *appAuthorizationSetResource) Read(ctx context.Context, req resource.Rea
 	if !ok {
 		return
 	}
+	if !r.InProject(ctx, req.Private, resp.Private, &resp.Diagnostics) {
+		return
+	}
 	current, err := r.list(ctx, &m)
 	switch {
 	case framework.IsNotFound(err): // the app is gone, and its authorizations with it
@@ -193,6 +197,9 @@ func (r *appAuthorizationSetResource) Update(ctx context.Context, req resource.U
 	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Update }, Default: defaultUpdateTimeout}, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.Append(req.State.Get(ctx, &prior)...); !ok || resp.Diagnostics.HasError() {
+		return
+	}
+	if !r.InProject(ctx, req.Private, resp.Private, &resp.Diagnostics) {
 		return
 	}
 	if m.APIIDs.Equal(prior.APIIDs) {
@@ -218,6 +225,9 @@ func (r *appAuthorizationSetResource) Delete(ctx context.Context, req resource.D
 	ctx, cancel, ok := r.Open(ctx, req.State, &m, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Delete }, Default: defaultDeleteTimeout}, &resp.Diagnostics)
 	defer cancel()
 	if !ok {
+		return
+	}
+	if !r.InProject(ctx, req.Private, nil, &resp.Diagnostics) {
 		return
 	}
 
@@ -252,6 +262,7 @@ func (r *appAuthorizationSetResource) ImportState(ctx context.Context, req resou
 		framework.InvalidImport(req, err, &resp.Diagnostics)
 		return
 	}
+	r.RecordProject(ctx, resp.Private, &resp.Diagnostics)
 	// An unknown environment holds no authorization, so reading would import an empty set: check it exists.
 	if r.Client != nil {
 		if _, err := r.Client.Gateway(r.flavor).ListUnboundAPIs(ctx, parts[0], parts[2], parts[1]); err != nil {

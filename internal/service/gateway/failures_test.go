@@ -76,14 +76,16 @@ func TestAccGateway_wrongEndpointKeepsState(t *testing.T) {
 	})
 }
 
-// A token of another project makes the gateway answer APIG.3030 (no such instance): Read fails, naming the
-// instance, project and region and what to do, and the state is kept; destroy does not pretend either.
+// A token of another project: every resource recorded the project it was created in, so Read fails naming
+// both projects, without a call (that project's gateway would answer APIG.3030, no such instance), and the
+// state is kept; destroy does not pretend either. (A resource recorded before projects were meets APIG.3030,
+// which fails the refresh as well: TestAccDrift's deleted instances.)
 func TestAccGateway_wrongProjectKeepsState(t *testing.T) {
 	forEachFlavor(t, func(t *testing.T, f *acctest.FakeCloud, g acctest.Gateway) {
 		wrong := f.ProviderBlock(fmt.Sprintf("  token      = %q\n  project_id = %q\n", f.Creds.OtherProjectToken, f.Creds.OtherProjectID))
-		testMisconfiguredProvider(t, f, g, wrong,
-			`instance `+g.InstanceID+` was not found in project `+f.Creds.OtherProjectID+`, region `+f.Creds.ProjectName+
-				`: .*APIG.3030.*keeps the resource in its state.*terraform state rm`, `APIG.3030`)
+		elsewhere := `Resource in another project: authz_` + string(g.Flavor) + `_.*created \(or imported\) in project ` + f.Creds.ProjectID +
+			`, but the provider now works in project ` + f.Creds.OtherProjectID + `.*terraform state rm`
+		testMisconfiguredProvider(t, f, g, wrong, elsewhere, elsewhere)
 	})
 }
 

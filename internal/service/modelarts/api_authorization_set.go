@@ -93,6 +93,7 @@ func (r *apiAuthorizationSetResource) Create(ctx context.Context, req resource.C
 	if !ok {
 		return
 	}
+	r.RecordProject(ctx, resp.Private, &resp.Diagnostics)
 	summary, ref := "Error creating "+r.TypeName, m.apiRef()
 	current, err := authorizedApps(ctx, r.Client, ref)
 	if err != nil {
@@ -186,6 +187,9 @@ func (r *apiAuthorizationSetResource) Read(ctx context.Context, req resource.Rea
 	if !ok {
 		return
 	}
+	if !r.InProject(ctx, req.Private, resp.Private, &resp.Diagnostics) {
+		return
+	}
 	current, err := authorizedApps(ctx, r.Client, m.apiRef())
 	switch {
 	case framework.IsNotFound(err): // the service or API is gone, and its authorizations with it
@@ -204,6 +208,9 @@ func (r *apiAuthorizationSetResource) Update(ctx context.Context, req resource.U
 	ctx, cancel, ok := r.Open(ctx, req.Plan, &m, framework.Deadline{Of: func() framework.Timeout { return m.Timeouts.Update }, Default: defaultUpdateTimeout}, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.Append(req.State.Get(ctx, &prior)...); !ok || resp.Diagnostics.HasError() {
+		return
+	}
+	if !r.InProject(ctx, req.Private, resp.Private, &resp.Diagnostics) {
 		return
 	}
 	m.AuthorizationIDs = prior.AuthorizationIDs
@@ -260,6 +267,9 @@ func (r *apiAuthorizationSetResource) Delete(ctx context.Context, req resource.D
 	if !ok {
 		return
 	}
+	if !r.InProject(ctx, req.Private, nil, &resp.Diagnostics) {
+		return
+	}
 	ref := m.apiRef()
 	current, err := authorizedApps(ctx, r.Client, ref)
 	if framework.IsNotFound(err) {
@@ -297,6 +307,7 @@ func (r *apiAuthorizationSetResource) ImportState(ctx context.Context, req resou
 		framework.InvalidImport(req, err, &resp.Diagnostics)
 		return
 	}
+	r.RecordProject(ctx, resp.Private, &resp.Diagnostics)
 	// An API that does not exist holds no authorization, so reading would import an empty set: check it.
 	if r.Client != nil {
 		if _, err := findAPI(ctx, r.Client, parts[0], parts[1]); err != nil {

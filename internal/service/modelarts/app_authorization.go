@@ -101,6 +101,7 @@ func (r *appAuthorizationResource) Create(ctx context.Context, req resource.Crea
 	if !ok {
 		return
 	}
+	r.RecordProject(ctx, resp.Private, &resp.Diagnostics)
 	ref, appID := m.apiRef(), m.AppID.ValueString()
 	summary := "Error creating " + r.TypeName
 	out := grantBatched(ctx, r.Client, ref, appID)
@@ -149,6 +150,9 @@ func (r *appAuthorizationResource) Read(ctx context.Context, req resource.ReadRe
 	if !ok {
 		return
 	}
+	if !r.InProject(ctx, req.Private, resp.Private, &resp.Diagnostics) {
+		return
+	}
 	app, err := findAuthorizedApp(ctx, r.Client, m.apiRef(), m.AppID.ValueString())
 	switch {
 	case framework.IsNotFound(err):
@@ -175,6 +179,9 @@ func (r *appAuthorizationResource) Delete(ctx context.Context, req resource.Dele
 	if !ok {
 		return
 	}
+	if !r.InProject(ctx, req.Private, nil, &resp.Diagnostics) {
+		return
+	}
 	appID := m.AppID.ValueString()
 	if err := revoke(ctx, r.Client, m.apiRef(), []string{appID})[appID]; err != nil {
 		resp.Diagnostics.AddError("Error deleting "+r.TypeName, framework.Detail(fmt.Sprintf("Revoking the authorization of app %s to call %s", appID, m.apiRef()), err))
@@ -192,6 +199,7 @@ func (r *appAuthorizationResource) ImportState(ctx context.Context, req resource
 		framework.InvalidImport(req, err, &resp.Diagnostics)
 		return
 	}
+	r.RecordProject(ctx, resp.Private, &resp.Diagnostics)
 	for i, attr := range []string{"service_id", "api_id", "app_id", "workspace_id"} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), parts[i])...)
 	}

@@ -138,6 +138,12 @@ func (r *writeRun[K, R]) attempt(ctx context.Context, pending []K) []K {
 	if len(rest) == 0 {
 		return nil
 	}
+	if outcome == cloud.InFlight {
+		// The provider stopped waiting (timeout, Ctrl-C) and the items have not shown yet: the cloud may still
+		// make them. They are neither made nor failed.
+		r.out.Unknown = StillInFlight(err)
+		return nil
+	}
 	if again, final := r.attempts.Again(ctx, err, cloud.Transient(err) || existing); !again {
 		r.fail(rest, final)
 		return nil
@@ -207,6 +213,16 @@ func (r *writeRun[K, R]) fail(keys []K, err error) {
 	for _, k := range keys {
 		r.out.Failed[k] = err
 	}
+}
+
+// ErrMayStillLand marks the unknown outcome of a write the provider stopped waiting for (a timeout, Ctrl-C)
+// whose result had not shown when the settle window ended: the cloud may still carry it out. What exists is
+// then recorded as it may be (the next refresh reads it), never reported failed or taken back.
+var ErrMayStillLand = errors.New("the provider stopped waiting, and the cloud may still carry the write out")
+
+// StillInFlight is the unknown outcome of a write whose answer was not awaited and whose result has not shown.
+func StillInFlight(err error) error {
+	return fmt.Errorf("%w; it had not shown after %s: %w", err, settleWindow, ErrMayStillLand)
 }
 
 // readBackFailed is the unknown outcome of a call whose read-back failed: the call's error, or the items'

@@ -27,12 +27,29 @@ type SetCreate[T any] struct {
 	Summary   string
 	TakenBack string
 	Remains   func(left int, why error) string
+	// InFlight is the write's unknown outcome when the cloud may still carry it out (ErrMayStillLand): nothing
+	// is taken back then, since what lands later would stay behind unknown; the state records what exists,
+	// for the next refresh to read again, and Unsettled(recorded) is the error's detail.
+	InFlight  error
+	Unsettled func(recorded int) string
 }
 
 // Finish records what a successful write made, or takes back what a failed one made.
 func (s SetCreate[T]) Finish(ctx context.Context, diags *diag.Diagnostics) {
 	if s.Done {
 		diags.Append(s.Record(s.Made)...)
+		return
+	}
+	if errors.Is(s.InFlight, ErrMayStillLand) {
+		items, err := ReadBack(ctx, cloud.MaybeApplied, func(ctx context.Context) ([]T, bool, error) {
+			items, err := s.List(ctx)
+			return items, true, err
+		})
+		if err != nil {
+			items = s.Made
+		}
+		diags.Append(s.Record(items)...)
+		diags.AddError(s.Summary, s.Unsettled(len(items)))
 		return
 	}
 	left, err := RollBack(ctx, s.List, s.Revoke, s.Made)

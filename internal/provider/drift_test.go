@@ -413,7 +413,7 @@ func runDrift(t *testing.T, seed int64, changes []driftChange, chaos bool) {
 	r.checkPlans(want)
 
 	// Ticket drift the service cannot undo: the window moved is written into the configuration (the plan's
-	// replacement would cancel the access and then fail to decide the request again).
+	// update is refused: the service decides a request once).
 	for addr, o := range want {
 		if o.window != nil {
 			d := r.res[addr]
@@ -962,10 +962,11 @@ func expectOne(d *driftResource, v cloudView, owned map[string]*driftResource) d
 		}
 		return create
 	}
-	// An accepted window differing from the configured one is a replacement; effective_time left out of the
-	// configuration follows the service.
+	// An accepted window differing from the configured one plans an update, which the apply refuses without
+	// a call (the service decides a request once); effective_time left out of the configuration follows the
+	// service.
 	if d.decision == "accept" && (!sameTime(d.expire, a.AuthExpireTime) || (d.effective != "" && !sameTime(d.effective, a.AuthEffectiveTime))) {
-		return driftOutcome{action: "replace", window: &[2]int64{a.AuthEffectiveTime, a.AuthExpireTime}}
+		return driftOutcome{action: "update", window: &[2]int64{a.AuthEffectiveTime, a.AuthExpireTime}}
 	}
 	return noop
 }

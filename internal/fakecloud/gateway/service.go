@@ -155,6 +155,14 @@ type instanceView struct {
 	Status       string `json:"status"`
 }
 
+// SetWriteDelay changes Options.WriteDelay for the writes that begin from now on (tests: a write that lands
+// after the provider stopped waiting, then quick writes).
+func (g *Service) SetWriteDelay(d time.Duration) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.opts.WriteDelay = d
+}
+
 // write applies a write that touches appIDs. The real gateway takes a while to spread a write to its nodes
 // (etcd), and a second write for the same app meanwhile fails with APIG.3500; the fake keeps the apps busy
 // for Options.WriteDelay and answers the same (see writeConflict). apply runs under g.mu and does the

@@ -198,6 +198,13 @@ func (r *appACLResource) put(ctx context.Context, m *appACLModel, summary string
 		diags.Append(m.fromACL(ctx, got.acl)...)
 		diags.Append(state.Set(ctx, m)...)
 		diags.AddError(summary, framework.Detail(op, err)+"\n\nThe state records the ACL the cloud holds now.")
+	case rbErr == nil && outcome == cloud.InFlight:
+		// The provider stopped waiting and the ACL has not shown: the cloud may still set it. The state records
+		// it as configured, for the next refresh to read what the cloud holds.
+		m.ID = types.StringValue(instanceID + "/" + appID)
+		diags.Append(state.Set(ctx, m)...)
+		diags.AddError(summary, framework.Detail(op, framework.StillInFlight(err))+
+			"\n\nThe state records the ACL as configured, so the next plan reads what the cloud holds.")
 	case rbErr == nil:
 		diags.AddError(summary, framework.Detail(op, err))
 	default:

@@ -126,7 +126,7 @@ func (r *appAuthorizationResource) Create(ctx context.Context, req resource.Crea
 			"The state records the authorization, so the next plan looks it up in the cloud.", key, framework.Describe(out.Unknown)))
 		return
 	case errors.Is(out.Failed, errAlreadyExists):
-		resp.Diagnostics.AddError(summary, fmt.Sprintf("The authorization of %s %s.\n\n%s", key, out.Failed, framework.ImportHint(r.TypeName, key.ImportID())))
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("Authorizing %s: %s.\n\n%s", key, out.Failed, framework.ImportHint(r.TypeName, key.ImportID())))
 		return
 	default:
 		resp.Diagnostics.AddError(summary, framework.Detail("Authorizing "+key.String(), out.Failed))

@@ -166,6 +166,11 @@ func (r *appAuthorizationSetResource) Create(ctx context.Context, req resource.C
 			return fmt.Sprintf("Creating %s failed:\n\n%s\n\nCancelling what was granted on the way failed too (%v); the state records the %d authorization(s) that exist.",
 				m.describe(), failure, why, left)
 		},
+		InFlight: out.Unknown,
+		Unsettled: func(recorded int) string {
+			return fmt.Sprintf("Creating %s: the outcome is unknown:\n\n%s\n\nNothing was cancelled, since what the cloud makes later would stay behind unknown: "+
+				"the state records the %d authorization(s) that exist now, and the next plan reads what exists again.", m.describe(), failure, recorded)
+		},
 	}.Finish(ctx, &resp.Diagnostics)
 }
 

@@ -493,3 +493,54 @@ func TestAccAppAuthorization_timeouts(t *testing.T) {
 	tc.CheckDestroy = f.CheckNoAppAuths(g)
 	resource.Test(t, tc)
 }
+
+// lateWriteDelay holds every gateway write longer than a 1 s create timeout and the read-back's settle window
+// together, so the writes land after the provider stopped waiting for them.
+const lateWriteDelay = 7 * time.Second
+
+// A write the provider stopped waiting for (its timeout) that the gateway carries out later is never lost:
+// the create fails saying the outcome is unknown and records what may exist (nothing is taken back, nor
+// reported failed), and once the writes have landed the next apply converges with nothing in the cloud the
+// state does not hold.
+func TestAccGateway_writeLandsAfterTheProviderStoppedWaiting(t *testing.T) {
+	t.Parallel()
+	f := acctest.NewFakeCloudWith(t, fakecloud.Options{Gateway: fakegateway.Options{WriteDelay: lateWriteDelay}})
+	g := f.SeedGateway(t, fakegateway.FlavorAPIG)
+	timeouts := "\n  timeouts {\n    create = \"1s\"\n  }\n}"
+	// One app each for the single authorization and the ACL (writes for one app wait for each other), and
+	// the set on the other.
+	withTimeouts := func(cfg string) string { return f.ProviderConfig() + strings.ReplaceAll(cfg, "\n}", timeouts) }
+	singleAndSet := strings.Split(allKinds(g), `resource "authz_apig_app_acl"`)[0]
+	acl := `resource "authz_apig_app_acl"` + strings.Split(allKinds(g), `resource "authz_apig_app_acl"`)[1]
+	cloudMatchesState := func(count int) resource.TestCheckFunc {
+		return resource.ComposeAggregateTestCheckFunc(f.CheckAppAuthCount(g, count), checkStateMatchesCloud(f, g))
+	}
+	for name, c := range map[string]struct {
+		config string
+		check  resource.TestCheckFunc
+	}{
+		"single authorization and set": {singleAndSet, cloudMatchesState(3)},
+		"ACL":                          {acl, checkACL(f, g, "PERMIT", "10.0.0.0/24")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			tc := testCase(t,
+				resource.TestStep{
+					PreConfig:   func() { f.Gateway().SetWriteDelay(lateWriteDelay) },
+					Config:      withTimeouts(c.config),
+					ExpectError: acctest.ExpectError(`may still carry the write out`),
+				},
+				resource.TestStep{
+					PreConfig: func() {
+						f.WaitUntilIdle(t, lateWriteDelay+15*time.Second)
+						f.Gateway().SetWriteDelay(acctest.DefaultWriteDelay)
+					},
+					Config: f.ProviderConfig() + c.config,
+					Check:  c.check,
+				},
+				resource.TestStep{Config: f.ProviderConfig() + c.config, PlanOnly: true},
+			)
+			tc.CheckDestroy = checkNothingLeft(f, g)
+			resource.Test(t, tc)
+		})
+	}
+}

@@ -145,6 +145,11 @@ func (r *apiAuthorizationSetResource) Create(ctx context.Context, req resource.C
 			return fmt.Sprintf("Authorizing apps to call %s failed:\n\n%s\n\nRevoking what was authorized on the way failed too (%v); the state records the %d app(s) that may call the API.",
 				ref, failure, why, left)
 		},
+		InFlight: out.Unknown,
+		Unsettled: func(recorded int) string {
+			return fmt.Sprintf("Authorizing apps to call %s: the outcome is unknown:\n\n%s\n\nNothing was revoked, since what the cloud makes later would stay behind unknown: "+
+				"the state records the %d app(s) that may call the API now, and the next plan reads what exists again.", ref, failure, recorded)
+		},
 	}.Finish(ctx, &resp.Diagnostics)
 }
 

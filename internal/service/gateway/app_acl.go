@@ -262,6 +262,13 @@ func (r *appACLResource) ImportState(ctx context.Context, req resource.ImportSta
 		framework.InvalidImport(req, err, &resp.Diagnostics)
 		return
 	}
+	// What is imported must exist: otherwise Terraform would say no more than that the object does not.
+	if r.Client != nil {
+		if _, err := findACL(ctx, r.Client.Gateway(r.flavor), parts[0], parts[1]); err != nil {
+			resp.Diagnostics.AddError("Error importing "+r.TypeName, framework.Detail(fmt.Sprintf("Reading the ACL of app %s on instance %s", parts[1], parts[0]), err))
+			return
+		}
+	}
 	r.RecordProject(ctx, resp.Private, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), parts[0])...)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -208,6 +209,18 @@ func (r *appAuthorizationResource) ImportState(ctx context.Context, req resource
 	if err != nil {
 		framework.InvalidImport(req, err, &resp.Diagnostics)
 		return
+	}
+	// What is imported must exist: otherwise Terraform would say no more than that the object does not.
+	if r.Client != nil {
+		key := appAuthKey{InstanceID: parts[0], EnvID: parts[1], AppID: parts[2], APIID: parts[3]}
+		if _, err := findAppAuth(ctx, r.Client, r.flavor, key); err != nil {
+			hint := ""
+			if strings.EqualFold(key.EnvID, "RELEASE") {
+				hint = "\n\nThe import ID names the environment by its ID: the built-in RELEASE environment's is DEFAULT_ENVIRONMENT_RELEASE_ID."
+			}
+			resp.Diagnostics.AddError("Error importing "+r.TypeName, readError(ctx, r.Client, key.InstanceID, "Reading the authorization of "+key.String(), err)+hint)
+			return
+		}
 	}
 	r.RecordProject(ctx, resp.Private, &resp.Diagnostics)
 	for i, attr := range []string{"instance_id", "env_id", "app_id", "api_id"} {

@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -96,6 +97,11 @@ func (d *appAuthorizationsDataSource) Read(ctx context.Context, req datasource.R
 	} else {
 		records, err = g.ListBoundApps(ctx, instanceID, cloud.BoundAppsFilter{APIID: m.APIID.ValueString(), EnvID: m.EnvID.ValueString()})
 	}
+	if err == nil && len(records) == 0 && m.EnvID.ValueString() != "" {
+		// The gateway lists nothing for an environment that does not exist: a typo in env_id must not read as
+		// "nobody may call".
+		err = checkEnvironment(ctx, g, instanceID, m.EnvID.ValueString())
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Error reading "+d.TypeName, framework.Detail("Listing authorizations on instance "+instanceID, err))
 		return
@@ -137,4 +143,26 @@ type appAuthorizationItem struct {
 	AuthTime   types.String `tfsdk:"auth_time"`
 	AuthTunnel types.String `tfsdk:"auth_tunnel"`
 	VisitParam types.String `tfsdk:"visit_param"`
+}
+
+// releaseEnvID is the ID of the environment every instance has, RELEASE.
+const releaseEnvID = "DEFAULT_ENVIRONMENT_RELEASE_ID"
+
+// checkEnvironment fails when instanceID has no environment envID, naming those it has.
+func checkEnvironment(ctx context.Context, g *cloud.GatewayClient, instanceID, envID string) error {
+	if envID == releaseEnvID {
+		return nil // built in
+	}
+	envs, err := g.ListEnvironments(ctx, instanceID)
+	if err != nil {
+		return fmt.Errorf("checking that environment %s exists: %w", envID, err)
+	}
+	names := make([]string, 0, len(envs))
+	for _, e := range envs {
+		if e.ID == envID {
+			return nil
+		}
+		names = append(names, fmt.Sprintf("%s (%s)", e.Name, e.ID))
+	}
+	return fmt.Errorf("instance %s has no environment %s; env_id is an environment's ID, one of: %s", instanceID, envID, strings.Join(names, ", "))
 }

@@ -57,6 +57,12 @@ data "authz_%[1]s_app_authorizations" "api_in_release" {
 				ExpectError: acctest.ExpectError(`APIG.3004: App nosuchapp does not exist`),
 			},
 			resource.TestStep{
+				// A typo in env_id: the gateway lists nothing for it, which must not read as "nobody may call".
+				Config: f.ProviderConfig(fmt.Sprintf("data \"authz_%s_app_authorizations\" \"typo\" {\n  instance_id = %q\n  app_id = %q\n  env_id = \"RELEASE\"\n}\n",
+					g.Flavor, g.InstanceID, g.AppIDs[0])),
+				ExpectError: acctest.ExpectError(`instance ` + g.InstanceID + ` has no environment RELEASE; env_id is an environment's ID, one of: .*DEFAULT_ENVIRONMENT_RELEASE_ID`),
+			},
+			resource.TestStep{
 				Config: config,
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr(ds("app"), "authorizations.#", "3"),

@@ -544,3 +544,29 @@ func TestAccGateway_writeLandsAfterTheProviderStoppedWaiting(t *testing.T) {
 		})
 	}
 }
+
+// Importing what does not exist fails with what the gateway said and, for an environment named instead of
+// identified, how to name it; Terraform's own error would say no more than that the object does not exist.
+func TestAccGateway_importOfWhatDoesNotExist(t *testing.T) {
+	forEachFlavor(t, func(t *testing.T, f *acctest.FakeCloud, g acctest.Gateway) {
+		config := f.ProviderConfig() + allKinds(g)
+		prefix := "authz_" + string(g.Flavor)
+		resource.Test(t, testCase(t,
+			resource.TestStep{
+				Config: config, ResourceName: prefix + "_app_acl.test", ImportState: true,
+				ImportStateId: g.InstanceID + "/nosuchapp",
+				ExpectError:   acctest.ExpectError(`Error importing ` + prefix + `_app_acl.*app nosuchapp of instance ` + g.InstanceID + ` does not exist.*APIG.3004`),
+			},
+			resource.TestStep{
+				Config: config, ResourceName: prefix + "_app_acl.test", ImportState: true,
+				ImportStateId: g.InstanceID + "/" + g.AppIDs[0],
+				ExpectError:   acctest.ExpectError(`Error importing ` + prefix + `_app_acl.*the ACL of app ` + g.AppIDs[0] + ` on instance ` + g.InstanceID + ` does not exist`),
+			},
+			resource.TestStep{
+				Config: config, ResourceName: prefix + "_app_authorization.test", ImportState: true,
+				ImportStateId: strings.Join([]string{g.InstanceID, "RELEASE", g.AppIDs[0], g.APIIDs[0]}, "/"),
+				ExpectError:   acctest.ExpectError(`Error importing ` + prefix + `_app_authorization.*does not exist.*the built-in RELEASE environment's is DEFAULT_ENVIRONMENT_RELEASE_ID`),
+			},
+		))
+	})
+}

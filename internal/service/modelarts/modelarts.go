@@ -222,20 +222,13 @@ func learnAuthIDs(ctx context.Context, c *cloud.Client, ref apiRef, appIDs []str
 	// context, so an interrupted apply still records the IDs of what it authorized.
 	ctx, cancel := framework.Fresh(ctx)
 	defer cancel()
-	missing := slices.Sorted(slices.Values(appIDs))
-	var results []cloud.ModelArtsAuthResult
-	attempts := framework.Attempts{MaxRetries: c.Config().MaxRetries}
-	for {
-		var err error
-		results, err = c.ModelArts().Reauthorize(ctx, ref.ServiceID, ref.APIID, ref.WorkspaceID, missing)
-		sharedOf(c).authed.Invalidate(ref.cacheKey())
-		if err == nil {
-			break
-		}
-		if again, _ := attempts.Again(ctx, err, cloud.Transient(err)); !again {
-			tflog.Warn(ctx, "Learning the IDs of adopted ModelArts authorizations failed; they stay empty", map[string]any{"error": err.Error()})
-			return
-		}
+	// One call: the client retries it (an update is idempotent) up to max_retries; retrying it here as well
+	// multiplied the attempts, past the operation's timeout, for IDs that are only a convenience.
+	results, err := c.ModelArts().Reauthorize(ctx, ref.ServiceID, ref.APIID, ref.WorkspaceID, slices.Sorted(slices.Values(appIDs)))
+	sharedOf(c).authed.Invalidate(ref.cacheKey())
+	if err != nil {
+		tflog.Warn(ctx, "Learning the IDs of adopted ModelArts authorizations failed; they stay empty", map[string]any{"error": err.Error()})
+		return
 	}
 	for _, r := range results {
 		if g, ok := granted[r.AppID]; ok && r.Success && g.AuthID == "" {

@@ -265,7 +265,7 @@ func (r *appACLResource) ImportState(ctx context.Context, req resource.ImportSta
 	// What is imported must exist: otherwise Terraform would say no more than that the object does not.
 	if r.Client != nil {
 		if _, err := findACL(ctx, r.Client.Gateway(r.flavor), parts[0], parts[1]); err != nil {
-			resp.Diagnostics.AddError("Error importing "+r.TypeName, framework.Detail(fmt.Sprintf("Reading the ACL of app %s on instance %s", parts[1], parts[0]), err))
+			resp.Diagnostics.AddError("Error importing "+r.TypeName, framework.Detail("Importing", err))
 			return
 		}
 	}

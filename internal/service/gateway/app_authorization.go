@@ -218,7 +218,7 @@ func (r *appAuthorizationResource) ImportState(ctx context.Context, req resource
 			if strings.EqualFold(key.EnvID, "RELEASE") {
 				hint = "\n\nThe import ID names the environment by its ID: the built-in RELEASE environment's is DEFAULT_ENVIRONMENT_RELEASE_ID."
 			}
-			resp.Diagnostics.AddError("Error importing "+r.TypeName, readError(ctx, r.Client, key.InstanceID, "Reading the authorization of "+key.String(), err)+hint)
+			resp.Diagnostics.AddError("Error importing "+r.TypeName, readError(ctx, r.Client, key.InstanceID, "Importing", err)+hint)
 			return
 		}
 	}

@@ -189,7 +189,8 @@ func TestAccAppAuthorization_importErrors(t *testing.T) {
 				ResourceName:  authAddr(g),
 				ImportState:   true,
 				ImportStateId: g.InstanceID + "/" + acctest.ReleaseEnvID + "/" + g.AppIDs[0] + "/" + g.APIIDs[1],
-				ExpectError:   acctest.ExpectError(`Cannot import non-existent remote object`),
+				ExpectError: acctest.ExpectError(`Error importing authz_` + string(g.Flavor) + `_app_authorization.*Importing: the authorization of app ` + g.AppIDs[0] +
+					` for API ` + g.APIIDs[1] + ` in environment ` + acctest.ReleaseEnvID + ` of instance ` + g.InstanceID + ` does not exist`),
 			},
 		)
 		tc.CheckDestroy = f.CheckNoAppAuths(g)

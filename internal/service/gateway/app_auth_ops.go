@@ -78,7 +78,7 @@ func findAppAuth(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, k ap
 // they could not be read; the next refresh fills them in then.
 func describeCreated(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, k appAuthKey) (envName, groupID string, ok bool) {
 	g, sh, key := c.Gateway(flavor), sharedOf(c), string(flavor)+"/"+k.InstanceID
-	envs, err := sh.envs.Get(ctx, key, func(ctx context.Context) ([]cloud.Environment, error) { return g.ListEnvironments(ctx, k.InstanceID) })
+	envs, err := instanceEnvs(ctx, c, flavor, k.InstanceID)
 	if err != nil {
 		return "", "", false
 	}
@@ -97,6 +97,13 @@ func describeCreated(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, 
 		}
 	}
 	return envName, "", false
+}
+
+// instanceEnvs lists an instance's environments once for all the resources and data sources of a run.
+func instanceEnvs(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, instanceID string) ([]cloud.Environment, error) {
+	return sharedOf(c).envs.Get(ctx, string(flavor)+"/"+instanceID, func(ctx context.Context) ([]cloud.Environment, error) {
+		return c.Gateway(flavor).ListEnvironments(ctx, instanceID)
+	})
 }
 
 // grantItem is one authorization a resource asks for; the request carries its create options.

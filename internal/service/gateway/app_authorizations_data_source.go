@@ -100,7 +100,7 @@ func (d *appAuthorizationsDataSource) Read(ctx context.Context, req datasource.R
 	if err == nil && len(records) == 0 && m.EnvID.ValueString() != "" {
 		// The gateway lists nothing for an environment that does not exist: a typo in env_id must not read as
 		// "nobody may call".
-		err = checkEnvironment(ctx, g, instanceID, m.EnvID.ValueString())
+		err = checkEnvironment(ctx, d.Client, d.flavor, instanceID, m.EnvID.ValueString())
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Error reading "+d.TypeName, framework.Detail("Listing authorizations on instance "+instanceID, err))
@@ -149,11 +149,11 @@ type appAuthorizationItem struct {
 const releaseEnvID = "DEFAULT_ENVIRONMENT_RELEASE_ID"
 
 // checkEnvironment fails when instanceID has no environment envID, naming those it has.
-func checkEnvironment(ctx context.Context, g *cloud.GatewayClient, instanceID, envID string) error {
+func checkEnvironment(ctx context.Context, c *cloud.Client, flavor cloud.Flavor, instanceID, envID string) error {
 	if envID == releaseEnvID {
 		return nil // built in
 	}
-	envs, err := g.ListEnvironments(ctx, instanceID)
+	envs, err := instanceEnvs(ctx, c, flavor, instanceID)
 	if err != nil {
 		return fmt.Errorf("checking that environment %s exists: %w", envID, err)
 	}
